@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AppConfig, ConfigModule, DatabaseModule, SharedModule, type Database } from '@app/shared';
+import { IdentityModule } from '@app/identity';
+import { MembersModule } from '@app/members';
+import { HealthModule } from './health/health.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** An open database to share between app instances in one process (tests only). */
+  database?: Database;
+}
+
+// Resource areas: one import line each.
+const contexts = [IdentityModule, MembersModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        DatabaseModule.forRoot({ shared: options.database }),
+        SharedModule,
+        HealthModule,
+        ...contexts,
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import { createRootLogger, PinoLoggerService, type AppConfig, type Database } from '@app/shared';
+import { AppModule } from './app.module.js';
+
+export interface CreateAppOptions {
+  config: AppConfig;
+  database?: Database;
+}
+
+/** Builds the whole server; main.ts and every end-to-end test use this same function. */
+export async function createApp({ config, database }: CreateAppOptions): Promise<INestApplication> {
+  const logger = new PinoLoggerService(createRootLogger(config.logLevel));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database }), {
+    logger,
+    bufferLogs: false,
+    bodyParser: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  app.use(cookieParser());
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { BUILT_IN_ROLES } from '@app/access';
+import { AccountsService } from '@app/identity';
+import {
+  assertSeatLimit,
+  DEFAULT_PLAN,
+  DEFAULT_SEAT_LIMIT,
+  normalizeEmailDomains,
+  normalizeOrgName,
+  slugify,
+} from '../domain/organization-rules.js';
+import { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from '../domain/members.errors.js';
+import { MembershipRepository } from '../infrastructure/membership.repository.js';
+import { OrganizationRepository, type OrganizationRecord } from '../infrastructure/organization.repository.js';
+
+// Operator-level operations (CLI, seeding): they act on behalf of the system, not of a member.
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    private readonly organizations: OrganizationRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  async create(input: { name: string; ownerEmail: string; seats?: number; plan?: string; allowedDomains?: string[] }): Promise<OrganizationRecord> {
+    const name = normalizeOrgName(input.name);
+    const owner = await this.accounts.getByEmail(input.ownerEmail);
+    return this.organizations.createWithOwner(
+      {
+        name,
+        baseSlug: slugify(name),
+        plan: input.plan?.trim() || DEFAULT_PLAN,
+        seatLimit: assertSeatLimit(input.seats ?? DEFAULT_SEAT_LIMIT, 'seats'),
+        allowedEmailDomains: normalizeEmailDomains(input.allowedDomains ?? [], 'allowed-domains'),
+      },
+      owner.id,
+    );
+  }
+
+  async addMember(input: { orgSlug: string; email: string; role: string }) {
+    const org = await this.organizations.findBySlug(input.orgSlug.trim().toLowerCase());
+    if (!org) throw new OrganizationNotFoundError(input.orgSlug);
+    const roles = [...Object.keys(BUILT_IN_ROLES), ...(await this.memberships.customRoleKeys(org.id))];
+    if (!roles.includes(input.role)) throw new UnknownRoleError(input.role, roles);
+    const user = await this.accounts.getByEmail(input.email);
+    const existing = await this.memberships.find(org.id, user.id);
+    if (existing) throw new AlreadyMemberError(user.email, existing.id);
+    return this.memberships.create(org.id, user.id, input.role);
+  }
+
+  /** The organizations a user belongs to, for the consent page and the desktop path. */
+  listForUser(userId: string) {
+    return this.organizations.listForUser(userId);
+  }
+
+  findById(orgId: string) {
+    return this.organizations.findById(orgId);
+  }
+}

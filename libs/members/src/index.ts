@@ -1,0 +1,3 @@
+export { MembersModule } from './members.module.js';
+export { OrganizationsService } from './application/organizations.service.js';
+export { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from './domain/members.errors.js';

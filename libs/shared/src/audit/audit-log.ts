@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type TransactionClient } from '../prisma/prisma.service.js';
+import type { Principal } from '../principal.js';
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+// Written in the same transaction as the change it describes, so the log never misses a mutation.
+@Injectable()
+export class AuditLog {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async record(actor: Principal, entry: AuditEntry, db: TransactionClient | PrismaService = this.prisma): Promise<void> {
+    await db.auditEvent.create({
+      data: {
+        orgId: actor.orgId,
+        actorUserId: actor.userId,
+        actorMembershipId: actor.membershipId,
+        clientId: actor.clientId,
+        action: entry.action,
+        targetType: entry.targetType,
+        targetId: entry.targetId ?? null,
+        details: (entry.details ?? {}) as object,
+      },
+    });
+  }
+}

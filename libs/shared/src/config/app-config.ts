@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+// The one typed view of the environment; nothing else reads process.env.
+export abstract class AppConfig {
+  abstract readonly port: number;
+  /** Issuer and base of every absolute URL we print, without a trailing slash. */
+  abstract readonly publicUrl: string;
+  /** The protected resource: `${publicUrl}/mcp`. */
+  abstract readonly mcpResourceUrl: string;
+  abstract readonly databaseUrl: string | undefined;
+  abstract readonly dataDir: string;
+  abstract readonly secretsKey: Buffer;
+  abstract readonly logLevel: LogLevel;
+  abstract readonly redisUrl: string | undefined;
+  /** Cookies get `Secure` when the public URL is https. */
+  abstract readonly secureCookies: boolean;
+  abstract readonly billingUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema = {
+  PORT: z.coerce.number().int().min(0).max(65535),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => !new URL(value).search && !new URL(value).hash, 'must not carry a query or fragment'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  DATA_DIR: z.string().min(1),
+  SECRETS_KEY: z
+    .string()
+    .transform((value) => decodeKey(value))
+    .refine((key) => key?.length === 32, 'must be 32 bytes, as 64 hex characters or base64'),
+  LOG_LEVEL: z.enum(logLevels),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+};
+
+type Env = Record<string, string | undefined>;
+
+function decodeKey(value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const decoded = Buffer.from(trimmed, 'base64');
+  return decoded.length === 32 ? decoded : undefined;
+}
+
+function read<K extends keyof typeof schema>(env: Env, name: K, fallback?: string): z.output<(typeof schema)[K]> | undefined {
+  const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
+  if (raw === undefined) return undefined;
+  const parsed = schema[name].safeParse(raw);
+  if (!parsed.success) throw new ConfigError(name, parsed.error.issues[0]?.message ?? 'is invalid');
+  return parsed.data as z.output<(typeof schema)[K]>;
+}
+
+// Without SECRETS_KEY the key lives beside the embedded database and is created on first start.
+function secretsKeyFromDataDir(dataDir: string): Buffer {
+  const file = join(dataDir, 'secrets.key');
+  if (existsSync(file)) {
+    const key = decodeKey(readFileSync(file, 'utf8'));
+    if (!key) throw new ConfigError('SECRETS_KEY', `is unset and ${file} does not hold a 32-byte key`);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const port = read(env, 'PORT', '3000')!;
+  const publicUrl = read(env, 'PUBLIC_URL', `http://localhost:${port}`)!.replace(/\/+$/, '');
+  const databaseUrl = read(env, 'DATABASE_URL');
+  const dataDirRaw = read(env, 'DATA_DIR', './.data')!;
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw);
+  const secretsKey = read(env, 'SECRETS_KEY') ?? secretsKeyFromDataDir(dataDir);
+  return Object.freeze({
+    port,
+    publicUrl,
+    mcpResourceUrl: `${publicUrl}/mcp`,
+    databaseUrl,
+    dataDir,
+    secretsKey: secretsKey as Buffer,
+    logLevel: read(env, 'LOG_LEVEL', 'info')!,
+    redisUrl: read(env, 'REDIS_URL'),
+    secureCookies: publicUrl.startsWith('https:'),
+    billingUrl: `${publicUrl}/billing`,
+  });
+}

@@ -1,0 +1,39 @@
+export { AppConfig, ConfigError, loadConfig, type LogLevel } from './config/app-config.js';
+export { ConfigModule } from './config/config.module.js';
+export { DATABASE, openDatabase, type Database } from './prisma/database.js';
+export { DatabaseModule, type DatabaseModuleOptions } from './prisma/database.module.js';
+export { EmbeddedDatabaseBusyError } from './prisma/embedded-lock.js';
+export { applyMigrations, diffMigrationsToSchema, MIGRATIONS_DIR } from './prisma/migrator.js';
+export { PrismaService, type TransactionClient } from './prisma/prisma.service.js';
+export { Prisma } from './prisma/generated/client.js';
+export * as Db from './prisma/generated/enums.js';
+export {
+  AlreadyExistsError,
+  DomainError,
+  InvalidInputError,
+  NotFoundError,
+  PermissionDeniedError,
+  ServiceUnavailableError,
+  type ErrorBody,
+  type ErrorCategory,
+} from './errors/domain-error.js';
+export { httpStatusFor } from './errors/http-status.js';
+export { SecretBox } from './crypto/secret-box.js';
+export { hashSecret, lastFour, newSecret, safeEqual } from './crypto/tokens.js';
+export { hashPassword, verifyPassword, UNKNOWN_ACCOUNT_HASH } from './crypto/password-hasher.js';
+export {
+  afterCursor,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  pageArgs,
+  pageInput,
+  pageOutput,
+  toPage,
+  type Page,
+  type PageRequest,
+} from './pagination/pagination.js';
+export type { Principal } from './principal.js';
+export { AuditLog, type AuditEntry } from './audit/audit-log.js';
+export { SharedModule } from './shared.module.js';
+export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';

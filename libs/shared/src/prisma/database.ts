@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { AppConfig } from '../config/app-config.js';
+import { acquireEmbeddedLock } from './embedded-lock.js';
+
+// One physical database: the adapter Prisma and the migrator both speak through.
+export interface Database {
+  readonly kind: 'embedded' | 'postgres';
+  readonly description: string;
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export const DATABASE = Symbol('DATABASE');
+
+const POSTGRES_POOL_SIZE = 20;
+
+export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  if (config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    return {
+      kind: 'postgres',
+      description: `PostgreSQL at ${url.host}${url.pathname}`,
+      adapterFactory: new PrismaPg({
+        connectionString: config.databaseUrl,
+        max: POSTGRES_POOL_SIZE,
+        connectionTimeoutMillis: 5_000,
+      }),
+      close: async () => {},
+    };
+  }
+  const release = acquireEmbeddedLock(config.dataDir);
+  try {
+    const pglite = await PGlite.create(join(config.dataDir, 'pglite'));
+    return {
+      kind: 'embedded',
+      description: `embedded PGlite in ${config.dataDir}`,
+      adapterFactory: new PrismaPGlite(pglite),
+      close: async () => {
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

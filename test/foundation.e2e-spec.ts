@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { freshDataDir, onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
+
+const run = promisify(execFile);
+
+async function cli(args: string[], env: Record<string, string | undefined>) {
+  const node = join(ROOT, 'node_modules/.bin/node');
+  try {
+    const { stdout, stderr } = await run(node, ['--import', './scripts/app-paths.mjs', 'dist/apps/api/src/cli/cli.js', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('server foundation', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  it('answers liveness, readiness with the database checked, and Prometheus metrics', async () => {
+    const health = await fetch(`${t.url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { status: 'ok' });
+
+    const ready = await fetch(`${t.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready', database: 'ok' });
+
+    const metrics = await fetch(`${t.url}/metrics`);
+    assert.equal(metrics.status, 200);
+    const text = await metrics.text();
+    assert.match(text, /http_requests_total\{method="GET",route="\/readyz",status="200"\} 1/);
+    assert.match(text, /process_cpu_user_seconds_total/);
+  });
+
+  it('runs on the database the environment selects', () => {
+    assert.equal(t.database.kind, onPostgres ? 'postgres' : 'embedded');
+  });
+});
+
+describe('configuration', () => {
+  it('refuses to start with a bad value and names the variable', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ PORT: 'eighty' }, /PORT/],
+      [{ PUBLIC_URL: 'ftp://example.com' }, /PUBLIC_URL/],
+      [{ DATABASE_URL: 'mysql://localhost/db' }, /DATABASE_URL/],
+      [{ SECRETS_KEY: 'short' }, /SECRETS_KEY/],
+      [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    ];
+    const node = join(ROOT, 'node_modules/.bin/node');
+    for (const [env, expected] of cases) {
+      const result = await run(node, ['--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: join(ROOT, '.test-data', 'never-created'), ...env },
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal(result.code, 1, `exit code for ${JSON.stringify(env)}`);
+      assert.match(result.stderr, expected);
+      assert.match(result.stderr, /Invalid configuration/);
+    }
+  });
+});
+
+describe('CLI', () => {
+  let dataDir: string;
+  let env: Record<string, string | undefined>;
+  before(async () => {
+    dataDir = await freshDataDir();
+    env = { DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL };
+  });
+
+  it('creates users and organizations and adds members, with clear refusals', async () => {
+    const owner = `${unique('owner')}@example.com`;
+    const member = `${unique('member')}@example.com`;
+    let r = await cli(['users:create', '--email', owner, '--password', 'long enough password', '--name', 'Olivia Owner'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Created user/);
+
+    r = await cli(['users:create', '--email', owner.toUpperCase(), '--password', 'long enough password', '--name', 'Again'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /email_taken/);
+
+    r = await cli(['users:create', '--email', 'not-an-email', '--password', 'long enough password', '--name', 'X'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /not a valid email/);
+
+    r = await cli(['users:create', '--email', member, '--password', 'long enough password', '--name', 'Mo Member'], env);
+    assert.equal(r.code, 0, r.stderr);
+
+    const orgName = unique('Acme ');
+    r = await cli(['orgs:create', '--name', orgName, '--owner', owner, '--seats', '7', '--plan', 'team', '--allowed-domains', 'example.com,acme.io'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const slug = /slug ([a-z0-9-]+)/.exec(r.stdout)?.[1];
+    assert.ok(slug, r.stdout);
+    assert.match(r.stdout, /plan team, 7 seats/);
+
+    r = await cli(['orgs:create', '--name', 'X', '--owner', 'nobody@example.com'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /user_not_found/);
+
+    r = await cli(['orgs:add-member', '--org', slug, '--email', member, '--role', 'superuser'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown_role/);
+
+    r = await cli(['orgs:add-member', '--org', 'no-such-org', '--email', member, '--role', 'member'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /organization_not_found/);
+
+    r = await cli(['orgs:add-member', '--org', slug, '--email', member, '--role', 'admin'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /as admin/);
+
+    r = await cli(['orgs:add-member', '--org', slug, '--email', member, '--role', 'member'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /already_member/);
+
+    r = await cli(['orgs:create', '--name', 'Y', '--owner', owner, '--seats', 'many'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--seats must be a whole number/);
+
+    r = await cli(['sessions:revoke', '--email', owner], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Revoked 0 session/);
+  });
+
+  it('seeds a demo organization and prints its credentials', async () => {
+    const r = await cli(['seed:demo'], { ...env, DATA_DIR: await freshDataDir() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Demo organization "Acme Demo"/);
+    assert.match(r.stdout, /alice@acme\.example\s+demo-\S+\s+owner/);
+  });
+
+  it('refuses to open the embedded database while a server holds it', { skip: onPostgres && 'PostgreSQL serves both side by side' }, async () => {
+    const t = await startTestApp();
+    try {
+      const r = await cli(['users:create', '--email', 'x@example.com', '--password', 'long enough password', '--name', 'X'], {
+        DATA_DIR: t.config.dataDir,
+        DATABASE_URL: undefined,
+      });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /in use by process \d+/);
+      assert.match(r.stderr, /DATABASE_URL/);
+    } finally {
+      await t.close();
+    }
+  });
+});

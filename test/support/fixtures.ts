@@ -1,0 +1,25 @@
+import { AccountsService, type Account } from '@app/identity';
+import { OrganizationsService } from '@app/members';
+import { unique, type TestApp } from './test-app.js';
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+export async function createUser(t: TestApp, overrides: { email?: string; name?: string } = {}): Promise<Account> {
+  return t.get(AccountsService).register({
+    email: overrides.email ?? `${unique('user')}@example.com`,
+    name: overrides.name ?? 'Test User',
+    password: TEST_PASSWORD,
+  });
+}
+
+export async function createOrg(
+  t: TestApp,
+  owner: Account,
+  options: { name?: string; seats?: number; plan?: string; allowedDomains?: string[] } = {},
+) {
+  return t.get(OrganizationsService).create({ name: options.name ?? unique('Org '), ownerEmail: owner.email, ...options });
+}
+
+export async function addMember(t: TestApp, orgSlug: string, user: Account, role = 'member') {
+  return t.get(OrganizationsService).addMember({ orgSlug, email: user.email, role });
+}

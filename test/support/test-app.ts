@@ -1,0 +1,107 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { applyMigrations, DATABASE, loadConfig, openDatabase, type AppConfig, type Database } from '@app/shared';
+import { createApp } from '../../apps/api/src/bootstrap.js';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+const TEST_DATA = join(ROOT, '.test-data');
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+export interface TestApp {
+  app: INestApplication;
+  url: string;
+  config: AppConfig;
+  database: Database;
+  get<T>(token: abstract new (...args: never[]) => T): T;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+// initdb on PGlite costs seconds; every test app starts from a copy of one migrated template.
+async function embeddedTemplate(): Promise<string> {
+  const template = join(TEST_DATA, 'template');
+  const ready = join(template, '.ready');
+  const lock = join(TEST_DATA, 'template.lock');
+  mkdirSync(TEST_DATA, { recursive: true });
+  for (let waited = 0; !existsSync(ready); waited += 200) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (waited > 120_000) throw new Error(`Timed out waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      rmSync(template, { recursive: true, force: true });
+      const database = await openDatabase({ dataDir: template, databaseUrl: undefined });
+      await applyMigrations(database.adapterFactory);
+      await database.close();
+      writeFileSync(ready, new Date().toISOString());
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return template;
+}
+
+export async function freshDataDir(): Promise<string> {
+  mkdirSync(TEST_DATA, { recursive: true });
+  const dir = mkdtempSync(join(TEST_DATA, 'app-'));
+  if (!onPostgres) cpSync(await embeddedTemplate(), dir, { recursive: true });
+  rmSync(join(dir, '.ready'), { force: true });
+  return dir;
+}
+
+export interface TestAppOptions {
+  /** Reuse another test app's database: a second server instance on the same data. */
+  sharing?: TestApp;
+  env?: Record<string, string>;
+}
+
+/** The real server on a real database and a real port: what every end-to-end test talks to. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const port = await freePort();
+  const dataDir = options.sharing?.config.dataDir ?? (await freshDataDir());
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    DATABASE_URL: process.env.DATABASE_URL,
+    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? randomBytes(32).toString('hex'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    REDIS_URL: process.env.REDIS_URL,
+    ...options.env,
+  });
+  const app = await createApp({ config, database: options.sharing?.database });
+  await app.listen(port, '127.0.0.1');
+  const database = app.get<Database>(DATABASE);
+  return {
+    app,
+    url: config.publicUrl,
+    config,
+    database: options.sharing?.database ?? database,
+    get: (token) => app.get(token),
+    async close() {
+      await app.close();
+      if (!options.sharing) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A unique suffix so tests sharing one database never collide on names or emails. */
+export function unique(prefix = 't'): string {
+  return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
