@@ -1,7 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, SharedModule, type Database } from '@app/shared';
+import { AccessModule } from '@app/access';
 import { IdentityModule } from '@app/identity';
+import { KeysModule } from '@app/keys';
 import { MembersModule } from '@app/members';
+import { OAuthModule } from '@app/oauth';
+import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 
 export interface AppModuleOptions {
@@ -11,7 +15,7 @@ export interface AppModuleOptions {
 }
 
 // Resource areas: one import line each.
-const contexts = [IdentityModule, MembersModule];
+const contexts = [IdentityModule, KeysModule, OAuthModule, AccessModule, MembersModule];
 
 @Module({})
 export class AppModule {
@@ -23,6 +27,7 @@ export class AppModule {
         DatabaseModule.forRoot({ shared: options.database }),
         SharedModule,
         HealthModule,
+        GatewayModule,
         ...contexts,
       ],
     };

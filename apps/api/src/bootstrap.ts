@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { createRootLogger, PinoLoggerService, type AppConfig, type Database } from '@app/shared';
 import { AppModule } from './app.module.js';
+import { McpServerHost } from './gateway/mcp-server.host.js';
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -25,5 +26,11 @@ export async function createApp({ config, database }: CreateAppOptions): Promise
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(cookieParser());
   app.enableShutdownHooks();
+
+  // Tools are served by a microservice strategy; it must be started before the server listens.
+  const mcp = app.get(McpServerHost);
+  mcp.strategy.setHttpAdapter(app.getHttpAdapter());
+  app.connectMicroservice({ strategy: mcp.strategy }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   return app;
 }

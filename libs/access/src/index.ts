@@ -7,3 +7,20 @@ export {
   type BuiltInRole,
   type Permission,
 } from './domain/permissions.js';
+export { AccessDeniedError, assertPermission, PermissionRequiredError, type DenialReason } from './domain/access-denied.js';
+export { PrincipalResolver } from './application/principal.resolver.js';
+export { AccessTokenVerifier, type AccessTokenClaims } from './application/access-token.verifier.js';
+export {
+  CurrentPrincipal,
+  McpTool,
+  McpTools,
+  SCOPE_READ,
+  SCOPE_WRITE,
+  TOOL_DEFINITION,
+  ToolInput,
+  type McpToolOptions,
+  type ToolDefinition,
+} from './mcp/mcp-tool.decorator.js';
+export { ToolExecutionInterceptor, toolErrorResult } from './mcp/tool-execution.interceptor.js';
+export { toolErrorSchema } from './mcp/tool-schemas.js';
+export { AccessModule } from './access.module.js';

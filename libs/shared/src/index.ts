@@ -37,3 +37,4 @@ export type { Principal } from './principal.js';
 export { AuditLog, type AuditEntry } from './audit/audit-log.js';
 export { SharedModule } from './shared.module.js';
 export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';
+export { Clock } from './time/clock.js';

@@ -1,0 +1,55 @@
+import { ForbiddenException, Injectable, Logger, ServiceUnavailableException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request, Response } from 'express';
+import { AccessDeniedError } from '@app/access';
+import { AppConfig, ServiceUnavailableError } from '@app/shared';
+import { MCP_BEARER } from './mcp-bearer.strategy.js';
+import { resourceMetadataUrl } from './mcp-server.host.js';
+
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Authenticates every /mcp request once: Origin (DNS rebinding), then the bearer token and the live
+ * access recheck. Failures answer the way MCP clients expect to start (or restart) OAuth.
+ */
+@Injectable()
+export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
+  private readonly logger = new Logger('McpGateway');
+  private readonly allowedOrigin: string;
+  private readonly challenge: string;
+
+  constructor(private readonly config: AppConfig) {
+    super();
+    this.allowedOrigin = new URL(config.publicUrl).origin;
+    this.challenge = `Bearer resource_metadata="${resourceMetadataUrl(config)}", scope="mcp:read mcp:write"`;
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const origin = context.switchToHttp().getRequest<Request>().headers.origin;
+    if (origin !== undefined && origin !== this.allowedOrigin) {
+      throw new ForbiddenException({ error: 'forbidden_origin', error_description: `Origin ${origin.slice(0, 200)} is not allowed` });
+    }
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser, _info: unknown, context: ExecutionContext): TUser {
+    if (user && !error) return user;
+    const res = context.switchToHttp().getResponse<Response>();
+    if (error instanceof ServiceUnavailableError) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      throw new ServiceUnavailableException({ error: 'temporarily_unavailable', error_description: 'Access cannot be checked right now; retry shortly.' });
+    }
+    if (error instanceof AccessDeniedError) {
+      if (error.reason === 'missing_token') {
+        res.setHeader('WWW-Authenticate', this.challenge);
+        throw new UnauthorizedException({ error: 'invalid_request', error_description: 'Authorization required: sign in with OAuth.' });
+      }
+      this.logger.debug(`Refused MCP request: ${error.reason}`);
+      res.setHeader('WWW-Authenticate', `${this.challenge}, error="invalid_token"`);
+      throw new UnauthorizedException({ error: 'invalid_token', error_description: 'The access token is invalid, expired or no longer authorized.' });
+    }
+    this.logger.error(`Unexpected error in the MCP access check: ${(error as Error)?.stack ?? String(error)}`);
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    throw new ServiceUnavailableException({ error: 'temporarily_unavailable', error_description: 'Access cannot be checked right now; retry shortly.' });
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-custom';
+import { AccessDeniedError, PrincipalResolver } from '@app/access';
+import type { Principal } from '@app/shared';
+
+export const MCP_BEARER = 'mcp-bearer';
+
+/** What the guard leaves on the request: mcp-nest reads `scope` for @ToolScopes, tools read `principal`. */
+export interface McpRequestUser {
+  scope: string;
+  principal: Principal;
+}
+
+@Injectable()
+export class McpBearerStrategy extends PassportStrategy(Strategy, MCP_BEARER) {
+  constructor(private readonly principals: PrincipalResolver) {
+    super();
+  }
+
+  async validate(req: Request): Promise<McpRequestUser> {
+    const header = req.headers.authorization;
+    const match = header ? /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header) : null;
+    if (!match) throw new AccessDeniedError(header ? 'malformed_token' : 'missing_token');
+    const principal = await this.principals.resolve(match[1]!);
+    (req as Request & { principal: Principal }).principal = principal;
+    return { scope: [...principal.scopes].join(' '), principal };
+  }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { McpContext } from '@rekog/mcp-nest';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import type { z } from 'zod';
+import { DomainError, InvalidInputError, type ErrorBody, type Principal } from '@app/shared';
+import { assertPermission } from '../domain/access-denied.js';
+import { TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
+
+export interface ToolErrorResult {
+  isError: true;
+  content: [{ type: 'text'; text: string }];
+  structuredContent: { error: ErrorBody };
+}
+
+export function toolErrorResult(body: ErrorBody): ToolErrorResult {
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: body }) }], structuredContent: { error: body } };
+}
+
+function invalidInput(tool: string, error: z.ZodError): InvalidInputError {
+  const fields = error.issues.slice(0, 20).map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.message,
+  }));
+  const first = fields[0]!;
+  return new InvalidInputError(`Invalid input for ${tool}: ${first.path}: ${first.message}.`, fields, 'Correct the named fields (see the tool\'s input schema) and call again.');
+}
+
+/**
+ * Runs around every tool call: role permission, input validation, and the translation of failures
+ * into tool results. Domain errors keep their code, details and hint; anything else is logged with a
+ * reference and reported without internals.
+ */
+@Injectable()
+export class ToolExecutionInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('McpTools');
+
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return from(this.run(context, next));
+  }
+
+  private async run(context: ExecutionContext, next: CallHandler): Promise<unknown> {
+    const definition = this.reflector.get<ToolDefinition | undefined>(TOOL_DEFINITION, context.getHandler());
+    const mcp = context.switchToRpc().getContext<McpContext>();
+    const toolName = definition?.name ?? context.getHandler().name;
+    try {
+      if (!definition) throw new Error(`${toolName} is not declared with @McpTool`);
+      const principal = mcp.getRawRequest<{ principal?: Principal }>()?.principal;
+      if (!principal) throw new Error('Tool called without an authenticated principal');
+      assertPermission(principal, definition.permission);
+      const parsed = definition.input.safeParse(context.switchToRpc().getData() ?? {});
+      if (!parsed.success) throw invalidInput(definition.name, parsed.error);
+      toolCallState.set(mcp, { principal, input: parsed.data });
+      return await lastValueFrom(next.handle());
+    } catch (error) {
+      if (error instanceof DomainError) return toolErrorResult(error.toBody());
+      const reference = randomUUID();
+      this.logger.error(`Tool ${toolName} failed (reference ${reference}): ${(error as Error)?.stack ?? String(error)}`);
+      return toolErrorResult({
+        code: 'internal_error',
+        message: `The server could not complete ${toolName}. Reference: ${reference}.`,
+        details: { reference },
+        hint: 'Nothing was reported back about the cause; retry once, and quote the reference if it keeps failing.',
+      });
+    }
+  }
+}

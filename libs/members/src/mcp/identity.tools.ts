@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { CurrentPrincipal, McpTool, McpTools } from '@app/access';
+import type { Principal } from '@app/shared';
+import { CurrentIdentityUseCase } from '../application/current-identity.use-case.js';
+
+const identityOutput = z.object({
+  organization: z
+    .object({ id: z.string(), name: z.string(), slug: z.string(), plan: z.string() })
+    .describe('The organization this connection is authorized for'),
+  account: z.object({ id: z.string(), email: z.string(), name: z.string() }).describe('The signed-in user'),
+  role: z.string().describe('The user\'s role in the organization (owner, admin, member or a custom role key)'),
+  permissions: z.array(z.string()).describe('What the role allows, e.g. members:invite'),
+  grantedScopes: z.array(z.string()).describe('OAuth scopes of this connection: mcp:read for reading, mcp:write for changes'),
+  client: z.object({ id: z.string(), name: z.string() }).describe('The MCP client this token was issued to'),
+});
+
+@McpTools()
+export class IdentityTools {
+  constructor(private readonly currentIdentity: CurrentIdentityUseCase) {}
+
+  @McpTool({
+    name: 'get_current_identity',
+    description:
+      'Answers "which OpenWork Cloud organization am I connected to?": the organization (name, slug, plan), the signed-in ' +
+      'account, the role in that organization with its permissions, the OAuth scopes granted to this connection and the ' +
+      'client name. Call this first to know what you are allowed to do.',
+    permission: 'org:read',
+    input: z.object({}),
+    output: identityOutput,
+    annotations: { title: 'Who am I', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  })
+  getCurrentIdentity(@CurrentPrincipal() principal: Principal) {
+    return this.currentIdentity.execute(principal);
+  }
+}

@@ -1,0 +1,13 @@
+export const ACCESS_TOKEN_LIFETIME_S = 15 * 60;
+export const REFRESH_TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+export const AUTHORIZATION_CODE_LIFETIME_MS = 10 * 60 * 1000;
+
+export const SCOPE_READ = 'mcp:read';
+export const SCOPE_WRITE = 'mcp:write';
+export const SCOPE_OFFLINE = 'offline_access';
+export const SUPPORTED_SCOPES = [SCOPE_READ, SCOPE_WRITE, SCOPE_OFFLINE] as const;
+export const DEFAULT_SCOPE = `${SCOPE_READ} ${SCOPE_WRITE}`;
+
+/** The OpenWork desktop app: a first-party client that exchanges a web session for an MCP token. */
+export const DESKTOP_CLIENT_ID = 'openwork-desktop';
+export const DESKTOP_CLIENT_NAME = 'OpenWork Desktop';

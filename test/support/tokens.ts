@@ -1,0 +1,29 @@
+import { SessionsService, type Account } from '@app/identity';
+import { AccessTokenIssuer, ClientRepository, DESKTOP_CLIENT_ID, DESKTOP_CLIENT_NAME, GrantRepository } from '@app/oauth';
+import type { TestApp } from './test-app.js';
+
+export interface MintedAccess {
+  token: string;
+  grantId: string;
+  sessionId: string;
+  sessionToken: string;
+}
+
+/**
+ * Signs a user in and issues an MCP access token for one of their organizations, the way a finished
+ * OAuth consent would; for suites that test tools rather than the sign-in flow.
+ */
+export async function mintAccess(t: TestApp, user: Account, orgId: string, scope = 'mcp:read mcp:write'): Promise<MintedAccess> {
+  const { token: sessionToken, session } = await t.get(SessionsService).start(user.id, { userAgent: 'test' });
+  await t.get(ClientRepository).ensureFirstParty(DESKTOP_CLIENT_ID, DESKTOP_CLIENT_NAME);
+  const grant = await t.get(GrantRepository).create({
+    clientId: DESKTOP_CLIENT_ID,
+    userId: user.id,
+    sessionId: session.id,
+    orgId,
+    scope,
+    resource: t.config.mcpResourceUrl,
+  });
+  const issued = await t.get(AccessTokenIssuer).issue(grant, scope);
+  return { token: issued.accessToken, grantId: grant.id, sessionId: session.id, sessionToken };
+}
