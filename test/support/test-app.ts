@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { applyMigrations, DATABASE, loadConfig, openDatabase, type AppConfig, type Database } from '@app/shared';
 import { createApp } from '../../apps/api/src/bootstrap.js';
@@ -71,16 +71,23 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
+// Apps on one PostgreSQL database share its signing keys, so they must share the key that seals them.
+function secretsKeyFor(dataDir: string): string {
+  const scope = process.env.DATABASE_URL ?? dataDir;
+  return createHash('sha256').update(`test-secrets:${scope}`).digest('hex');
+}
+
 /** The real server on a real database and a real port: what every end-to-end test talks to. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const port = await freePort();
   const dataDir = options.sharing?.config.dataDir ?? (await freshDataDir());
   const config = loadConfig({
     PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // Instances behind one load balancer share the public URL (issuer and audience).
+    PUBLIC_URL: options.sharing?.config.publicUrl ?? `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     DATABASE_URL: process.env.DATABASE_URL,
-    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? randomBytes(32).toString('hex'),
+    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? secretsKeyFor(dataDir),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     REDIS_URL: process.env.REDIS_URL,
     ...options.env,
@@ -90,7 +97,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = app.get<Database>(DATABASE);
   return {
     app,
-    url: config.publicUrl,
+    url: `http://127.0.0.1:${port}`,
     config,
     database: options.sharing?.database ?? database,
     get: (token) => app.get(token),

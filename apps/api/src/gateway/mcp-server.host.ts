@@ -21,7 +21,8 @@ export class McpServerHost {
     this.transport = new StreamableHttpTransport({
       statefulMode: false,
       enableJsonResponse: true,
-      security: { allowedOrigins: [new URL(config.publicUrl).origin] },
+      // The guard compares full origins; the transport's own check (by hostname) stays as a second line.
+      security: { allowedOrigins: [new URL(config.publicUrl).hostname] },
       stepUpAuthorization: { resourceMetadataUrl: resourceMetadataUrl(config) },
     });
     this.strategy = new McpStrategy({

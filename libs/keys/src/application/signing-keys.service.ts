@@ -114,6 +114,16 @@ export class SigningKeysService {
     return record;
   }
 
+  private openPrivateKey(record: SigningKeyRecord): string {
+    try {
+      return this.secrets.open(record.privateKeyEncrypted, `signing-key:${record.id}`);
+    } catch {
+      throw new Error(
+        `Signing key ${record.id} cannot be decrypted with this SECRETS_KEY: every instance sharing the database must use the same SECRETS_KEY.`,
+      );
+    }
+  }
+
   private findActive(): LoadedKey | undefined {
     const now = this.clock.nowMs();
     return this.keys.find((k) => k.retiresAt > now);
@@ -144,7 +154,7 @@ export class SigningKeysService {
         id: record.id,
         publicJwk,
         publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x }, format: 'jwk' }),
-        privateKey: createPrivateKey(this.secrets.open(record.privateKeyEncrypted, `signing-key:${record.id}`)),
+        privateKey: createPrivateKey(this.openPrivateKey(record)),
         retiresAt,
         expiresAt,
       };

@@ -40,7 +40,7 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
       description: `embedded PGlite in ${config.dataDir}`,
       adapterFactory: new PrismaPGlite(pglite),
       close: async () => {
-        await pglite.close();
+        if (!pglite.closed) await pglite.close();
         release();
       },
     };
