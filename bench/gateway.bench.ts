@@ -1,0 +1,85 @@
+// Full gateway vs a bare MCP server on the same machine and database, in one run.
+// The bare server runs the same queries get_current_identity runs, with no authentication.
+import { createServer, type IncomingMessage } from 'node:http';
+import { McpServer } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { z } from 'zod';
+import { PrincipalResolver } from '@app/access';
+import { PrismaService } from '@app/shared';
+import { createOrg, createUser } from '../test/support/fixtures.js';
+import { freePort, startTestApp } from '../test/support/test-app.js';
+import { mintAccess } from '../test/support/tokens.js';
+import { fmt, load, percentile } from './support.js';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_identity', arguments: {} } });
+const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  let data = '';
+  for await (const chunk of req) data += chunk;
+  return JSON.parse(data);
+}
+
+async function startBareServer(prisma: PrismaService, ids: { orgId: string; userId: string; clientId: string }) {
+  const port = await freePort();
+  const server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
+    mcp.registerTool(
+      'get_current_identity',
+      { description: 'Same queries as the real tool', inputSchema: z.object({}) },
+      async () => {
+        const [org, user, client] = await Promise.all([
+          prisma.organization.findUnique({ where: { id: ids.orgId } }),
+          prisma.user.findUnique({ where: { id: ids.userId } }),
+          prisma.oAuthClient.findUnique({ where: { id: ids.clientId } }),
+        ]);
+        return { content: [{ type: 'text', text: JSON.stringify({ org: org?.name, user: user?.email, client: client?.clientName }) }] };
+      },
+    );
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('finish', () => void mcp.close());
+    await mcp.connect(transport);
+    await transport.handleRequest(req, res, body);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/mcp`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const t = await startTestApp({ env: { LOG_LEVEL: 'error' } });
+try {
+  const owner = await createUser(t);
+  const org = await createOrg(t, owner);
+  const access = await mintAccess(t, owner, org.id);
+  const prisma = t.get(PrismaService);
+  const bare = await startBareServer(prisma, { orgId: org.id, userId: owner.id, clientId: 'openwork-desktop' });
+
+  // The recheck alone: verify (cached after the first call) + one database round trip.
+  const resolver = t.get(PrincipalResolver);
+  for (let i = 0; i < 200; i++) await resolver.resolve(access.token);
+  const samples: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const started = performance.now();
+    await resolver.resolve(access.token);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+
+  await load(bare.url, { body: call, headers: mcpHeaders, connections: CONNECTIONS, seconds: 2 });
+  const baseline = await load(bare.url, { body: call, headers: mcpHeaders, connections: CONNECTIONS, seconds: SECONDS });
+  const gatewayHeaders = { ...mcpHeaders, authorization: `Bearer ${access.token}` };
+  await load(`${t.url}/mcp`, { body: call, headers: gatewayHeaders, connections: CONNECTIONS, seconds: 2 });
+  const gateway = await load(`${t.url}/mcp`, { body: call, headers: gatewayHeaders, connections: CONNECTIONS, seconds: SECONDS });
+
+  console.log(`database: ${t.database.description}; ${CONNECTIONS} connections, ${SECONDS} s each; tools/call get_current_identity`);
+  console.log(`bare MCP server (no auth):   ${fmt(baseline.rps, 0)} req/s  p50 ${baseline.p50} ms  p99 ${baseline.p99} ms  (${baseline.requests} requests, ${baseline.non2xx} non-2xx)`);
+  console.log(`full gateway (auth+recheck): ${fmt(gateway.rps, 0)} req/s  p50 ${gateway.p50} ms  p99 ${gateway.p99} ms  (${gateway.requests} requests, ${gateway.non2xx} non-2xx)`);
+  console.log(`throughput ratio gateway/bare: ${fmt(gateway.rps / baseline.rps)} (target >= 0.70)`);
+  console.log(`access recheck per request: p50 ${fmt(percentile(samples, 50), 3)} ms, p99 ${fmt(percentile(samples, 99), 3)} ms (target p50 < 1 ms)`);
+  if (gateway.non2xx > 0 || baseline.non2xx > 0) console.log('WARNING: some responses were not 2xx');
+  await bare.close();
+} finally {
+  await t.close();
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { createOrg, createUser } from './support/fixtures.js';
+import { connectWithToken, rawMcp } from './support/mcp-client.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { mintAccess } from './support/tokens.js';
+
+const NAME = /^[a-z]+(?:_[a-z0-9]+)+$/;
+const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+
+type JsonSchema = { type?: string; properties?: Record<string, JsonSchema & { description?: string }>; anyOf?: JsonSchema[] };
+
+describe('every registered tool follows the conventions', () => {
+  let t: TestApp;
+  let tools: Tool[];
+  let readOnlyToken: string;
+  before(async () => {
+    t = await startTestApp();
+    const owner = await createUser(t);
+    const org = await createOrg(t, owner);
+    const client = await connectWithToken(t.url, (await mintAccess(t, owner, org.id)).token);
+    tools = (await client.listTools()).tools;
+    await client.close();
+    readOnlyToken = (await mintAccess(t, owner, org.id, 'mcp:read')).token;
+  });
+  after(() => t.close());
+
+  it('has a snake_case verb_noun name of at most 48 characters, an agent-oriented description and all annotations', () => {
+    assert.ok(tools.length > 0);
+    for (const tool of tools) {
+      assert.match(tool.name, NAME, `${tool.name}: snake_case verb_noun`);
+      assert.ok(tool.name.length <= 48, `${tool.name}: at most 48 characters`);
+      assert.ok((tool.description ?? '').length >= 40, `${tool.name}: a description written for an agent`);
+      for (const hint of HINTS) assert.equal(typeof tool.annotations?.[hint], 'boolean', `${tool.name}: annotation ${hint}`);
+      if (tool.annotations?.readOnlyHint) assert.equal(tool.annotations.destructiveHint, false, `${tool.name}: read-only tools are not destructive`);
+    }
+  });
+
+  it('describes every input field and declares an output schema that also admits the error envelope', () => {
+    for (const tool of tools) {
+      assert.equal(tool.inputSchema.type, 'object', tool.name);
+      for (const [field, schema] of Object.entries((tool.inputSchema as JsonSchema).properties ?? {})) {
+        assert.ok((schema.description ?? '').length > 0, `${tool.name}.${field} has a description`);
+      }
+      const output = tool.outputSchema as JsonSchema | undefined;
+      assert.ok(output, `${tool.name} has an output schema`);
+      assert.equal(output.type, 'object', tool.name);
+      const branches = output.anyOf ?? [];
+      assert.ok(branches.some((b) => b.properties?.error), `${tool.name}: output admits { error }`);
+      assert.ok(branches.some((b) => !b.properties?.error), `${tool.name}: output has a success shape`);
+    }
+  });
+
+  it('hides tools a token\'s scopes cannot use and answers their calls with a step-up 403', async () => {
+    const client = await connectWithToken(t.url, readOnlyToken);
+    const visible = (await client.listTools()).tools.map((tool) => tool.name).sort();
+    await client.close();
+    const readOnly = tools.filter((tool) => tool.annotations?.readOnlyHint).map((tool) => tool.name).sort();
+    assert.deepEqual(visible, readOnly);
+    for (const tool of tools.filter((x) => !x.annotations?.readOnlyHint)) {
+      const res = await rawMcp(t.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool.name, arguments: {} } }, { authorization: `Bearer ${readOnlyToken}` });
+      assert.equal(res.status, 403, tool.name);
+      const challenge = res.headers.get('www-authenticate') ?? '';
+      assert.match(challenge, /error="insufficient_scope"/, tool.name);
+      assert.match(challenge, /scope="mcp:write"/, tool.name);
+      assert.match(challenge, new RegExp(`resource_metadata="${t.url.replace(/[.]/g, '\\.')}/\\.well-known/oauth-protected-resource/mcp"`), tool.name);
+    }
+  });
+});
