@@ -5,6 +5,8 @@ import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
 import { MembersModule } from '@app/members';
 import { OAuthModule } from '@app/oauth';
+import { MarketplacesModule } from '@app/marketplaces';
+import { PluginsModule } from '@app/plugins';
 import { SkillsModule } from '@app/skills';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -16,7 +18,7 @@ export interface AppModuleOptions {
 }
 
 // Resource areas: one import line each.
-const contexts = [IdentityModule, KeysModule, OAuthModule, AccessModule, MembersModule, SkillsModule];
+const contexts = [IdentityModule, KeysModule, OAuthModule, AccessModule, MembersModule, SkillsModule, PluginsModule, MarketplacesModule];
 
 @Module({})
 export class AppModule {
