@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { applyMigrations, DATABASE, loadConfig, openDatabase, type AppConfig, type Database } from '@app/shared';
 import { createApp } from '../../apps/api/src/bootstrap.js';
@@ -71,6 +71,13 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
+// Every test app on one PostgreSQL database shares the signing keys stored there, so they must share
+// the key that encrypts them; embedded test apps each have their own database and a random key.
+function testSecretsKey(): string {
+  if (!onPostgres) return randomBytes(32).toString('hex');
+  return createHash('sha256').update(`openwork-test-secrets:${process.env.DATABASE_URL}`).digest('hex');
+}
+
 /** The real server on a real database and a real port: what every end-to-end test talks to. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const port = await freePort();
@@ -80,7 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     DATABASE_URL: process.env.DATABASE_URL,
-    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? randomBytes(32).toString('hex'),
+    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? testSecretsKey(),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     REDIS_URL: process.env.REDIS_URL,
     ...options.env,
