@@ -143,6 +143,13 @@ describe('plugins, marketplaces and sharing', () => {
     assert.equal(shared.marketplace.id, first.marketplace.id);
     assert.equal(shared.marketplace.created, false);
 
+    // two agents sharing the same skill at once still leave one of everything
+    const raced = await ok(fresh.owner.client, 'create_skill', { content: skillMd('raced-skill') });
+    const both = await Promise.all([0, 1].map(() => ok(fresh.owner.client, 'share_skill', { skillId: raced.id })));
+    assert.equal(both[0].plugin.id, both[1].plugin.id);
+    assert.equal(await prisma.plugin.count({ where: { orgId, name: 'raced-skill' } }), 1);
+    assert.equal(await prisma.accessGrant.count({ where: { orgId, pluginId: both[0].plugin.id } }), 1);
+
     // members may contribute skills but not share with everyone
     const denied = await fails(fresh.member.client, 'share_skill', { skillId: skill.id });
     assert.equal(denied.code, 'permission_denied');
@@ -175,6 +182,11 @@ describe('plugins, marketplaces and sharing', () => {
     await ok(a.owner.client, 'revoke_access', { grantId: direct.id });
     assert.deepEqual(await visiblePluginIds(a.reader.client, marketplace.id), []);
 
+    // concurrent grants to the same subject end up as one grant
+    const [g1, g2] = await Promise.all([0, 1].map(() => ok(a.owner.client, 'grant_access', { resourceType: 'marketplace', resourceId: marketplace.id, subjectType: 'team', teamId: team.id })));
+    assert.equal(g1.id, g2.id);
+    await ok(a.owner.client, 'revoke_access', { grantId: g1.id });
+
     await ok(a.owner.client, 'revoke_access', { grantId: grant.id });
     assert.deepEqual(await visiblePluginIds(a.member.client, marketplace.id), []);
     assert.deepEqual(await auditActions(t, a.org.id, plugin.id), ['plugin.created', 'access.granted', 'access.granted', 'access.revoked']);
@@ -188,6 +200,16 @@ describe('plugins, marketplaces and sharing', () => {
     const toReader = await ok(a.member.client, 'grant_access', { resourceType: 'plugin', resourceId: plugin.id, subjectType: 'member', membershipId: a.reader.membershipId, role: 'viewer' });
     assert.equal(toReader.created, true);
 
+    // someone else's plugin: changing it needs an editor grant, sharing it a manager grant
+    const agent = await ok(a.reader.client, 'create_config_object', { type: 'agent', name: unique('agent'), content: 'x' });
+    const denied = await fails(a.reader.client, 'add_plugin_component', { pluginId: plugin.id, configObjectId: agent.id });
+    assert.equal(denied.code, 'permission_denied');
+    assert.equal((await fails(a.reader.client, 'delete_plugin', { pluginId: plugin.id })).code, 'permission_denied');
+    await ok(a.member.client, 'grant_access', { resourceType: 'plugin', resourceId: plugin.id, subjectType: 'member', membershipId: a.reader.membershipId, role: 'editor' });
+    await ok(a.reader.client, 'add_plugin_component', { pluginId: plugin.id, configObjectId: agent.id });
+    await ok(a.reader.client, 'remove_plugin_component', { pluginId: plugin.id, configObjectId: agent.id });
+    await ok(a.member.client, 'grant_access', { resourceType: 'plugin', resourceId: plugin.id, subjectType: 'member', membershipId: a.reader.membershipId, role: 'viewer' });
+    assert.equal((await fails(a.reader.client, 'add_plugin_component', { pluginId: plugin.id, configObjectId: agent.id })).code, 'permission_denied');
     // someone else's plugin: only with a manager grant
     assert.equal((await fails(a.reader.client, 'grant_access', { resourceType: 'plugin', resourceId: plugin.id, subjectType: 'member', membershipId: a.owner.membershipId })).code, 'permission_denied');
     assert.equal((await fails(a.reader.client, 'revoke_access', { grantId: toReader.id })).code, 'permission_denied');

@@ -72,12 +72,14 @@ export class AccessGrantsService {
   async ensureOrgWide(principal: Principal, pluginId: string, role: AccessRole, tx: TransactionClient) {
     const resource = await this.resource(principal.orgId, 'plugin', pluginId, tx);
     await this.assertMayShare(principal, resource, { type: 'org' });
+    await this.grants.lockResource(resource, tx);
     const existing = await this.grants.findFor(principal.orgId, resource, { type: 'org' }, tx);
     if (existing) return { grant: existing, created: false };
     return this.upsert(principal, resource, { type: 'org' }, role, tx);
   }
 
   private async upsert(principal: Principal, resource: Resource, subject: Subject, role: AccessRole, tx: TransactionClient) {
+    await this.grants.lockResource(resource, tx);
     const existing = await this.grants.findFor(principal.orgId, resource, subject, tx);
     if (existing && existing.role === role) return { grant: existing, created: false, previousRole: role };
     const grant = existing

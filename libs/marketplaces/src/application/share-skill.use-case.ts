@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService } from '@app/plugins';
 import { AuditLog, type Principal } from '@app/shared';
-import { ConfigObjectsService, SKILL_KIND } from '@app/skills';
-import { MarketplaceRepository } from '../infrastructure/marketplace.repository.js';
+import { ConfigObjectsService, SKILL_KIND, type ConfigObjectRecord } from '@app/skills';
+import { isUniqueViolation, MarketplaceRepository, type MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
 import { AccessGrantsService } from './access-grants.service.js';
 import { MarketplacesService } from './marketplaces.service.js';
 
@@ -40,6 +40,18 @@ export class ShareSkillUseCase {
     const skill = await this.skills.findForOrg(principal.orgId, input.skillId, SKILL_KIND);
     const given = input.marketplaceId ? await this.marketplaces.require(principal.orgId, input.marketplaceId) : null;
 
+    // A concurrent share of the same skill can win a unique index (plugin, listing, default marketplace)
+    // between our read and our write; the retry then finds its rows and reuses them.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.share(principal, skill, given);
+      } catch (error) {
+        if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+      }
+    }
+  }
+
+  private share(principal: Principal, skill: ConfigObjectRecord, given: MarketplaceRecord | null): Promise<ShareSkillResult> {
     return this.transactions.transaction(async (tx) => {
       const plugin = await this.plugins.ensure(principal, { name: skill.name, description: skill.description }, tx);
       const component = await this.plugins.ensureComponent(principal, plugin.plugin, skill, tx);

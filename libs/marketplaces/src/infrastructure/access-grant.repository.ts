@@ -65,6 +65,12 @@ export class AccessGrantRepository {
     }) as Promise<AccessGrantRecord>;
   }
 
+  /** Row lock on the plugin or marketplace, so concurrent grants to one subject cannot both insert. */
+  async lockResource(resource: { type: ResourceType; id: string }, tx: TransactionClient): Promise<void> {
+    if (resource.type === 'plugin') await tx.$queryRaw`SELECT id FROM "Plugin" WHERE id = ${resource.id} FOR UPDATE`;
+    else await tx.$queryRaw`SELECT id FROM "Marketplace" WHERE id = ${resource.id} FOR UPDATE`;
+  }
+
   updateRole(id: string, role: AccessRole, db: Db) {
     return db.accessGrant.update({ where: { id }, data: { role } }) as Promise<AccessGrantRecord>;
   }

@@ -33,7 +33,7 @@ const grantOutput = z.object({
   subjectType: z.string().describe('org (everyone in the organization), team or member'),
   teamId: z.string().nullable(),
   membershipId: z.string().nullable(),
-  role: z.string().describe('viewer (see and install), editor (change), manager (change and share)'),
+  role: z.string().describe('viewer (see and install), editor (also change the plugin), manager (also share it with teams and members)'),
   createdAt: z.string(),
 });
 
@@ -165,7 +165,7 @@ export class MarketplacesTools {
       subjectType: z.enum(SUBJECT_TYPES).describe('org: everyone in the organization; team: members of teamId; member: the member membershipId'),
       teamId: z.string().min(1).max(100).optional().describe('Required when subjectType is team (from list_teams)'),
       membershipId: z.string().min(1).max(100).optional().describe('Required when subjectType is member (the member id from list_members)'),
-      role: z.enum(ACCESS_ROLES).default('viewer').describe('viewer: see and install; editor: also change; manager: also share'),
+      role: z.enum(ACCESS_ROLES).default('viewer').describe('viewer: see and install; editor: also change the plugin (components, deletion); manager: also share it with teams and members'),
     }),
     output: grantOutput.extend({
       created: z.boolean().describe('false when that subject already had a grant (its role is now the given one)'),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient } from '@app/shared';
 import { ConfigObjectsService, type ConfigObjectRecord } from '@app/skills';
-import { assertPluginName, ComponentNotAttachedError } from '../domain/plugin.js';
+import { assertPluginName, ComponentNotAttachedError, PluginEditDeniedError } from '../domain/plugin.js';
 import { isUniqueViolation, PluginRepository, type PluginRecord } from '../infrastructure/plugin.repository.js';
 
 @Injectable()
@@ -42,6 +42,7 @@ export class PluginsService {
     assertPermission(principal, 'catalog:write');
     const plugin = await this.require(principal.orgId, pluginId);
     const object = await this.configObjects.findForOrg(principal.orgId, configObjectId);
+    await this.assertMayEdit(principal, plugin);
     const { created } = await this.plugins.transaction((tx) => this.ensureComponent(principal, plugin, object, tx));
     return { plugin, object, alreadyAttached: !created };
   }
@@ -49,6 +50,7 @@ export class PluginsService {
   async removeComponent(principal: Principal, pluginId: string, configObjectId: string) {
     assertPermission(principal, 'catalog:write');
     const plugin = await this.require(principal.orgId, pluginId);
+    await this.assertMayEdit(principal, plugin);
     await this.plugins.transaction(async (tx) => {
       if (!(await this.plugins.removeComponent(principal.orgId, plugin.id, configObjectId, tx))) {
         throw new ComponentNotAttachedError(plugin.id, configObjectId);
@@ -61,11 +63,19 @@ export class PluginsService {
   async delete(principal: Principal, id: string): Promise<PluginRecord> {
     assertPermission(principal, 'catalog:write');
     const plugin = await this.require(principal.orgId, id);
+    await this.assertMayEdit(principal, plugin);
     await this.plugins.transaction(async (tx) => {
       await this.plugins.delete(principal.orgId, plugin.id, tx);
       await this.audit.record(principal, { action: 'plugin.deleted', targetType: 'plugin', targetId: plugin.id, details: { name: plugin.name } }, tx);
     });
     return plugin;
+  }
+
+  // A plugin is changed by its creator, by whoever holds an editor or manager grant on it, or by an admin.
+  private async assertMayEdit(principal: Principal, plugin: PluginRecord, db?: TransactionClient): Promise<void> {
+    if (principal.permissions.has('marketplaces:manage') || plugin.createdByUserId === principal.userId) return;
+    if (await this.plugins.hasGrantReaching(principal.orgId, plugin.id, principal.membershipId, ['editor', 'manager'], db)) return;
+    throw new PluginEditDeniedError(plugin.id, principal.role);
   }
 
   /** A plugin of the caller's organization, or not_found (also for other contexts). */
@@ -89,6 +99,7 @@ export class PluginsService {
   async ensureComponent(principal: Principal, plugin: PluginRecord, object: ConfigObjectRecord, tx: TransactionClient) {
     assertPermission(principal, 'catalog:write');
     if (await this.plugins.component(plugin.id, object.id, tx)) return { created: false };
+    await this.assertMayEdit(principal, plugin, tx);
     await this.plugins.addComponent(principal.orgId, plugin.id, object.id, tx);
     await this.audit.record(principal, {
       action: 'plugin.component_added',

@@ -23,3 +23,15 @@ export class ComponentNotAttachedError extends DomainError {
     );
   }
 }
+
+export class PluginEditDeniedError extends DomainError {
+  constructor(pluginId: string, role: string) {
+    super(
+      'permission_denied',
+      'permission_denied',
+      'Only the plugin\'s creator, people with an editor or manager grant on it, or someone with "marketplaces:manage" can change it.',
+      { pluginId, role, requiredPermission: 'marketplaces:manage' },
+      'Ask the plugin\'s creator or a manager to grant you editor access (grant_access), or ask an admin.',
+    );
+  }
+}

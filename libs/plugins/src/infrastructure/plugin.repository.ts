@@ -67,6 +67,23 @@ export class PluginRepository {
     return count > 0;
   }
 
+  /** Whether a grant with one of these roles on the plugin reaches the member (org-wide, a team of theirs, or them). */
+  async hasGrantReaching(orgId: string, pluginId: string, membershipId: string, roles: ('viewer' | 'editor' | 'manager')[], db: Db = this.prisma): Promise<boolean> {
+    const count = await db.accessGrant.count({
+      where: {
+        orgId,
+        pluginId,
+        role: { in: roles },
+        OR: [
+          { subjectType: 'org' },
+          { subjectType: 'team', team: { members: { some: { membershipId } } } },
+          { subjectType: 'member', membershipId },
+        ],
+      },
+    });
+    return count > 0;
+  }
+
   async delete(orgId: string, id: string, db: Db): Promise<void> {
     await db.plugin.deleteMany({ where: { orgId, id } });
   }

@@ -111,7 +111,8 @@ export class PluginsTools {
 
   @McpTool({
     name: 'add_plugin_component',
-    description: 'Adds a skill or config object to a plugin. Adding one that is already there changes nothing (alreadyAttached: true).',
+    description: 'Adds a skill or config object to a plugin. Adding one that is already there changes nothing (alreadyAttached: true). ' +
+      'Changing a plugin is for its creator, editors/managers (grant_access) and admins.',
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: componentResult,
@@ -124,7 +125,8 @@ export class PluginsTools {
 
   @McpTool({
     name: 'remove_plugin_component',
-    description: 'Removes a skill or config object from a plugin (the object itself is kept). Users of the plugin lose it.',
+    description: 'Removes a skill or config object from a plugin (the object itself is kept). Users of the plugin lose it. ' +
+      'Changing a plugin is for its creator, editors/managers (grant_access) and admins.',
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: z.object({ pluginId: z.string(), configObjectId: z.string(), removed: z.literal(true) }),
@@ -137,7 +139,8 @@ export class PluginsTools {
 
   @McpTool({
     name: 'delete_plugin',
-    description: 'Deletes a plugin, unpublishes it from every marketplace and drops its access grants. Its skills and config objects are kept.',
+    description: 'Deletes a plugin, unpublishes it from every marketplace and drops its access grants. Its skills and config objects are kept. ' +
+      'Allowed for its creator, editors/managers and admins.',
     permission: 'catalog:write',
     input: z.object({ pluginId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
