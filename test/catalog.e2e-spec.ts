@@ -108,6 +108,7 @@ describe('plugins, marketplaces and sharing', () => {
     await ok(author, 'unpublish_plugin', { marketplaceId: marketplace.id, pluginId: plugin.id });
     assert.ok(!(await visiblePluginIds(teammate)).includes(plugin.id));
     assert.equal((await fails(author, 'unpublish_plugin', { marketplaceId: marketplace.id, pluginId: plugin.id })).code, 'not_published');
+    assert.deepEqual(await auditActions(t, a.org.id, marketplace.id), ['marketplace.created', 'marketplace.plugin_published', 'marketplace.plugin_unpublished']);
   });
 
   it('share_skill does it all in one call and creates nothing twice', async () => {
