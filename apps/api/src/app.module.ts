@@ -1,10 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, SharedModule, type Database } from '@app/shared';
 import { AccessModule } from '@app/access';
+import { AuditModule } from '@app/audit';
+import { ConnectorsModule } from '@app/connectors';
 import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
 import { MembersModule } from '@app/members';
+import { MarketplacesModule } from '@app/marketplaces';
 import { OAuthModule } from '@app/oauth';
+import { PluginsModule } from '@app/plugins';
+import { ProvidersModule } from '@app/providers';
+import { SkillsModule } from '@app/skills';
+import { WorkersModule } from '@app/workers';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 
@@ -15,7 +22,20 @@ export interface AppModuleOptions {
 }
 
 // Resource areas: one import line each.
-const contexts = [IdentityModule, KeysModule, OAuthModule, AccessModule, MembersModule];
+const contexts = [
+  IdentityModule,
+  KeysModule,
+  OAuthModule,
+  AccessModule,
+  MembersModule,
+  SkillsModule,
+  PluginsModule,
+  MarketplacesModule,
+  WorkersModule,
+  ConnectorsModule,
+  ProvidersModule,
+  AuditModule,
+];
 
 @Module({})
 export class AppModule {

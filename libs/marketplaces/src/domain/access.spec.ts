@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InvalidInputError } from '@app/shared';
+import { strongestRole, toSubject } from './access.js';
+
+describe('access grants', () => {
+  it('takes exactly one subject and names the field that is off', () => {
+    assert.deepEqual(toSubject({ subjectType: 'org' }), { type: 'org' });
+    assert.deepEqual(toSubject({ subjectType: 'team', teamId: 't' }), { type: 'team', teamId: 't' });
+    assert.deepEqual(toSubject({ subjectType: 'member', membershipId: 'm' }), { type: 'member', membershipId: 'm' });
+    const path = (input: Parameters<typeof toSubject>[0]) => {
+      try {
+        toSubject(input);
+        return null;
+      } catch (error) {
+        assert.ok(error instanceof InvalidInputError);
+        return (error.details.fields as { path: string }[])[0]!.path;
+      }
+    };
+    assert.equal(path({ subjectType: 'team' }), 'teamId');
+    assert.equal(path({ subjectType: 'member' }), 'membershipId');
+    assert.equal(path({ subjectType: 'org', teamId: 't' }), 'teamId');
+    assert.equal(path({ subjectType: 'team', teamId: 't', membershipId: 'm' }), 'membershipId');
+  });
+
+  it('resolves the strongest of several roles', () => {
+    assert.equal(strongestRole([]), null);
+    assert.equal(strongestRole(['viewer', 'manager', 'editor']), 'manager');
+    assert.equal(strongestRole(['viewer', 'editor']), 'editor');
+  });
+});

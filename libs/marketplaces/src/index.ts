@@ -1,0 +1,2 @@
+export { MarketplacesModule } from './marketplaces.module.js';
+export type { AccessRole, ResourceType, SubjectType } from './domain/access.js';

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { PluginsModule } from '@app/plugins';
+import { SkillsModule } from '@app/skills';
+import { AccessGrantsService } from './application/access-grants.service.js';
+import { MarketplacesService } from './application/marketplaces.service.js';
+import { ShareSkillUseCase } from './application/share-skill.use-case.js';
+import { AccessGrantRepository } from './infrastructure/access-grant.repository.js';
+import { MarketplaceRepository } from './infrastructure/marketplace.repository.js';
+import { MarketplacesTools } from './mcp/marketplaces.tools.js';
+
+const useCases = [MarketplacesService, AccessGrantsService, ShareSkillUseCase];
+const repositories = [MarketplaceRepository, AccessGrantRepository];
+const tools = [MarketplacesTools];
+
+@Module({
+  imports: [SkillsModule, PluginsModule],
+  controllers: tools,
+  providers: [...useCases, ...repositories],
+})
+export class MarketplacesModule {}

@@ -1,0 +1,2 @@
+export { ProvidersModule } from './providers.module.js';
+export type { ProviderKind } from './domain/llm-provider.js';

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ConfigObjectsService } from './application/config-objects.service.js';
+import { ConfigObjectRepository } from './infrastructure/config-object.repository.js';
+import { ConfigObjectsTools } from './mcp/config-objects.tools.js';
+import { SkillsTools } from './mcp/skills.tools.js';
+
+const useCases = [ConfigObjectsService];
+const repositories = [ConfigObjectRepository];
+const tools = [SkillsTools, ConfigObjectsTools];
+
+// Skills and the generic config objects: one versioned store (a skill is a config object of type skill).
+@Module({
+  controllers: tools,
+  providers: [...useCases, ...repositories],
+  exports: [ConfigObjectsService],
+})
+export class SkillsModule {}

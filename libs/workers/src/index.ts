@@ -1,0 +1,2 @@
+export { WorkersModule } from './workers.module.js';
+export type { WorkerStatus } from './domain/worker.js';

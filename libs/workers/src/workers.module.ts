@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { WorkersService } from './application/workers.service.js';
+import { WorkerRepository } from './infrastructure/worker.repository.js';
+import { WorkersTools } from './mcp/workers.tools.js';
+
+const useCases = [WorkersService];
+const repositories = [WorkerRepository];
+const tools = [WorkersTools];
+
+@Module({ controllers: tools, providers: [...useCases, ...repositories] })
+export class WorkersModule {}
