@@ -5,6 +5,7 @@ import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
 import { MembersModule } from '@app/members';
 import { OAuthModule } from '@app/oauth';
+import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 
@@ -15,7 +16,7 @@ export interface AppModuleOptions {
 }
 
 // Resource areas: one import line each.
-const contexts = [IdentityModule, KeysModule, OAuthModule, AccessModule, MembersModule];
+const contexts = [IdentityModule, KeysModule, OAuthModule, AccessModule, MembersModule, TeamsModule];
 
 @Module({})
 export class AppModule {
