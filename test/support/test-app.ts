@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { applyMigrations, DATABASE, loadConfig, openDatabase, type AppConfig, type Database } from '@app/shared';
 import { createApp } from '../../apps/api/src/bootstrap.js';
@@ -9,6 +9,8 @@ import { createApp } from '../../apps/api/src/bootstrap.js';
 export const ROOT = resolve(import.meta.dirname, '../../..');
 const TEST_DATA = join(ROOT, '.test-data');
 export const onPostgres = Boolean(process.env.DATABASE_URL);
+// Suites share one PostgreSQL database, and with it the signing keys: they must all be able to decrypt them.
+const POSTGRES_SECRETS_KEY = createHash('sha256').update('openwork-cloud-mcp e2e on postgres').digest('hex');
 
 export interface TestApp {
   app: INestApplication;
@@ -80,7 +82,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     DATABASE_URL: process.env.DATABASE_URL,
-    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? randomBytes(32).toString('hex'),
+    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? (onPostgres ? POSTGRES_SECRETS_KEY : randomBytes(32).toString('hex')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     REDIS_URL: process.env.REDIS_URL,
     ...options.env,
