@@ -93,14 +93,35 @@ describe('people: organization, members, invitations, roles and teams', () => {
       assert.ok(!names.includes(name), `${name} hidden from a read-only token`);
     }
     const { token } = await mintAccess(t, owner, org.id, 'mcp:read');
-    const response = await rawMcp(
-      t.url,
-      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'invite_member', arguments: { email: 'x@example.com' } } },
-      { authorization: `Bearer ${token}` },
-    );
-    assert.equal(response.status, 403);
-    assert.match(response.headers.get('www-authenticate') ?? '', /insufficient_scope/);
+    const mutating: [string, Record<string, unknown>][] = [
+      ['update_organization', { name: 'Renamed' }],
+      ['update_allowed_email_domains', { add: ['example.com'] }],
+      ['update_member_role', { member: owner.email, role: 'admin' }],
+      ['remove_member', { member: owner.email }],
+      ['invite_member', { email: 'x@example.com' }],
+      ['revoke_invitation', { invitationId: 'x' }],
+      ['create_role', { name: 'R', permissions: [] }],
+      ['update_role', { role: 'r', name: 'S' }],
+      ['delete_role', { role: 'r' }],
+      ['create_team', { name: 'T' }],
+      ['update_team', { team: 'T', name: 'U' }],
+      ['delete_team', { team: 'T' }],
+      ['add_team_member', { team: 'T', member: owner.email }],
+      ['remove_team_member', { team: 'T', member: owner.email }],
+    ];
+    for (const [name, args] of mutating) {
+      const response = await rawMcp(
+        t.url,
+        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+        { authorization: `Bearer ${token}` },
+      );
+      assert.equal(response.status, 403, name);
+      assert.match(response.headers.get('www-authenticate') ?? '', /insufficient_scope/, name);
+      assert.match(response.headers.get('www-authenticate') ?? '', /mcp:write/, name);
+    }
     assert.equal(await prisma.invitation.count({ where: { orgId: org.id } }), 0);
+    assert.equal(await prisma.team.count({ where: { orgId: org.id } }), 0);
+    assert.deepEqual(await auditActions(org), []);
   });
 
   it('shows and updates the organization, with audit entries', async () => {
@@ -333,6 +354,22 @@ describe('people: organization, members, invitations, roles and teams', () => {
     assert.equal(toolError((await callTool(client, 'get_member', { member: alex.email })).result).code, 'not_found');
 
     assert.deepEqual(await auditActions(org), ['member.role_changed', 'team.created', 'member.removed']);
+  });
+
+  it('keeps at least one owner when two owners demote each other at the same time', async () => {
+    const { client, org, owner } = await setup();
+    const second = await createUser(t);
+    await addMember(t, org.slug, second, 'owner');
+    const secondClient = await connect(second, org.id);
+    const [a, b] = await Promise.all([
+      callTool(client, 'update_member_role', { member: second.email, role: 'admin' }),
+      callTool(secondClient, 'update_member_role', { member: owner.email, role: 'admin' }),
+    ]);
+    const outcomes = [a, b].map((r) => (r.isError ? toolError(r.result).code : 'ok')).sort();
+    // The loser either finds itself the last owner, or has already lost the owner role (and with it the right).
+    assert.equal(outcomes.filter((o) => o === 'ok').length, 1, JSON.stringify(outcomes));
+    assert.ok(outcomes.some((o) => o === 'last_owner' || o === 'owner_required'), JSON.stringify(outcomes));
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, role: 'owner' } }), 1);
   });
 
   it('manages custom roles over the fixed permission list; refuses deleting a role in use', async () => {
