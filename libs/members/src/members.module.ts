@@ -39,6 +39,6 @@ const pages = [InvitationPageController];
   imports: [IdentityModule, OAuthModule],
   controllers: [...tools, ...pages],
   providers: [...useCases, ...repositories],
-  exports: [OrganizationsService, MembersService, MemberDirectory],
+  exports: [OrganizationsService, MemberDirectory],
 })
 export class MembersModule {}

@@ -26,9 +26,4 @@ export class MemberDirectory {
     const invitation = await this.invitations.findPendingByReference(orgId, reference.trim(), this.clock.now());
     return invitation ? { kind: 'invited', invitation } : null;
   }
-
-  async get(orgId: string, membershipId: string): Promise<MemberView | null> {
-    const member = await this.memberships.findByReference(orgId, membershipId);
-    return member && member.id === membershipId ? memberView(member) : null;
-  }
 }
