@@ -147,6 +147,17 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.equal(membership?.role, 'member');
   });
 
+  it('accepts one link once even when it is submitted twice at the same time', async () => {
+    const { client, org } = await setup();
+    const existing = await createUser(t);
+    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email });
+    const page = await visit(invited.data.acceptUrl);
+    const results = await Promise.all([1, 2].map(() => submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: TEST_PASSWORD }, page.cookie)));
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 410]);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: existing.id } }), 1);
+    assert.equal(await prisma.auditEvent.count({ where: { orgId: org.id, action: 'invitation.accepted' } }), 1);
+  });
+
   it('shows a clear page for unknown, revoked and expired links', async () => {
     const unknown = await visit(`${t.url}/invitations/not-a-real-token`);
     assert.equal(unknown.status, 404);
