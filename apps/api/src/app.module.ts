@@ -12,6 +12,7 @@ import { PluginsModule } from '@app/plugins';
 import { ProvidersModule } from '@app/providers';
 import { SkillsModule } from '@app/skills';
 import { WorkersModule } from '@app/workers';
+import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 
@@ -28,6 +29,7 @@ const contexts = [
   OAuthModule,
   AccessModule,
   MembersModule,
+  TeamsModule,
   SkillsModule,
   PluginsModule,
   MarketplacesModule,

@@ -1,3 +1,8 @@
 export { MembersModule } from './members.module.js';
 export { OrganizationsService } from './application/organizations.service.js';
+// The list_members use case, for the benchmark.
+export { MembersService } from './application/members.service.js';
+export { MemberDirectory, type DirectoryEntry } from './application/member-directory.js';
+export type { MemberView, InvitationView } from './application/views.js';
 export { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from './domain/members.errors.js';
+export { memberSchema } from './mcp/schemas.js';

@@ -2,19 +2,43 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@app/identity';
 import { OAuthModule } from '@app/oauth';
 import { CurrentIdentityUseCase } from './application/current-identity.use-case.js';
+import { InvitationAcceptanceService } from './application/invitation-acceptance.service.js';
+import { InvitationsService } from './application/invitations.service.js';
+import { MemberDirectory } from './application/member-directory.js';
+import { MembersService } from './application/members.service.js';
+import { OrganizationSettingsService } from './application/organization-settings.service.js';
 import { OrganizationsService } from './application/organizations.service.js';
+import { RolesService } from './application/roles.service.js';
+import { InvitationPageController } from './http/invitation-page.controller.js';
+import { InvitationRepository } from './infrastructure/invitation.repository.js';
 import { MembershipRepository } from './infrastructure/membership.repository.js';
 import { OrganizationRepository } from './infrastructure/organization.repository.js';
+import { RoleRepository } from './infrastructure/role.repository.js';
+import { TransactionRunner } from './infrastructure/transaction.runner.js';
 import { IdentityTools } from './mcp/identity.tools.js';
+import { InvitationsTools } from './mcp/invitations.tools.js';
+import { MembersTools } from './mcp/members.tools.js';
+import { OrganizationTools } from './mcp/organization.tools.js';
+import { RolesTools } from './mcp/roles.tools.js';
 
-const useCases = [OrganizationsService, CurrentIdentityUseCase];
-const repositories = [OrganizationRepository, MembershipRepository];
-const tools = [IdentityTools];
+const useCases = [
+  OrganizationsService,
+  CurrentIdentityUseCase,
+  OrganizationSettingsService,
+  MembersService,
+  InvitationsService,
+  InvitationAcceptanceService,
+  RolesService,
+  MemberDirectory,
+];
+const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository, TransactionRunner];
+const tools = [IdentityTools, OrganizationTools, MembersTools, InvitationsTools, RolesTools];
+const pages = [InvitationPageController];
 
 @Module({
   imports: [IdentityModule, OAuthModule],
-  controllers: tools,
+  controllers: [...tools, ...pages],
   providers: [...useCases, ...repositories],
-  exports: [OrganizationsService],
+  exports: [OrganizationsService, MemberDirectory],
 })
 export class MembersModule {}

@@ -13,7 +13,7 @@ export class UnknownRoleError extends DomainError {
       'unknown_role',
       `"${role}" is not a role of this organization.`,
       { role, availableRoles: available },
-      `Use one of: ${available.join(', ')}.`,
+      `Use one of: ${available.join(', ')} (list_roles shows what each allows).`,
     );
   }
 }
@@ -21,5 +21,130 @@ export class UnknownRoleError extends DomainError {
 export class AlreadyMemberError extends DomainError {
   constructor(email: string, membershipId: string) {
     super('conflict', 'already_member', `${email} is already a member of this organization.`, { email, membershipId }, 'Use update_member_role to change their role.');
+  }
+}
+
+export class EmailDomainNotAllowedError extends DomainError {
+  constructor(domain: string, allowedDomains: string[]) {
+    super(
+      'precondition_failed',
+      'email_domain_not_allowed',
+      `Invitations to ${domain} addresses are not allowed: this organization only accepts ${allowedDomains.join(', ')}.`,
+      { domain, allowedDomains },
+      `Invite an address on an allowed domain, or ask an owner or admin to call update_allowed_email_domains with ${domain} added to the list.`,
+    );
+  }
+}
+
+export const BILLING_RULE =
+  'Every active member and every pending (unexpired) invitation uses a seat. Invitations cannot be sent while all seats are used; ' +
+  'revoke a pending invitation, remove a member, or raise the seat limit on the billing page.';
+
+export class SeatLimitReachedError extends DomainError {
+  constructor(facts: { plan: string; seatLimit: number; seatsUsed: number; billingUrl: string }) {
+    super(
+      'limit_reached',
+      'seat_limit_reached',
+      `All ${facts.seatLimit} seats of the "${facts.plan}" plan are in use (${facts.seatsUsed} used), so no invitation was sent.`,
+      { ...facts, billingRule: BILLING_RULE },
+      `Free a seat (revoke_invitation for a pending invitation you no longer need, or remove_member), or have an owner buy more seats at ${facts.billingUrl}.`,
+    );
+  }
+}
+
+export class OwnerRequiredError extends DomainError {
+  constructor(action: string) {
+    super(
+      'permission_denied',
+      'owner_required',
+      `Only an owner can ${action}.`,
+      { requiredRole: 'owner' },
+      'Ask an owner of the organization to do this.',
+    );
+  }
+}
+
+export class RoleEscalationError extends DomainError {
+  constructor(role: string, missing: string[]) {
+    super(
+      'permission_denied',
+      'role_exceeds_your_permissions',
+      `The role "${role}" allows things your own role does not (${missing.join(', ')}), so you cannot give it to anyone.`,
+      { role, missingPermissions: missing },
+      'Pick a role whose permissions are within yours, or ask an owner to do this.',
+    );
+  }
+}
+
+export class LastOwnerError extends DomainError {
+  constructor(action: 'remove' | 'demote', membershipId: string) {
+    super(
+      'precondition_failed',
+      'last_owner',
+      `This member is the organization's only owner and cannot be ${action === 'remove' ? 'removed' : 'given another role'}.`,
+      { membershipId },
+      'Make another member an owner first (update_member_role with role "owner"), then try again.',
+    );
+  }
+}
+
+export class InvitationNotPendingError extends DomainError {
+  constructor(invitationId: string, status: string) {
+    super(
+      'precondition_failed',
+      'invitation_not_pending',
+      `The invitation is ${status}, so it cannot be revoked.`,
+      { invitationId, status },
+      'Only pending invitations can be revoked; list_invitations shows their status.',
+    );
+  }
+}
+
+export class BuiltInRoleError extends DomainError {
+  constructor(role: string) {
+    super(
+      'precondition_failed',
+      'built_in_role',
+      `"${role}" is a built-in role and cannot be changed or deleted.`,
+      { role },
+      'Create a custom role with create_role instead.',
+    );
+  }
+}
+
+export class RoleInUseError extends DomainError {
+  constructor(role: string, members: number, pendingInvitations: number) {
+    super(
+      'precondition_failed',
+      'role_in_use',
+      `The role "${role}" is still used by ${members} member(s) and ${pendingInvitations} pending invitation(s), so it cannot be deleted.`,
+      { role, members, pendingInvitations },
+      'Give those members another role with update_member_role (and revoke or re-send the invitations), then delete the role.',
+    );
+  }
+}
+
+export class UnknownTeamsError extends DomainError {
+  constructor(teams: string[]) {
+    super(
+      'not_found',
+      'not_found',
+      `No team ${teams.map((t) => JSON.stringify(t)).join(', ')} exists in this organization.`,
+      { resource: 'team', ids: teams },
+      'Call list_teams for valid team ids, or create_team first.',
+    );
+  }
+}
+
+/** Acceptance-page failures: the invitation link cannot be used any more. */
+export class InvitationUnusableError extends DomainError {
+  constructor(readonly reason: 'unknown' | 'expired' | 'revoked' | 'accepted') {
+    super(reason === 'unknown' ? 'not_found' : 'precondition_failed', `invitation_${reason}`, `The invitation is ${reason}.`, { reason });
+  }
+}
+
+export class InvitationEmailMismatchError extends DomainError {
+  constructor() {
+    super('precondition_failed', 'invitation_email_mismatch', 'This invitation was sent to another email address.');
   }
 }

@@ -1,19 +1,101 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+
+type Db = TransactionClient | PrismaService;
+
+export interface MemberRecord {
+  id: string;
+  orgId: string;
+  userId: string;
+  role: string;
+  createdAt: Date;
+  user: { email: string; name: string };
+}
+
+const withUser = { user: { select: { email: true, name: true } } } as const;
+
+export interface MemberFilter {
+  role?: string;
+  teamId?: string;
+  query?: string;
+}
 
 @Injectable()
 export class MembershipRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  find(orgId: string, userId: string) {
-    return this.prisma.membership.findUnique({ where: { orgId_userId: { orgId, userId } } });
+  find(orgId: string, userId: string, db: Db = this.prisma) {
+    return db.membership.findUnique({ where: { orgId_userId: { orgId, userId } } });
   }
 
-  create(orgId: string, userId: string, role: string) {
-    return this.prisma.membership.create({ data: { orgId, userId, role } });
+  create(orgId: string, userId: string, role: string, db: Db = this.prisma) {
+    return db.membership.create({ data: { orgId, userId, role } });
   }
 
   customRoleKeys(orgId: string): Promise<string[]> {
     return this.prisma.role.findMany({ where: { orgId }, select: { key: true } }).then((rows) => rows.map((r) => r.key));
+  }
+
+  // Keyset page on the (orgId, id) index; the optional filters narrow it without changing the order.
+  list(orgId: string, page: PageRequest, filter: MemberFilter): Promise<MemberRecord[]> {
+    const query = filter.query?.trim();
+    return this.prisma.membership.findMany({
+      where: {
+        orgId,
+        ...afterCursor(page),
+        ...(filter.role ? { role: filter.role } : {}),
+        ...(filter.teamId ? { teams: { some: { teamId: filter.teamId } } } : {}),
+        ...(query
+          ? { user: { OR: [{ email: { contains: query, mode: 'insensitive' } }, { name: { contains: query, mode: 'insensitive' } }] } }
+          : {}),
+      },
+      include: withUser,
+      ...pageArgs(page),
+    });
+  }
+
+  /** A member by membership id, user id or email; always inside the org. */
+  findByReference(orgId: string, reference: string, db: Db = this.prisma): Promise<MemberRecord | null> {
+    const ref = reference.trim();
+    const where = ref.includes('@')
+      ? { orgId, user: { email: ref.toLowerCase() } }
+      : { orgId, OR: [{ id: ref }, { userId: ref }] };
+    return db.membership.findFirst({ where, include: withUser });
+  }
+
+  findByEmail(orgId: string, email: string, db: Db = this.prisma) {
+    return db.membership.findFirst({ where: { orgId, user: { email } }, select: { id: true } });
+  }
+
+  updateRole(tx: TransactionClient, id: string, role: string): Promise<MemberRecord> {
+    return tx.membership.update({ where: { id }, data: { role }, include: withUser });
+  }
+
+  delete(tx: TransactionClient, id: string) {
+    return tx.membership.delete({ where: { id } });
+  }
+
+  countOwners(orgId: string, db: Db = this.prisma): Promise<number> {
+    return db.membership.count({ where: { orgId, role: 'owner' } });
+  }
+
+  countWithRole(orgId: string, role: string, db: Db = this.prisma): Promise<number> {
+    return db.membership.count({ where: { orgId, role } });
+  }
+
+  /** Ends every OAuth grant the user holds for this org; the gateway's recheck refuses them from the next request. */
+  async revokeGrants(tx: TransactionClient, orgId: string, userId: string, now: Date, reason: string): Promise<number> {
+    const { count } = await tx.grant.updateMany({ where: { orgId, userId, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+    return count;
+  }
+
+  /** Team memberships created on invitation acceptance; teams deleted since the invitation are skipped. */
+  async joinTeams(tx: TransactionClient, orgId: string, membershipId: string, teamIds: string[]): Promise<string[]> {
+    if (teamIds.length === 0) return [];
+    const teams = await tx.team.findMany({ where: { orgId, id: { in: teamIds } }, select: { id: true } });
+    if (teams.length > 0) {
+      await tx.teamMembership.createMany({ data: teams.map((team) => ({ orgId, teamId: team.id, membershipId })), skipDuplicates: true });
+    }
+    return teams.map((t) => t.id);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@app/shared';
+import { Prisma, PrismaService, type TransactionClient } from '@app/shared';
 
 export interface OrganizationRecord {
   id: string;
@@ -12,6 +12,8 @@ export interface OrganizationRecord {
   updatedAt: Date;
 }
 
+type Db = TransactionClient | PrismaService;
+
 @Injectable()
 export class OrganizationRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -20,8 +22,30 @@ export class OrganizationRepository {
     return this.prisma.organization.findUnique({ where: { slug } });
   }
 
-  findById(id: string): Promise<OrganizationRecord | null> {
-    return this.prisma.organization.findUnique({ where: { id } });
+  findById(id: string, db: Db = this.prisma): Promise<OrganizationRecord | null> {
+    return db.organization.findUnique({ where: { id } });
+  }
+
+  /**
+   * Locks the organization row until the transaction ends: seat counting, invitations and owner
+   * changes of one org serialize on it, so concurrent calls cannot overshoot a limit.
+   */
+  async lock(tx: TransactionClient, id: string): Promise<OrganizationRecord | null> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Organization" WHERE id = ${id} FOR UPDATE`;
+    return rows.length === 0 ? null : tx.organization.findUnique({ where: { id } });
+  }
+
+  /** Active members plus pending, unexpired invitations. */
+  async seatsUsed(orgId: string, now: Date, db: Db = this.prisma): Promise<number> {
+    const [members, invitations] = await Promise.all([
+      db.membership.count({ where: { orgId } }),
+      db.invitation.count({ where: { orgId, status: 'pending', expiresAt: { gt: now } } }),
+    ]);
+    return members + invitations;
+  }
+
+  update(tx: TransactionClient, id: string, data: { name?: string; allowedEmailDomains?: string[] }): Promise<OrganizationRecord> {
+    return tx.organization.update({ where: { id }, data });
   }
 
   /** Creates the organization with its first owner; picks a free slug by suffixing. */

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { assertPermission } from '@app/access';
+import { AppConfig, AuditLog, Clock, InvalidInputError, NotFoundError, type Principal } from '@app/shared';
+import { BILLING_RULE } from '../domain/members.errors.js';
+import { normalizeEmailDomains, normalizeOrgName } from '../domain/organization-rules.js';
+import { OrganizationRepository, type OrganizationRecord } from '../infrastructure/organization.repository.js';
+import { TransactionRunner } from '../infrastructure/transaction.runner.js';
+
+export interface OrganizationView {
+  id: string;
+  name: string;
+  slug: string;
+  plan: string;
+  seatLimit: number;
+  seatsUsed: number;
+  seatsAvailable: number;
+  billingRule: string;
+  billingUrl: string;
+  allowedEmailDomains: string[];
+  createdAt: string;
+}
+
+@Injectable()
+export class OrganizationSettingsService {
+  constructor(
+    private readonly organizations: OrganizationRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(principal: Principal): Promise<OrganizationView> {
+    assertPermission(principal, 'org:read');
+    const org = await this.organizations.findById(principal.orgId);
+    if (!org) throw new NotFoundError('organization', principal.orgId);
+    return this.view(org, await this.organizations.seatsUsed(org.id, this.clock.now()));
+  }
+
+  async update(principal: Principal, input: { name?: string }): Promise<OrganizationView> {
+    assertPermission(principal, 'org:manage');
+    if (input.name === undefined) {
+      throw new InvalidInputError('Nothing to change: pass name.', [{ path: 'name', message: 'required' }]);
+    }
+    const name = normalizeOrgName(input.name);
+    const org = await this.transactions.run(async (tx) => {
+      const before = await this.organizations.lock(tx, principal.orgId);
+      if (!before) throw new NotFoundError('organization', principal.orgId);
+      const after = await this.organizations.update(tx, before.id, { name });
+      await this.audit.record(principal, { action: 'organization.updated', targetType: 'organization', targetId: before.id, details: { before: { name: before.name }, after: { name } } }, tx);
+      return after;
+    });
+    return this.view(org, await this.organizations.seatsUsed(org.id, this.clock.now()));
+  }
+
+  async updateAllowedEmailDomains(principal: Principal, input: { set?: string[]; add?: string[]; remove?: string[] }): Promise<OrganizationView> {
+    assertPermission(principal, 'org:manage');
+    if (input.set === undefined && !input.add?.length && !input.remove?.length) {
+      throw new InvalidInputError('Nothing to change: pass set, add or remove.', [{ path: 'add', message: 'pass set, add or remove' }]);
+    }
+    const set = input.set === undefined ? undefined : normalizeEmailDomains(input.set, 'set');
+    const add = normalizeEmailDomains(input.add ?? [], 'add');
+    const remove = normalizeEmailDomains(input.remove ?? [], 'remove');
+    const org = await this.transactions.run(async (tx) => {
+      const before = await this.organizations.lock(tx, principal.orgId);
+      if (!before) throw new NotFoundError('organization', principal.orgId);
+      const domains = [...new Set([...(set ?? before.allowedEmailDomains), ...add])].filter((d) => !remove.includes(d)).sort();
+      const after = await this.organizations.update(tx, before.id, { allowedEmailDomains: domains });
+      await this.audit.record(
+        principal,
+        { action: 'organization.allowed_email_domains_updated', targetType: 'organization', targetId: before.id, details: { before: before.allowedEmailDomains, after: domains } },
+        tx,
+      );
+      return after;
+    });
+    return this.view(org, await this.organizations.seatsUsed(org.id, this.clock.now()));
+  }
+
+  private view(org: OrganizationRecord, seatsUsed: number): OrganizationView {
+    return {
+      id: org.id,
+      name: org.name,
+      slug: org.slug,
+      plan: org.plan,
+      seatLimit: org.seatLimit,
+      seatsUsed,
+      seatsAvailable: Math.max(0, org.seatLimit - seatsUsed),
+      billingRule: BILLING_RULE,
+      billingUrl: this.config.billingUrl,
+      allowedEmailDomains: org.allowedEmailDomains,
+      createdAt: org.createdAt.toISOString(),
+    };
+  }
+}

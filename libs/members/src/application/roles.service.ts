@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { assertPermission, isBuiltInRole, isPermission, type Permission } from '@app/access';
+import { AlreadyExistsError, AuditLog, Clock, decodeCursor, NotFoundError, type Page, type Principal, type TransactionClient } from '@app/shared';
+import { BuiltInRoleError, RoleInUseError, UnknownRoleError } from '../domain/members.errors.js';
+import {
+  assertCanGrantRole,
+  BUILT_IN_ROLE_DEFINITIONS,
+  builtInRole,
+  normalizePermissions,
+  normalizeRoleName,
+  roleKeyFromName,
+  type RoleDefinition,
+} from '../domain/role-rules.js';
+import { InvitationRepository } from '../infrastructure/invitation.repository.js';
+import { MembershipRepository } from '../infrastructure/membership.repository.js';
+import { OrganizationRepository } from '../infrastructure/organization.repository.js';
+import { isUniqueViolation, RoleRepository, type RoleRecord } from '../infrastructure/role.repository.js';
+import { TransactionRunner } from '../infrastructure/transaction.runner.js';
+
+export interface RoleView extends RoleDefinition {
+  memberCount: number;
+}
+
+function customDefinition(role: RoleRecord): RoleDefinition {
+  return {
+    id: role.id,
+    key: role.key,
+    name: role.name,
+    description: role.description,
+    permissions: role.permissions.filter(isPermission) as Permission[],
+    builtIn: false,
+  };
+}
+
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly roles: RoleRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly invitations: InvitationRepository,
+    private readonly organizations: OrganizationRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The role a key names in this org, for assigning it; unknown keys list what exists. */
+  async resolve(orgId: string, key: string, db?: TransactionClient): Promise<RoleDefinition> {
+    const builtIn = builtInRole(key);
+    if (builtIn) return builtIn;
+    const custom = await this.roles.findByReference(orgId, key, db);
+    if (custom) return customDefinition(custom);
+    const available = [...BUILT_IN_ROLE_DEFINITIONS.map((r) => r.key), ...(await this.roles.listCustom(orgId, db)).map((r) => r.key)];
+    throw new UnknownRoleError(key, available);
+  }
+
+  // Built-in roles first, then custom roles by id; few enough per org to page in memory.
+  async list(principal: Principal, input: { cursor?: string; limit?: number }): Promise<Page<RoleView>> {
+    assertPermission(principal, 'roles:read');
+    const page = decodeCursor(input);
+    const [custom, counts] = await Promise.all([this.roles.listCustom(principal.orgId), this.roles.memberCounts(principal.orgId)]);
+    const all = [...BUILT_IN_ROLE_DEFINITIONS, ...custom.sort((a, b) => (a.id < b.id ? -1 : 1)).map(customDefinition)];
+    const start = page.afterId ? all.findIndex((r) => r.id === page.afterId) + 1 : 0;
+    const slice = all.slice(start, start + page.limit);
+    const hasMore = start + page.limit < all.length;
+    return {
+      items: slice.map((r) => ({ ...r, memberCount: counts.get(r.key) ?? 0 })),
+      nextCursor: hasMore ? Buffer.from(JSON.stringify({ after: slice.at(-1)!.id })).toString('base64url') : null,
+    };
+  }
+
+  async create(principal: Principal, input: { name: string; description?: string; permissions: string[] }): Promise<RoleView> {
+    assertPermission(principal, 'roles:manage');
+    const name = normalizeRoleName(input.name);
+    const key = roleKeyFromName(name);
+    const permissions = normalizePermissions(input.permissions);
+    const clash = BUILT_IN_ROLE_DEFINITIONS.find((r) => r.key === key || r.name.toLowerCase() === name.toLowerCase());
+    if (clash) throw new AlreadyExistsError('role', name, clash.id);
+    assertCanGrantRole(principal, { key, permissions });
+    const orgId = principal.orgId;
+    try {
+      const role = await this.transactions.run(async (tx) => {
+        const existing = await this.roles.findByNameOrKey(orgId, name, key, tx);
+        if (existing) throw new AlreadyExistsError('role', name, existing.id);
+        const created = await this.roles.create(tx, { orgId, key, name, description: input.description?.trim() ?? '', permissions });
+        await this.audit.record(principal, { action: 'role.created', targetType: 'role', targetId: created.id, details: { key, name, permissions } }, tx);
+        return created;
+      });
+      return { ...customDefinition(role), memberCount: 0 };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await this.roles.findByNameOrKey(orgId, name, key);
+      throw new AlreadyExistsError('role', name, existing?.id ?? key);
+    }
+  }
+
+  async update(principal: Principal, input: { role: string; name?: string; description?: string; permissions?: string[] }): Promise<RoleView> {
+    assertPermission(principal, 'roles:manage');
+    if (isBuiltInRole(input.role)) throw new BuiltInRoleError(input.role);
+    const orgId = principal.orgId;
+    const name = input.name === undefined ? undefined : normalizeRoleName(input.name);
+    const permissions = input.permissions === undefined ? undefined : normalizePermissions(input.permissions);
+    const role = await this.transactions.run(async (tx) => {
+      await this.organizations.lock(tx, orgId);
+      const current = await this.roles.findByReference(orgId, input.role, tx);
+      if (!current) throw new NotFoundError('role', input.role);
+      if (permissions) assertCanGrantRole(principal, { key: current.key, permissions });
+      if (name !== undefined && name.toLowerCase() !== current.name.toLowerCase()) {
+        const builtInClash = BUILT_IN_ROLE_DEFINITIONS.find((r) => r.name.toLowerCase() === name.toLowerCase());
+        if (builtInClash) throw new AlreadyExistsError('role', name, builtInClash.id);
+        const other = await this.roles.findByName(orgId, name, tx);
+        if (other && other.id !== current.id) throw new AlreadyExistsError('role', name, other.id);
+      }
+      const updated = await this.roles.update(tx, current.id, {
+        name,
+        description: input.description?.trim(),
+        permissions,
+      });
+      await this.audit.record(
+        principal,
+        {
+          action: 'role.updated',
+          targetType: 'role',
+          targetId: current.id,
+          details: { key: current.key, before: { name: current.name, permissions: current.permissions }, after: { name: updated.name, permissions: updated.permissions } },
+        },
+        tx,
+      );
+      return updated;
+    });
+    const counts = await this.roles.memberCounts(orgId);
+    return { ...customDefinition(role), memberCount: counts.get(role.key) ?? 0 };
+  }
+
+  async delete(principal: Principal, input: { role: string }): Promise<{ deleted: true; id: string; key: string }> {
+    assertPermission(principal, 'roles:manage');
+    if (isBuiltInRole(input.role)) throw new BuiltInRoleError(input.role);
+    const orgId = principal.orgId;
+    return this.transactions.run(async (tx) => {
+      // The lock keeps an invitation or role change from picking this role up while it is deleted.
+      await this.organizations.lock(tx, orgId);
+      const role = await this.roles.findByReference(orgId, input.role, tx);
+      if (!role) throw new NotFoundError('role', input.role);
+      const [members, pending] = await Promise.all([
+        this.memberships.countWithRole(orgId, role.key, tx),
+        this.invitations.countPendingWithRole(orgId, role.key, this.clock.now(), tx),
+      ]);
+      if (members > 0 || pending > 0) throw new RoleInUseError(role.key, members, pending);
+      await this.roles.delete(tx, role.id);
+      await this.audit.record(principal, { action: 'role.deleted', targetType: 'role', targetId: role.id, details: { key: role.key, name: role.name } }, tx);
+      return { deleted: true as const, id: role.id, key: role.key };
+    });
+  }
+}

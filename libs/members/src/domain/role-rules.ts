@@ -1,0 +1,76 @@
+import { ALL_PERMISSIONS, BUILT_IN_ROLES, isBuiltInRole, isPermission, type Permission } from '@app/access';
+import { InvalidInputError, type Principal } from '@app/shared';
+import { OwnerRequiredError, RoleEscalationError } from './members.errors.js';
+
+export interface RoleDefinition {
+  /** Custom roles have a database id; built-in roles use their key as id. */
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  permissions: Permission[];
+  builtIn: boolean;
+}
+
+export const BUILT_IN_ROLE_DEFINITIONS: RoleDefinition[] = Object.entries(BUILT_IN_ROLES).map(([key, role]) => ({
+  id: key,
+  key,
+  name: role.name,
+  description: role.description,
+  permissions: [...role.permissions],
+  builtIn: true,
+}));
+
+export function builtInRole(key: string): RoleDefinition | undefined {
+  return isBuiltInRole(key) ? BUILT_IN_ROLE_DEFINITIONS.find((r) => r.key === key) : undefined;
+}
+
+export function normalizeRoleName(raw: string): string {
+  const name = raw.trim().replace(/\s+/g, ' ');
+  if (name.length < 1 || name.length > 50) {
+    throw new InvalidInputError('The role name must be 1-50 characters long.', [{ path: 'name', message: 'must be 1-50 characters' }]);
+  }
+  return name;
+}
+
+// Memberships store the key, so it is derived once from the first name and never changes.
+export function roleKeyFromName(name: string): string {
+  const key = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  if (!key) {
+    throw new InvalidInputError('The role name needs at least one letter or digit.', [{ path: 'name', message: 'needs a letter or digit' }]);
+  }
+  return key;
+}
+
+export function normalizePermissions(raw: readonly string[]): Permission[] {
+  const unknown = raw.filter((p) => !isPermission(p));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      `Unknown permissions: ${unknown.slice(0, 10).map((p) => p.slice(0, 50)).join(', ')}.`,
+      unknown.slice(0, 20).map((p) => ({ path: 'permissions', message: `"${p.slice(0, 50)}" is not a permission` })),
+      `Use permissions from this fixed list: ${ALL_PERMISSIONS.join(', ')}.`,
+    );
+  }
+  return ALL_PERMISSIONS.filter((p) => raw.includes(p));
+}
+
+/** Nobody hands out more than they hold: owner only by owners, other roles only within the caller's permissions. */
+export function assertCanGrantRole(principal: Principal, role: Pick<RoleDefinition, 'key' | 'permissions'>): void {
+  if (role.key === 'owner') {
+    if (principal.role !== 'owner') throw new OwnerRequiredError('give someone the owner role');
+    return;
+  }
+  const missing = role.permissions.filter((p) => !principal.permissions.has(p));
+  if (missing.length > 0) throw new RoleEscalationError(role.key, missing);
+}
+
+/** Owners are changed or removed by owners only. */
+export function assertCanManageMember(principal: Principal, memberRole: string, action: string): void {
+  if (memberRole === 'owner' && principal.role !== 'owner') throw new OwnerRequiredError(action);
+}

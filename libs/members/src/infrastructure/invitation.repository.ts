@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+import type { InvitationStatus } from '../domain/invitation-rules.js';
+
+type Db = TransactionClient | PrismaService;
+
+export interface InvitationRecord {
+  id: string;
+  orgId: string;
+  email: string;
+  role: string;
+  teamIds: string[];
+  status: InvitationStatus;
+  invitedByUserId: string;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  acceptedUserId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface InvitationWithContext extends InvitationRecord {
+  organization: { id: string; name: string };
+  inviter: { name: string; email: string } | null;
+}
+
+@Injectable()
+export class InvitationRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findPendingByEmail(orgId: string, email: string, db: Db = this.prisma): Promise<InvitationRecord | null> {
+    return db.invitation.findFirst({ where: { orgId, email, status: 'pending' }, orderBy: { id: 'desc' } });
+  }
+
+  /** A pending, unexpired invitation by invitation id, invitee email, or the user id of an existing account. */
+  async findPendingByReference(orgId: string, reference: string, now: Date) {
+    let email = reference.includes('@') ? reference.toLowerCase() : undefined;
+    if (!email) {
+      const user = await this.prisma.user.findUnique({ where: { id: reference }, select: { email: true } });
+      email = user?.email;
+    }
+    return this.prisma.invitation.findFirst({
+      where: { orgId, status: 'pending', expiresAt: { gt: now }, OR: [{ id: reference }, ...(email ? [{ email }] : [])] },
+      select: { id: true, email: true, expiresAt: true, teamIds: true },
+    });
+  }
+
+  findById(orgId: string, id: string, db: Db = this.prisma): Promise<InvitationRecord | null> {
+    return db.invitation.findFirst({ where: { orgId, id } });
+  }
+
+  create(
+    tx: TransactionClient,
+    data: { orgId: string; email: string; role: string; teamIds: string[]; tokenHash: string; invitedByUserId: string; expiresAt: Date },
+  ): Promise<InvitationRecord> {
+    return tx.invitation.create({ data });
+  }
+
+  /** Re-sending keeps the row (and its id) but issues a new token and expiry. */
+  refresh(
+    tx: TransactionClient,
+    id: string,
+    data: { role: string; teamIds: string[]; tokenHash: string; invitedByUserId: string; expiresAt: Date },
+  ): Promise<InvitationRecord> {
+    return tx.invitation.update({ where: { id }, data: { ...data, status: 'pending' } });
+  }
+
+  list(orgId: string, page: PageRequest, filter: { status?: InvitationStatus; query?: string; now: Date }): Promise<InvitationRecord[]> {
+    const status =
+      filter.status === 'pending'
+        ? { status: 'pending' as const, expiresAt: { gt: filter.now } }
+        : filter.status === 'expired'
+          ? { OR: [{ status: 'expired' as const }, { status: 'pending' as const, expiresAt: { lte: filter.now } }] }
+          : filter.status
+            ? { status: filter.status }
+            : {};
+    const query = filter.query?.trim();
+    const email = query ? { email: { contains: query, mode: 'insensitive' as const } } : {};
+    return this.prisma.invitation.findMany({ where: { orgId, ...afterCursor(page), ...status, ...email }, ...pageArgs(page) });
+  }
+
+  setStatus(tx: TransactionClient, id: string, status: InvitationStatus): Promise<InvitationRecord> {
+    return tx.invitation.update({ where: { id }, data: { status } });
+  }
+
+  markAccepted(tx: TransactionClient, id: string, userId: string, now: Date): Promise<InvitationRecord> {
+    return tx.invitation.update({ where: { id }, data: { status: 'accepted', acceptedAt: now, acceptedUserId: userId } });
+  }
+
+  async findByTokenHash(tokenHash: string, db: Db = this.prisma): Promise<InvitationWithContext | null> {
+    const invitation = await db.invitation.findUnique({ where: { tokenHash }, include: { organization: { select: { id: true, name: true } } } });
+    if (!invitation) return null;
+    const inviter = await db.user.findUnique({ where: { id: invitation.invitedByUserId }, select: { name: true, email: true } });
+    return { ...invitation, inviter };
+  }
+
+  /** Locks the invitation row so two acceptances of one link cannot both succeed. */
+  async lockByTokenHash(tx: TransactionClient, tokenHash: string): Promise<InvitationRecord | null> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Invitation" WHERE "tokenHash" = ${tokenHash} FOR UPDATE`;
+    return rows.length === 0 ? null : tx.invitation.findUnique({ where: { tokenHash } });
+  }
+
+  countPendingWithRole(orgId: string, role: string, now: Date, db: Db = this.prisma): Promise<number> {
+    return db.invitation.count({ where: { orgId, role, status: 'pending', expiresAt: { gt: now } } });
+  }
+
+  /** Teams named by id or by name, inside the org. */
+  findTeams(orgId: string, references: string[], db: Db = this.prisma): Promise<{ id: string; name: string }[]> {
+    if (references.length === 0) return Promise.resolve([]);
+    return db.team.findMany({
+      where: { orgId, OR: [{ id: { in: references } }, { name: { in: references } }] },
+      select: { id: true, name: true },
+    });
+  }
+}

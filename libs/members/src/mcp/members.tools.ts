@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
+import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { MembersService } from '../application/members.service.js';
+import { memberReference, memberSchema } from './schemas.js';
+
+const listMembersInput = z.object({
+  ...pageInput,
+  query: z.string().min(1).max(100).optional().describe('Only members whose name or email contains this text (case-insensitive), e.g. "priya"'),
+  role: z.string().min(1).max(64).optional().describe('Only members with this role key, e.g. "admin"'),
+  teamId: z.string().min(1).max(64).optional().describe('Only members of this team (id from list_teams)'),
+});
+const getMemberInput = z.object({ member: memberReference });
+const updateRoleInput = z.object({
+  member: memberReference,
+  role: z.string().min(1).max(64).describe('The new role key: owner, admin, member or a custom role key from list_roles'),
+});
+const removeMemberInput = z.object({ member: memberReference });
+
+@McpTools()
+export class MembersTools {
+  constructor(private readonly members: MembersService) {}
+
+  @McpTool({
+    name: 'list_members',
+    description:
+      'Lists the active members of the organization (id, name, email, role, join time), oldest first, paginated. ' +
+      'Filter by name/email text, role or team. People who were invited but have not accepted are in list_invitations.',
+    permission: 'members:read',
+    input: listMembersInput,
+    output: pageOutput(memberSchema),
+    annotations: { title: 'List members', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  })
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listMembersInput>) {
+    return this.members.list(principal, input);
+  }
+
+  @McpTool({
+    name: 'get_member',
+    description: 'Gets one member of the organization by membership id, user id or email.',
+    permission: 'members:read',
+    input: getMemberInput,
+    output: memberSchema,
+    annotations: { title: 'Get member', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  })
+  get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getMemberInput>) {
+    return this.members.get(principal, input);
+  }
+
+  @McpTool({
+    name: 'update_member_role',
+    description:
+      "Changes a member's role; it applies from the member's next request. Only owners can make someone an owner or " +
+      "change an owner's role, you cannot give a role with permissions you lack, and the last owner cannot be demoted. " +
+      'Needs members:manage.',
+    permission: 'members:manage',
+    input: updateRoleInput,
+    output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
+    annotations: { title: 'Change member role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  })
+  updateRole(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
+    return this.members.updateRole(principal, input);
+  }
+
+  @McpTool({
+    name: 'remove_member',
+    description:
+      'Removes a member from the organization: their membership, team memberships and access grants go, and every MCP ' +
+      'connection they authorized for this organization stops working at its next request. Their account itself stays. ' +
+      'The last owner cannot be removed; only owners remove owners. Needs members:manage.',
+    permission: 'members:manage',
+    input: removeMemberInput,
+    output: z.object({
+      removed: memberSchema.describe('The membership that was removed'),
+      grantsRevoked: z.number().int().describe('How many of their OAuth connections to this organization were revoked'),
+    }),
+    annotations: { title: 'Remove member', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  })
+  remove(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof removeMemberInput>) {
+    return this.members.remove(principal, input);
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { assertPermission } from '@app/access';
+import { MemberDirectory, type MemberView } from '@app/members';
+import { AlreadyExistsError, AuditLog, decodeCursor, NotFoundError, toPage, type Page, type Principal } from '@app/shared';
+import { normalizeTeamDescription, normalizeTeamName } from '../domain/team-rules.js';
+import { MemberPendingInvitationError } from '../domain/teams.errors.js';
+import { isUniqueViolation, TeamRepository, type TeamRecord } from '../infrastructure/team.repository.js';
+
+export interface TeamView {
+  id: string;
+  name: string;
+  description: string;
+  memberCount: number;
+  createdAt: string;
+}
+
+function teamView(team: TeamRecord): TeamView {
+  return { id: team.id, name: team.name, description: team.description, memberCount: team._count.members, createdAt: team.createdAt.toISOString() };
+}
+
+const TEAM_HINT = 'Call list_teams to find the team id or exact name.';
+const MEMBER_HINT = 'Call list_members (its query filter matches names and emails) to find the person; pass their membership id, user id or email.';
+
+@Injectable()
+export class TeamsService {
+  constructor(
+    private readonly teams: TeamRepository,
+    private readonly directory: MemberDirectory,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(principal: Principal, input: { cursor?: string; limit?: number; query?: string; member?: string }): Promise<Page<TeamView>> {
+    assertPermission(principal, 'teams:read');
+    const page = decodeCursor(input);
+    let membershipId: string | undefined;
+    if (input.member) membershipId = (await this.activeMember(principal, input.member, null)).id;
+    return toPage(await this.teams.list(principal.orgId, page, { query: input.query, membershipId }), page, teamView);
+  }
+
+  async create(principal: Principal, input: { name: string; description?: string }): Promise<TeamView> {
+    assertPermission(principal, 'teams:manage');
+    const orgId = principal.orgId;
+    const name = normalizeTeamName(input.name);
+    try {
+      return await this.teams.transaction(async (tx) => {
+        const existing = await this.teams.findByName(orgId, name, tx);
+        if (existing) throw new AlreadyExistsError('team', existing.name, existing.id);
+        const team = await this.teams.create(tx, { orgId, name, description: normalizeTeamDescription(input.description) ?? '' });
+        await this.audit.record(principal, { action: 'team.created', targetType: 'team', targetId: team.id, details: { name } }, tx);
+        return teamView(team);
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await this.teams.findByName(orgId, name);
+      throw new AlreadyExistsError('team', name, existing?.id ?? '');
+    }
+  }
+
+  async update(principal: Principal, input: { team: string; name?: string; description?: string }): Promise<TeamView> {
+    assertPermission(principal, 'teams:manage');
+    const orgId = principal.orgId;
+    const name = input.name === undefined ? undefined : normalizeTeamName(input.name);
+    try {
+      return await this.teams.transaction(async (tx) => {
+        const team = await this.teams.findByReference(orgId, input.team, tx);
+        if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
+        if (name !== undefined) {
+          const other = await this.teams.findByName(orgId, name, tx);
+          if (other && other.id !== team.id) throw new AlreadyExistsError('team', other.name, other.id);
+        }
+        const updated = await this.teams.update(tx, team.id, { name, description: normalizeTeamDescription(input.description) });
+        await this.audit.record(
+          principal,
+          { action: 'team.updated', targetType: 'team', targetId: team.id, details: { before: { name: team.name, description: team.description }, after: { name: updated.name, description: updated.description } } },
+          tx,
+        );
+        return teamView(updated);
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error) || name === undefined) throw error;
+      const existing = await this.teams.findByName(orgId, name);
+      throw new AlreadyExistsError('team', name, existing?.id ?? '');
+    }
+  }
+
+  async delete(principal: Principal, input: { team: string }): Promise<{ deleted: true; id: string; name: string; membersRemoved: number }> {
+    assertPermission(principal, 'teams:manage');
+    return this.teams.transaction(async (tx) => {
+      const team = await this.teams.findByReference(principal.orgId, input.team, tx);
+      if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
+      await this.teams.delete(tx, team.id);
+      await this.audit.record(principal, { action: 'team.deleted', targetType: 'team', targetId: team.id, details: { name: team.name, members: team._count.members } }, tx);
+      return { deleted: true as const, id: team.id, name: team.name, membersRemoved: team._count.members };
+    });
+  }
+
+  async addMember(principal: Principal, input: { team: string; member: string }): Promise<{ team: TeamView; member: MemberView; added: boolean }> {
+    assertPermission(principal, 'teams:manage');
+    const orgId = principal.orgId;
+    const team = await this.teams.findByReference(orgId, input.team);
+    if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
+    const member = await this.activeMember(principal, input.member, team);
+    const added = await this.teams.transaction(async (tx) => {
+      const changed = await this.teams.addMember(tx, orgId, team.id, member.id);
+      if (changed) {
+        await this.audit.record(principal, { action: 'team.member_added', targetType: 'team', targetId: team.id, details: { membershipId: member.id, email: member.email } }, tx);
+      }
+      return changed;
+    });
+    const current = await this.teams.findByReference(orgId, team.id);
+    return { team: teamView(current ?? team), member, added };
+  }
+
+  async removeMember(principal: Principal, input: { team: string; member: string }): Promise<{ team: TeamView; member: MemberView; removed: boolean }> {
+    assertPermission(principal, 'teams:manage');
+    const orgId = principal.orgId;
+    const team = await this.teams.findByReference(orgId, input.team);
+    if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
+    const member = await this.activeMember(principal, input.member, null);
+    const removed = await this.teams.transaction(async (tx) => {
+      const changed = await this.teams.removeMember(tx, orgId, team.id, member.id);
+      if (changed) {
+        await this.audit.record(principal, { action: 'team.member_removed', targetType: 'team', targetId: team.id, details: { membershipId: member.id, email: member.email } }, tx);
+      }
+      return changed;
+    });
+    const current = await this.teams.findByReference(orgId, team.id);
+    return { team: teamView(current ?? team), member, removed };
+  }
+
+  private async activeMember(principal: Principal, reference: string, team: TeamRecord | null): Promise<MemberView> {
+    const entry = await this.directory.find(principal.orgId, reference);
+    if (entry?.kind === 'member') return entry.member;
+    if (entry?.kind === 'invited' && team) {
+      throw new MemberPendingInvitationError({
+        email: entry.invitation.email,
+        invitationId: entry.invitation.id,
+        teamId: team.id,
+        teamName: team.name,
+        expiresAt: entry.invitation.expiresAt.toISOString(),
+        invitationTeamIds: entry.invitation.teamIds,
+      });
+    }
+    throw new NotFoundError('member', reference, MEMBER_HINT);
+  }
+}

@@ -1,0 +1,2 @@
+export { TeamsModule } from './teams.module.js';
+export type { TeamView } from './application/teams.service.js';

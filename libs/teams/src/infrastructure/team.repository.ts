@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { afterCursor, pageArgs, Prisma, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+
+type Db = TransactionClient | PrismaService;
+
+export interface TeamRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string;
+  createdAt: Date;
+  updatedAt: Date;
+  _count: { members: number };
+}
+
+const withCount = { _count: { select: { members: true } } } as const;
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+// Concurrent team edits are short; these bounds only guard against a stuck connection.
+const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 };
+
+@Injectable()
+export class TeamRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(work, TX_OPTIONS);
+  }
+
+  list(orgId: string, page: PageRequest, filter: { query?: string; membershipId?: string }): Promise<TeamRecord[]> {
+    const query = filter.query?.trim();
+    return this.prisma.team.findMany({
+      where: {
+        orgId,
+        ...afterCursor(page),
+        ...(query ? { name: { contains: query, mode: 'insensitive' } } : {}),
+        ...(filter.membershipId ? { members: { some: { membershipId: filter.membershipId } } } : {}),
+      },
+      include: withCount,
+      ...pageArgs(page),
+    });
+  }
+
+  /** A team by id or exact name, inside the org. */
+  findByReference(orgId: string, reference: string, db: Db = this.prisma): Promise<TeamRecord | null> {
+    return db.team.findFirst({ where: { orgId, OR: [{ id: reference }, { name: reference.trim() }] }, include: withCount });
+  }
+
+  findByName(orgId: string, name: string, db: Db = this.prisma): Promise<TeamRecord | null> {
+    return db.team.findFirst({ where: { orgId, name: { equals: name, mode: 'insensitive' } }, include: withCount });
+  }
+
+  create(tx: TransactionClient, data: { orgId: string; name: string; description: string }): Promise<TeamRecord> {
+    return tx.team.create({ data, include: withCount });
+  }
+
+  update(tx: TransactionClient, id: string, data: { name?: string; description?: string }): Promise<TeamRecord> {
+    return tx.team.update({ where: { id }, data, include: withCount });
+  }
+
+  delete(tx: TransactionClient, id: string) {
+    return tx.team.delete({ where: { id } });
+  }
+
+  /** false when the member was already in the team. */
+  async addMember(tx: TransactionClient, orgId: string, teamId: string, membershipId: string): Promise<boolean> {
+    const { count } = await tx.teamMembership.createMany({ data: [{ orgId, teamId, membershipId }], skipDuplicates: true });
+    return count > 0;
+  }
+
+  async removeMember(tx: TransactionClient, orgId: string, teamId: string, membershipId: string): Promise<boolean> {
+    const { count } = await tx.teamMembership.deleteMany({ where: { orgId, teamId, membershipId } });
+    return count > 0;
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { MembersModule } from '@app/members';
+import { TeamsService } from './application/teams.service.js';
+import { TeamRepository } from './infrastructure/team.repository.js';
+import { TeamsTools } from './mcp/teams.tools.js';
+
+const useCases = [TeamsService];
+const repositories = [TeamRepository];
+const tools = [TeamsTools];
+
+@Module({
+  imports: [MembersModule],
+  controllers: tools,
+  providers: [...useCases, ...repositories],
+})
+export class TeamsModule {}
