@@ -58,7 +58,9 @@ describe('every registered tool follows the conventions', () => {
     await client.close();
     const readOnly = tools.filter((tool) => tool.annotations?.readOnlyHint).map((tool) => tool.name).sort();
     assert.deepEqual(visible, readOnly);
-    for (const tool of tools.filter((x) => !x.annotations?.readOnlyHint)) {
+    const mutating = tools.filter((x) => !x.annotations?.readOnlyHint);
+    assert.ok(mutating.length > 0);
+    for (const tool of mutating) {
       const res = await rawMcp(t.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool.name, arguments: {} } }, { authorization: `Bearer ${readOnlyToken}` });
       assert.equal(res.status, 403, tool.name);
       const challenge = res.headers.get('www-authenticate') ?? '';
