@@ -136,11 +136,14 @@ describe('CLI', () => {
     assert.match(r.stdout, /Revoked 0 session/);
   });
 
-  it('seeds a demo organization and prints its credentials', async () => {
-    const r = await cli(['seed:demo'], { ...env, DATA_DIR: await freshDataDir() });
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Demo organization "Acme Demo"/);
-    assert.match(r.stdout, /alice@acme\.example\s+demo-\S+\s+owner/);
+  it('seeds a demo organization with printed credentials, and can run again', async () => {
+    const demoEnv = { ...env, DATA_DIR: await freshDataDir() };
+    for (let run = 0; run < 2; run++) {
+      const r = await cli(['seed:demo'], demoEnv);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Demo organization "Acme Demo" \(slug acme-demo\)/);
+      assert.match(r.stdout, /alice@acme\.example\s+demo-\S+\s+owner/);
+    }
   });
 
   it('refuses to open the embedded database while a server holds it', { skip: onPostgres && 'PostgreSQL serves both side by side' }, async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AccountsService, SessionsService } from '@app/identity';
-import { OrganizationsService } from '@app/members';
+import { AlreadyMemberError, OrganizationsService } from '@app/members';
 import { optionalInteger, parseFlags, required } from './arguments.js';
 
 type Print = (line: string) => void;
@@ -11,6 +11,7 @@ export interface Command {
   run(app: INestApplicationContext, args: string[], print: Print): Promise<void>;
 }
 
+const DEMO_ORG_SLUG = 'acme-demo';
 const demoPassword = () => `demo-${randomBytes(9).toString('base64url')}`;
 
 export const commands: Record<string, Command> = {
@@ -80,14 +81,23 @@ export const commands: Record<string, Command> = {
         { email: 'priya@acme.example', name: 'Priya Patel', role: 'member' },
         { email: 'sam@acme.example', name: 'Sam Admin', role: 'admin' },
       ];
+      // Re-runnable: existing demo accounts get fresh passwords, the demo organization is reused.
       const credentials: string[] = [];
       for (const person of people) {
         const password = demoPassword();
-        await accounts.register({ email: person.email, password, name: person.name });
+        const existing = await accounts.findByEmail(person.email);
+        if (existing) await accounts.setPassword(existing.id, password);
+        else await accounts.register({ email: person.email, password, name: person.name });
         credentials.push(`  ${person.email.padEnd(22)} ${password.padEnd(20)} ${person.role}`);
       }
-      const org = await orgs.create({ name: 'Acme Demo', ownerEmail: people[0]!.email, seats: 10, plan: 'team', allowedDomains: ['acme.example'] });
-      for (const person of people.slice(1)) await orgs.addMember({ orgSlug: org.slug, email: person.email, role: person.role });
+      const org =
+        (await orgs.findBySlug(DEMO_ORG_SLUG)) ??
+        (await orgs.create({ name: 'Acme Demo', ownerEmail: people[0]!.email, seats: 10, plan: 'team', allowedDomains: ['acme.example'] }));
+      for (const person of people.slice(1)) {
+        await orgs.addMember({ orgSlug: org.slug, email: person.email, role: person.role }).catch((error: unknown) => {
+          if (!(error instanceof AlreadyMemberError)) throw error;
+        });
+      }
       print(`Demo organization "${org.name}" (slug ${org.slug}) with ${people.length} members. Sign in with:`);
       print(`  ${'email'.padEnd(22)} ${'password'.padEnd(20)} role`);
       credentials.forEach((line) => print(line));

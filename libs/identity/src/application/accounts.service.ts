@@ -52,6 +52,12 @@ export class AccountsService {
     return account;
   }
 
+  /** Sets a new password (operator tooling: demo data, recovery). */
+  async setPassword(userId: string, password: string): Promise<void> {
+    assertPasswordAcceptable(password);
+    await this.users.updatePasswordHash(userId, await hashPassword(password));
+  }
+
   async findById(id: string): Promise<Account | null> {
     const user = await this.users.findById(id);
     return user && toAccount(user);

@@ -21,6 +21,10 @@ export class UserRepository {
     return this.prisma.user.findUnique({ where: { id } });
   }
 
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.prisma.user.update({ where: { id }, data: { passwordHash } });
+  }
+
   /** Returns null when the email is already taken. */
   async create(data: { email: string; name: string; passwordHash: string }): Promise<UserRecord | null> {
     try {

@@ -48,6 +48,10 @@ export class OrganizationsService {
     return this.memberships.create(org.id, user.id, input.role);
   }
 
+  findBySlug(slug: string) {
+    return this.organizations.findBySlug(slug);
+  }
+
   /** The organizations a user belongs to, for the consent page and the desktop path. */
   listForUser(userId: string) {
     return this.organizations.listForUser(userId);
