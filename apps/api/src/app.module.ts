@@ -7,6 +7,8 @@ import { MembersModule } from '@app/members';
 import { OAuthModule } from '@app/oauth';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OrganizationDirectoryModule } from './organization-directory.module.js';
+import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -28,6 +30,8 @@ export class AppModule {
         SharedModule,
         HealthModule,
         GatewayModule,
+        WebModule,
+        OrganizationDirectoryModule,
         ...contexts,
       ],
     };

@@ -1,0 +1,25 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { OAuthError } from '../domain/oauth.errors.js';
+
+/** The JSON endpoints answer every failure as an RFC 6749 error object, never an HTML or Nest body. */
+@Catch()
+export class OAuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuth');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    res.setHeader('Cache-Control', 'no-store');
+    if (exception instanceof OAuthError) {
+      if (exception.status === 401) res.setHeader('WWW-Authenticate', 'Bearer error="invalid_client"');
+      res.status(exception.status).json(exception.toJSON());
+      return;
+    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      res.status(400).json({ error: 'invalid_request', error_description: 'The request could not be read.' });
+      return;
+    }
+    this.logger.error(`OAuth endpoint failed: ${(exception as Error)?.stack ?? String(exception)}`);
+    res.status(500).json({ error: 'server_error', error_description: 'The server could not complete the request; retry shortly.' });
+  }
+}
