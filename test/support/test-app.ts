@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { applyMigrations, DATABASE, loadConfig, openDatabase, type AppConfig, type Database } from '@app/shared';
 import { createApp } from '../../apps/api/src/bootstrap.js';
@@ -65,6 +65,10 @@ export async function freshDataDir(): Promise<string> {
   return dir;
 }
 
+// Every test process on one PostgreSQL database shares its signing keys, so all must open them with the
+// same SECRETS_KEY (as production instances sharing a database must); the embedded runs stay isolated.
+export const POSTGRES_TEST_SECRETS_KEY = createHash('sha256').update(`openwork-tests:${process.env.DATABASE_URL ?? ''}`).digest('hex');
+
 export interface TestAppOptions {
   /** Reuse another test app's database: a second server instance on the same data. */
   sharing?: TestApp;
@@ -80,7 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     DATABASE_URL: process.env.DATABASE_URL,
-    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? randomBytes(32).toString('hex'),
+    SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? (onPostgres ? POSTGRES_TEST_SECRETS_KEY : randomBytes(32).toString('hex')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     REDIS_URL: process.env.REDIS_URL,
     ...options.env,

@@ -15,3 +15,4 @@ export { OAuthError, type OAuthErrorCode } from './domain/oauth.errors.js';
 export { isPublicAddress } from './domain/address-policy.js';
 export { matchesRegisteredRedirect, redirectUriProblem } from './domain/redirect-uri.js';
 export * from './domain/oauth-constants.js';
+export { oauthBodyErrorHandler } from './http/oauth-exception.filter.js';

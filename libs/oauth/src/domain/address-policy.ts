@@ -2,7 +2,9 @@ import { BlockList, isIP } from 'node:net';
 
 // Where a server-side fetch (Client ID Metadata Documents) may never go: the machine itself, private
 // networks, link-local (cloud metadata at 169.254.169.254), CGNAT, multicast, reserved and mapped forms.
-const blocked = new BlockList();
+// Two lists: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 ranges too.
+const blockedV4 = new BlockList();
+const blockedV6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -18,7 +20,7 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 3],
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
+  blockedV4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128],
@@ -32,12 +34,12 @@ for (const [network, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
+  blockedV6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** True when the address is public unicast, i.e. safe to connect to from the server. */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? !blockedV4.check(address, 'ipv4') : !blockedV6.check(address, 'ipv6');
 }

@@ -1,5 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { OAuthError } from '../domain/oauth.errors.js';
 
 /** The JSON endpoints answer every failure as an RFC 6749 error object, never an HTML or Nest body. */
@@ -22,4 +22,14 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     this.logger.error(`OAuth endpoint failed: ${(exception as Error)?.stack ?? String(exception)}`);
     res.status(500).json({ error: 'server_error', error_description: 'The server could not complete the request; retry shortly.' });
   }
+}
+
+/**
+ * Express error handler for failures before a controller runs (an unreadable body): the OAuth
+ * endpoints still answer in RFC 6749 form. Register it right after the body parsers.
+ */
+export function oauthBodyErrorHandler(error: unknown, req: Request, res: Response, next: (error?: unknown) => void): void {
+  if (!req.path.startsWith('/oauth/') || res.headersSent) return next(error);
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(400).json({ error: 'invalid_request', error_description: 'The request body could not be read.' });
 }
