@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
@@ -395,20 +395,22 @@ describe('OAuth under attack', () => {
 
     it('rate limits failed attempts per account and per IP with 429 and Retry-After', async () => {
       const victim = await createUser(t);
-      const ip = { 'x-forwarded-for': '203.0.113.7' };
+      // Random documentation addresses: counters may live in a shared Redis between runs.
+      const address = () => `2001:db8::${randomBytes(4).toString('hex').replace(/(....)(....)/, '$1:$2')}`;
+      const ip = { 'x-forwarded-for': address() };
       const browser = new Browser(t.url);
       for (let i = 0; i < 5; i++) assert.equal((await signIn(browser, '/sign-in', victim.email, 'wrong password!', ip)).status, 401);
       // Even the right password waits now, from any address.
-      const blocked = await signIn(browser, '/sign-in', victim.email, TEST_PASSWORD, { 'x-forwarded-for': '203.0.113.8' });
+      const blocked = await signIn(browser, '/sign-in', victim.email, TEST_PASSWORD, { 'x-forwarded-for': address() });
       assert.equal(blocked.status, 429);
       assert.ok(Number(blocked.headers.get('retry-after')) > 0);
       assertPageHeaders(blocked);
 
-      const sprayer = { 'x-forwarded-for': '198.51.100.9' };
+      const sprayer = { 'x-forwarded-for': address() };
       for (let i = 0; i < 20; i++) await signIn(browser, '/sign-in', `${unique('nobody')}@example.com`, 'wrong password!', sprayer);
       const fromSprayer = await signIn(browser, '/sign-in', user.email, TEST_PASSWORD, sprayer);
       assert.equal(fromSprayer.status, 429);
-      const fromElsewhere = await signIn(new Browser(t.url), '/sign-in', user.email, TEST_PASSWORD, { 'x-forwarded-for': '198.51.100.10' });
+      const fromElsewhere = await signIn(new Browser(t.url), '/sign-in', user.email, TEST_PASSWORD, { 'x-forwarded-for': address() });
       assert.equal(fromElsewhere.status, 303);
     });
 
