@@ -283,6 +283,13 @@ describe('OAuth under attack', () => {
       const res = await fetch(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&grant_type=authorization_code' });
       assert.equal(res.status, 400);
       assert.equal((await json(res)).error, 'invalid_request');
+      const asJson = await fetch(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'refresh_token' }) });
+      assert.equal(asJson.status, 400);
+      assert.equal((await json(asJson)).error, 'invalid_request');
+      // Browser-based clients may call the token endpoint cross-origin (no cookies are involved).
+      const preflight = await fetch(`${t.url}/oauth/token`, { method: 'OPTIONS', headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST' } });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
     });
   });
 
@@ -442,6 +449,16 @@ describe('OAuth under attack', () => {
       res = await tokens.browser.post(form.action, form.hidden);
       assert.equal(res.status, 303);
       assert.equal(await mcpStatus(t, second.access_token), 401);
+      assert.equal(await mcpStatus(t, tokens.access_token), 200);
+
+      // Someone else's account page cannot revoke this user's client, even with a valid form of their own.
+      const intruder = await createUser(t);
+      await createOrg(t, intruder);
+      const theirs = await authorizeWithForms(t, { email: intruder.email });
+      const tokensGrant = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()).gid as string;
+      const theirForm = formWithButton(await (await theirs.browser.get('/account')).text(), 'Revoke');
+      res = await theirs.browser.post(`/account/clients/${tokensGrant}/revoke`, theirForm.hidden);
+      assert.equal(res.status, 303);
       assert.equal(await mcpStatus(t, tokens.access_token), 200);
 
       // Revoking the session ends every client connected through it.

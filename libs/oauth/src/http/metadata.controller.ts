@@ -34,7 +34,6 @@ export class MetadataController {
       client_id_metadata_document_supported: true,
       authorization_response_iss_parameter_supported: true,
       resource_indicators_supported: true,
-      service_documentation: `${base}/`,
     };
   }
 

@@ -1,5 +1,6 @@
-import { Body, Controller, Header, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Header, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { OAuthError } from '../domain/oauth.errors.js';
 import { ClientsService, type RegistrationResponse } from '../application/clients.service.js';
 import { RevocationService } from '../application/revocation.service.js';
 import { singleParams, TokenService, type TokenResponse } from '../application/token.service.js';
@@ -28,18 +29,24 @@ export class TokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
+  token(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
     allowAnyOrigin(res);
-    return this.tokens.exchange(singleParams(body ?? {}));
+    return this.tokens.exchange(formParams(req, body));
   }
 
   /** RFC 7009: 200 whether or not the token was known. */
   @Post('revoke')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async revoke(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<Record<string, never>> {
+  async revoke(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<Record<string, never>> {
     allowAnyOrigin(res);
-    await this.revocation.revoke(singleParams(body ?? {}));
+    await this.revocation.revoke(formParams(req, body));
     return {};
   }
+}
+
+// RFC 6749 §3.2 and RFC 7009 §2.1: these endpoints take form-encoded parameters only.
+function formParams(req: Request, body: unknown) {
+  if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
+  return singleParams(body ?? {});
 }
