@@ -3,7 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import { callTool, connectWithToken, rawMcp } from './support/mcp-client.js';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
-import { answerConsent, Browser, signIn } from './support/oauth-flow.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { answerConsent, Browser, FormDrivingOAuthProvider, signIn } from './support/oauth-flow.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 
 describe('OAuth with a strict independent client (oauth4webapi)', () => {
@@ -107,5 +110,24 @@ describe('OAuth with a strict independent client (oauth4webapi)', () => {
     await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, oauth.None(), refreshed.refresh_token!, insecure));
     const afterRevoke = await rawMcp(t.url, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { authorization: `Bearer ${refreshed.access_token}` });
     assert.equal(afterRevoke.status, 401);
+  });
+
+  it('lets the MCP SDK\'s own OAuth client discover, register, authorize and call tools', async () => {
+    const user = await createUser(t);
+    const orgName = unique('SDK Org ');
+    const org = await createOrg(t, user, { name: orgName });
+    const provider = new FormDrivingOAuthProvider(t, { email: user.email, orgName });
+    const mcpUrl = new URL(`${t.url}/mcp`);
+    const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
+    await assert.rejects(new Client({ name: 'sdk', version: '1.0.0' }).connect(first), UnauthorizedError);
+    await first.finishAuth(provider.takeCode());
+    assert.ok(provider.tokens()?.refresh_token);
+
+    const client = new Client({ name: 'sdk', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+    const { data } = await callTool<{ organization: { id: string }; client: { name: string } }>(client, 'get_current_identity');
+    await client.close();
+    assert.equal(data.organization.id, org.id);
+    assert.equal(data.client.name, 'SDK Test Client');
   });
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { TestApp } from './test-app.js';
 import { TEST_PASSWORD } from './fixtures.js';
 
@@ -232,4 +234,88 @@ export async function authorizeWithForms(t: TestApp, options: AuthorizeOptions):
   const { status, body } = await exchangeCode(t, authorized);
   assert.equal(status, 200, JSON.stringify(body));
   return { ...(body as unknown as TokenSet), clientId: authorized.clientId, redirectUri: authorized.redirectUri, browser: authorized.browser };
+}
+
+/**
+ * An MCP SDK OAuthClientProvider whose "browser" is the form-driving Browser above: when the SDK sends
+ * the user to the authorization URL, it signs in, picks the organization and presses Allow, and keeps
+ * the code for `transport.finishAuth(provider.takeCode())`.
+ */
+export class FormDrivingOAuthProvider implements OAuthClientProvider {
+  readonly redirectUrl: string;
+  private client: OAuthClientInformationMixed | undefined;
+  private saved: OAuthTokens | undefined;
+  private verifier = '';
+  private code: string | undefined;
+  readonly browser: Browser;
+
+  constructor(
+    private readonly t: TestApp,
+    private readonly user: { email: string; password?: string; orgName?: string },
+    options: { redirectUrl?: string; clientName?: string } = {},
+  ) {
+    this.redirectUrl = options.redirectUrl ?? 'http://127.0.0.1:33418/callback';
+    this.browser = new Browser(t.url);
+    this.clientMetadata = {
+      client_name: options.clientName ?? 'SDK Test Client',
+      redirect_uris: [this.redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+
+  readonly clientMetadata: OAuthClientMetadata;
+
+  state(): string {
+    return randomBytes(12).toString('hex');
+  }
+
+  clientInformation() {
+    return this.client;
+  }
+
+  saveClientInformation(info: OAuthClientInformationMixed): void {
+    this.client = info;
+  }
+
+  tokens() {
+    return this.saved;
+  }
+
+  saveTokens(tokens: OAuthTokens): void {
+    this.saved = tokens;
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+
+  codeVerifier(): string {
+    return this.verifier;
+  }
+
+  async redirectToAuthorization(url: URL): Promise<void> {
+    let res = await this.browser.get(url.href);
+    assert.equal(res.status, 303, await res.clone().text());
+    let location = res.headers.get('location')!;
+    if (location.startsWith('/sign-in')) {
+      res = await signIn(this.browser, location, this.user.email, this.user.password);
+      assert.equal(res.status, 303, await res.clone().text());
+      location = res.headers.get('location')!;
+    }
+    res = await answerConsent(this.browser, location, this.user.orgName, 'Allow');
+    const callback = new URL(res.headers.get('location')!);
+    assert.equal(callback.searchParams.get('iss'), this.t.url);
+    this.code = callback.searchParams.get('code') ?? undefined;
+    assert.ok(this.code, callback.href);
+  }
+
+  /** The code the last authorization produced (once). */
+  takeCode(): string {
+    const code = this.code;
+    this.code = undefined;
+    assert.ok(code, 'no authorization code; did the SDK call redirectToAuthorization?');
+    return code;
+  }
 }
