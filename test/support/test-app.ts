@@ -65,16 +65,18 @@ export async function freshDataDir(): Promise<string> {
   return dir;
 }
 
+// Every test process on one PostgreSQL database shares its signing keys, so all must open them with the
+// same SECRETS_KEY (as production instances sharing a database must); the embedded runs stay isolated.
+export const POSTGRES_TEST_SECRETS_KEY = createHash('sha256').update(`openwork-tests:${process.env.DATABASE_URL ?? ''}`).digest('hex');
+
 export interface TestAppOptions {
   /** Reuse another test app's database: a second server instance on the same data. */
   sharing?: TestApp;
   env?: Record<string, string>;
 }
 
-// Apps on one PostgreSQL database share its signing keys, so they must share the key that seals them.
 function secretsKeyFor(dataDir: string): string {
-  const scope = process.env.DATABASE_URL ?? dataDir;
-  return createHash('sha256').update(`test-secrets:${scope}`).digest('hex');
+  return onPostgres ? POSTGRES_TEST_SECRETS_KEY : createHash('sha256').update(`openwork-tests:${dataDir}`).digest('hex');
 }
 
 /** The real server on a real database and a real port: what every end-to-end test talks to. */

@@ -15,6 +15,8 @@ import { WorkersModule } from '@app/workers';
 import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OrganizationDirectoryModule } from './organization-directory.module.js';
+import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -50,6 +52,8 @@ export class AppModule {
         SharedModule,
         HealthModule,
         GatewayModule,
+        WebModule,
+        OrganizationDirectoryModule,
         ...contexts,
       ],
     };

@@ -10,6 +10,6 @@ import { ToolExecutionInterceptor } from './mcp/tool-execution.interceptor.js';
 @Module({
   imports: [KeysModule],
   providers: [PrincipalResolver, AccessTokenVerifier, AccessRecheckQuery, ToolExecutionInterceptor],
-  exports: [PrincipalResolver, ToolExecutionInterceptor],
+  exports: [PrincipalResolver, AccessTokenVerifier, ToolExecutionInterceptor],
 })
 export class AccessModule {}

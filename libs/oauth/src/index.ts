@@ -1,5 +1,18 @@
 export { OAuthModule } from './oauth.module.js';
 export { AccessTokenIssuer, type IssuedAccessToken } from './application/access-token.issuer.js';
-export { ClientRepository } from './infrastructure/client.repository.js';
+export {
+  AuthorizationPageError,
+  AuthorizationRedirectError,
+  AuthorizationService,
+  type AuthorizationRequest,
+} from './application/authorization.service.js';
+export { ConnectedClientsService, type ConnectedClient } from './application/connected-clients.service.js';
+export { OrganizationDirectory, type OrganizationChoice } from './application/organization-directory.js';
+export { ClientRepository, type ClientRecord } from './infrastructure/client.repository.js';
+export { ClientMetadataFetcher, MetadataFetchError, type FetchedMetadata } from './infrastructure/client-metadata.fetcher.js';
 export { GrantRepository, type GrantRecord } from './infrastructure/grant.repository.js';
+export { OAuthError, type OAuthErrorCode } from './domain/oauth.errors.js';
+export { isPublicAddress } from './domain/address-policy.js';
+export { matchesRegisteredRedirect, redirectUriProblem } from './domain/redirect-uri.js';
 export * from './domain/oauth-constants.js';
+export { oauthBodyErrorHandler } from './http/oauth-exception.filter.js';

@@ -38,3 +38,4 @@ export { AuditLog, type AuditEntry } from './audit/audit-log.js';
 export { SharedModule } from './shared.module.js';
 export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';
 export { Clock } from './time/clock.js';
+export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';

@@ -1,14 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, DatabaseModule, SharedModule, type AppConfig } from '@app/shared';
 import { IdentityModule } from '@app/identity';
+import { KeysModule } from '@app/keys';
 import { MembersModule } from '@app/members';
+import { OrganizationDirectoryModule } from '../organization-directory.module.js';
 
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, IdentityModule, MembersModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, IdentityModule, KeysModule, MembersModule, OrganizationDirectoryModule],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AccountsService, SessionsService } from '@app/identity';
+import { SigningKeysService } from '@app/keys';
 import { AlreadyMemberError, OrganizationsService } from '@app/members';
 import { optionalInteger, parseFlags, required } from './arguments.js';
 
@@ -68,6 +69,14 @@ export const commands: Record<string, Command> = {
       const account = await app.get(AccountsService).getByEmail(required(flags, 'email'));
       const count = await app.get(SessionsService).revokeAll(account.id);
       print(`Revoked ${count} session(s) of ${account.email}; their MCP access ends at the next request.`);
+    },
+  },
+  'keys:rotate': {
+    usage: 'keys:rotate',
+    async run(app, args, print) {
+      parseFlags(args, []);
+      const { retired, active } = await app.get(SigningKeysService).forceRotation();
+      print(`New signing key ${active}.${retired ? ` Key ${retired} stopped signing; it stays in the JWKS for 1 hour so tokens it signed keep verifying.` : ''}`);
     },
   },
   'seed:demo': {

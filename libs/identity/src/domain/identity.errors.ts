@@ -17,3 +17,15 @@ export class UserNotFoundError extends DomainError {
     super('not_found', 'user_not_found', `No account uses the email ${email}.`, { email }, 'Create the account first.');
   }
 }
+
+export class TooManySignInAttemptsError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'limit_reached',
+      'too_many_attempts',
+      'Too many failed sign-in attempts.',
+      { retryAfterSeconds },
+      `Wait ${Math.ceil(retryAfterSeconds / 60)} minute(s) before trying again.`,
+    );
+  }
+}

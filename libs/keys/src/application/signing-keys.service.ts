@@ -66,7 +66,8 @@ export class SigningKeysService {
   }
 
   async jwks(): Promise<{ keys: PublicJwk[] }> {
-    await this.refresh();
+    // A fresh deployment publishes its first key before anyone asks for a token.
+    await this.activeKey();
     const now = this.clock.nowMs();
     return { keys: this.keys.filter((k) => k.expiresAt > now).map((k) => k.publicJwk) };
   }

@@ -1,16 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/shared';
+import type { ClientMetadata } from '../domain/client-metadata.js';
+
+export interface ClientRecord {
+  id: string;
+  kind: 'dynamic' | 'metadata_document' | 'first_party';
+  clientName: string;
+  redirectUris: string[];
+  grantTypes: string[];
+  responseTypes: string[];
+  scope: string;
+  clientUri: string | null;
+  logoUri: string | null;
+  softwareId: string | null;
+  softwareVersion: string | null;
+  metadataExpiresAt: Date | null;
+  createdAt: Date;
+}
 
 @Injectable()
 export class ClientRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findById(id: string) {
+  findById(id: string): Promise<ClientRecord | null> {
     return this.prisma.oAuthClient.findUnique({ where: { id } });
   }
 
+  createDynamic(id: string, metadata: ClientMetadata): Promise<ClientRecord> {
+    return this.prisma.oAuthClient.create({ data: { id, kind: 'dynamic', ...metadata } });
+  }
+
+  /** Caches a fetched Client ID Metadata Document under its URL. */
+  saveMetadataDocument(id: string, metadata: ClientMetadata, fetchedAt: Date, expiresAt: Date): Promise<ClientRecord> {
+    const data = { ...metadata, metadataFetchedAt: fetchedAt, metadataExpiresAt: expiresAt };
+    return this.prisma.oAuthClient.upsert({ where: { id }, update: data, create: { id, kind: 'metadata_document', ...data } });
+  }
+
   /** First-party clients are not registered over HTTP; they exist from first use. */
-  ensureFirstParty(id: string, clientName: string) {
+  ensureFirstParty(id: string, clientName: string): Promise<ClientRecord> {
     return this.prisma.oAuthClient.upsert({
       where: { id },
       update: {},

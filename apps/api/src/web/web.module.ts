@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '@app/identity';
+import { OAuthModule } from '@app/oauth';
+import { AccountController } from './account.controller.js';
+import { ConsentController } from './consent.controller.js';
+import { SignInController } from './sign-in.controller.js';
+import { WebSession } from './web-session.js';
+
+const pages = [SignInController, ConsentController, AccountController];
+
+@Module({ imports: [IdentityModule, OAuthModule], controllers: pages, providers: [WebSession] })
+export class WebModule {}

@@ -1,0 +1,52 @@
+import { Body, Controller, Header, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { OAuthError } from '../domain/oauth.errors.js';
+import { ClientsService, type RegistrationResponse } from '../application/clients.service.js';
+import { RevocationService } from '../application/revocation.service.js';
+import { singleParams, TokenService, type TokenResponse } from '../application/token.service.js';
+import { allowAnyOrigin } from './cors.js';
+import { OAuthExceptionFilter } from './oauth-exception.filter.js';
+
+@Controller('oauth')
+@UseFilters(OAuthExceptionFilter)
+export class TokenController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly tokens: TokenService,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  /** RFC 7591 dynamic client registration (public clients). */
+  @Post('register')
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  register(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<RegistrationResponse> {
+    allowAnyOrigin(res);
+    return this.clients.register(body);
+  }
+
+  @Post('token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  token(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
+    allowAnyOrigin(res);
+    return this.tokens.exchange(formParams(req, body));
+  }
+
+  /** RFC 7009: 200 whether or not the token was known. */
+  @Post('revoke')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async revoke(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<Record<string, never>> {
+    allowAnyOrigin(res);
+    await this.revocation.revoke(formParams(req, body));
+    return {};
+  }
+}
+
+// RFC 6749 §3.2 and RFC 7009 §2.1: these endpoints take form-encoded parameters only.
+function formParams(req: Request, body: unknown) {
+  if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
+  return singleParams(body ?? {});
+}
