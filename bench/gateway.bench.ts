@@ -1,11 +1,11 @@
 // Full gateway vs a bare MCP server on the same machine and database, in one run.
-// The bare server runs the same queries get_current_identity runs, with no authentication.
+// The bare server runs the same database query a gateway request runs (the access check, which also
+// reads what get_current_identity reports), with no authentication, Nest or recheck logic around it.
 import { createServer, type IncomingMessage } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
-import { PrincipalResolver } from '@app/access';
-import { PrismaService } from '@app/shared';
+import { AccessRecheckQuery, PrincipalResolver } from '@app/access';
 import { createOrg, createUser } from '../test/support/fixtures.js';
 import { freePort, startTestApp } from '../test/support/test-app.js';
 import { mintAccess } from '../test/support/tokens.js';
@@ -22,21 +22,17 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(data);
 }
 
-async function startBareServer(prisma: PrismaService, ids: { orgId: string; userId: string; clientId: string }) {
+async function startBareServer(query: AccessRecheckQuery, grantId: string) {
   const port = await freePort();
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
     mcp.registerTool(
       'get_current_identity',
-      { description: 'Same queries as the real tool', inputSchema: z.object({}) },
+      { description: 'Same database query as the gateway', inputSchema: z.object({}) },
       async () => {
-        const [org, user, client] = await Promise.all([
-          prisma.organization.findUnique({ where: { id: ids.orgId } }),
-          prisma.user.findUnique({ where: { id: ids.userId } }),
-          prisma.oAuthClient.findUnique({ where: { id: ids.clientId } }),
-        ]);
-        return { content: [{ type: 'text', text: JSON.stringify({ org: org?.name, user: user?.email, client: client?.clientName }) }] };
+        const row = await query.load(grantId, new Date());
+        return { content: [{ type: 'text', text: JSON.stringify({ org: row?.orgName, user: row?.userEmail, client: row?.clientName }) }] };
       },
     );
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -53,8 +49,7 @@ try {
   const owner = await createUser(t);
   const org = await createOrg(t, owner);
   const access = await mintAccess(t, owner, org.id);
-  const prisma = t.get(PrismaService);
-  const bare = await startBareServer(prisma, { orgId: org.id, userId: owner.id, clientId: 'openwork-desktop' });
+  const bare = await startBareServer(t.get(AccessRecheckQuery), access.grantId);
 
   // The recheck alone: verify (cached after the first call) + one database round trip.
   const resolver = t.get(PrincipalResolver);

@@ -61,6 +61,9 @@ async function main() {
       clientId: 'bench',
       sessionId: '',
       grantId: '',
+      organization: { id: org.id, name: org.name, slug: org.slug, plan: org.plan },
+      account: { id: owner.id, email: owner.email, name: owner.name },
+      clientName: 'bench',
     };
     const samples: number[] = [];
     let cursor: string | undefined;

@@ -9,6 +9,7 @@ export {
 } from './domain/permissions.js';
 export { AccessDeniedError, assertPermission, PermissionRequiredError, type DenialReason } from './domain/access-denied.js';
 export { PrincipalResolver } from './application/principal.resolver.js';
+export { AccessRecheckQuery } from './infrastructure/access-recheck.query.js';
 export { AccessTokenVerifier, type AccessTokenClaims } from './application/access-token.verifier.js';
 export {
   CurrentPrincipal,

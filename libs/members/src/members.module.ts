@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@app/identity';
-import { OAuthModule } from '@app/oauth';
 import { CurrentIdentityUseCase } from './application/current-identity.use-case.js';
 import { InvitationAcceptanceService } from './application/invitation-acceptance.service.js';
 import { InvitationsService } from './application/invitations.service.js';
@@ -36,7 +35,7 @@ const tools = [IdentityTools, OrganizationTools, MembersTools, InvitationsTools,
 const pages = [InvitationPageController];
 
 @Module({
-  imports: [IdentityModule, OAuthModule],
+  imports: [IdentityModule],
   controllers: [...tools, ...pages],
   providers: [...useCases, ...repositories],
   exports: [OrganizationsService, MemberDirectory],

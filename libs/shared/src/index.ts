@@ -34,7 +34,7 @@ export {
   type PageRequest,
 } from './pagination/pagination.js';
 export type { Principal } from './principal.js';
-export { AuditLog, type AuditEntry } from './audit/audit-log.js';
+export { AuditLog, type AuditActor, type AuditEntry } from './audit/audit-log.js';
 export { SharedModule } from './shared.module.js';
 export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';
 export { Clock } from './time/clock.js';

@@ -10,4 +10,8 @@ export interface Principal {
   readonly clientId: string;
   readonly sessionId: string;
   readonly grantId: string;
+  /** As read by this request's access check (display data; ids above are what rules use). */
+  readonly organization: { readonly id: string; readonly name: string; readonly slug: string; readonly plan: string };
+  readonly account: { readonly id: string; readonly email: string; readonly name: string };
+  readonly clientName: string;
 }

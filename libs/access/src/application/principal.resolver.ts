@@ -42,6 +42,9 @@ export class PrincipalResolver {
       clientId: claims.client_id,
       sessionId: claims.sid,
       grantId: claims.gid,
+      organization: { id: claims.org_id, name: live.orgName, slug: live.orgSlug, plan: live.orgPlan },
+      account: { id: claims.sub, email: live.userEmail, name: live.userName },
+      clientName: live.clientName,
     };
   }
 }

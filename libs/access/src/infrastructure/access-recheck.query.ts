@@ -11,9 +11,16 @@ export interface LiveAccess {
   membershipId: string | null;
   role: string | null;
   customPermissions: string[] | null;
+  orgName: string;
+  orgSlug: string;
+  orgPlan: string;
+  userEmail: string;
+  userName: string;
+  clientName: string;
 }
 
-// One round trip per MCP request: grant, web session and membership (with a custom role's permissions).
+// One round trip per MCP request: grant, web session and membership (with a custom role's permissions),
+// plus the organization, account and client the request acts through, all by primary key.
 @Injectable()
 export class AccessRecheckQuery {
   constructor(private readonly prisma: PrismaService) {}
@@ -24,9 +31,14 @@ export class AccessRecheckQuery {
              g."userId" AS "grantUserId", g."orgId" AS "grantOrgId", g."clientId" AS "grantClientId",
              s.id AS "sessionId",
              (s."revokedAt" IS NULL AND s."expiresAt" > ${now}) AS "sessionActive",
-             m.id AS "membershipId", m.role AS "role", r.permissions AS "customPermissions"
+             m.id AS "membershipId", m.role AS "role", r.permissions AS "customPermissions",
+             o.name AS "orgName", o.slug AS "orgSlug", o.plan AS "orgPlan",
+             u.email AS "userEmail", u.name AS "userName", c."clientName" AS "clientName"
         FROM "Grant" g
         JOIN "Session" s ON s.id = g."sessionId"
+        JOIN "Organization" o ON o.id = g."orgId"
+        JOIN "User" u ON u.id = g."userId"
+        JOIN "OAuthClient" c ON c.id = g."clientId"
         LEFT JOIN "Membership" m ON m."orgId" = g."orgId" AND m."userId" = g."userId"
         LEFT JOIN "Role" r ON r."orgId" = m."orgId" AND r.key = m.role
        WHERE g.id = ${grantId}`;

@@ -21,6 +21,7 @@ function principal(permissions: string[]): Principal {
   return {
     orgId: 'o', userId: 'u', membershipId: 'm', role: 'member', permissions: new Set(permissions), scopes: new Set(['mcp:write']),
     clientId: 'c', sessionId: 's', grantId: 'g',
+    organization: { id: 'o', name: 'Org', slug: 'org', plan: 'free' }, account: { id: 'u', email: 'u@example.com', name: 'U' }, clientName: 'C',
   };
 }
 

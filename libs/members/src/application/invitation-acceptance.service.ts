@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isBuiltInRole } from '@app/access';
 import { AccountsService, type Account } from '@app/identity';
-import { AuditLog, Clock, hashSecret, type Principal } from '@app/shared';
+import { AuditLog, Clock, hashSecret, type AuditActor } from '@app/shared';
 import { InvitationUnusableError } from '../domain/members.errors.js';
 import { effectiveStatus } from '../domain/invitation-rules.js';
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
@@ -29,8 +29,8 @@ export interface AcceptedInvitation {
 const MAX_TOKEN_LENGTH = 200;
 
 // The invitee is not signed in to the org yet; the audit entry names them as the actor on the web page.
-function inviteeActor(orgId: string, userId: string, membershipId: string): Principal {
-  return { orgId, userId, membershipId, role: '', permissions: new Set(), scopes: new Set(), clientId: 'web:invitation', sessionId: '', grantId: '' };
+function inviteeActor(orgId: string, userId: string, membershipId: string): AuditActor {
+  return { orgId, userId, membershipId, clientId: 'web:invitation' };
 }
 
 @Injectable()

@@ -6,7 +6,7 @@ import { DomainError, type Principal } from '@app/shared';
 import { assertCanGrantRole, assertCanManageMember, normalizePermissions, roleKeyFromName } from './role-rules.js';
 
 function principal(role: string, permissions: readonly string[]): Principal {
-  return { orgId: 'o', userId: 'u', membershipId: 'm', role, permissions: new Set(permissions), scopes: new Set(), clientId: 'c', sessionId: 's', grantId: 'g' };
+  return { orgId: 'o', userId: 'u', membershipId: 'm', role, permissions: new Set(permissions), scopes: new Set(), clientId: 'c', sessionId: 's', grantId: 'g', organization: { id: 'o', name: 'Org', slug: 'org', plan: 'free' }, account: { id: 'u', email: 'u@example.com', name: 'U' }, clientName: 'C' };
 }
 
 function codeOf(run: () => void): string | null {

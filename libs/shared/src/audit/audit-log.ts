@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../prisma/prisma.service.js';
 import type { Principal } from '../principal.js';
 
+/** Who an audit event names: a principal, or someone acting outside MCP (an invitee on the web page). */
+export type AuditActor = Pick<Principal, 'orgId' | 'userId' | 'membershipId' | 'clientId'>;
+
 export interface AuditEntry {
   action: string;
   targetType: string;
@@ -14,7 +17,7 @@ export interface AuditEntry {
 export class AuditLog {
   constructor(private readonly prisma: PrismaService) {}
 
-  async record(actor: Principal, entry: AuditEntry, db: TransactionClient | PrismaService = this.prisma): Promise<void> {
+  async record(actor: AuditActor, entry: AuditEntry, db: TransactionClient | PrismaService = this.prisma): Promise<void> {
     await db.auditEvent.create({
       data: {
         orgId: actor.orgId,
