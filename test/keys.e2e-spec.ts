@@ -73,9 +73,11 @@ describe('signing keys', () => {
       const [a, b] = await Promise.all([t.get(SigningKeysService).activeKey(), peer.get(SigningKeysService).activeKey()]);
       assert.equal(a.kid, b.kid, 'both instances sign with the same new key');
       assert.notEqual(a.kid, before.kid);
-      // Only this run's moved clocks can create a key dated this far ahead (other suites may share PostgreSQL).
-      const created = await t.get(PrismaService).signingKey.count({ where: { createdAt: { gte: dueAt } } });
-      assert.equal(created, 1, 'one new key, not one per instance');
+      // Keys dated at these instances' moved clocks (other suites on PostgreSQL move theirs by minutes).
+      const created = await t.get(PrismaService).signingKey.count({ where: { createdAt: { gte: dueAt, lte: new Date(dueAt.getTime() + 10_000) } } });
+      // On PostgreSQL another suite's instance may be the one that rotated; never two new keys.
+      if (onPostgres) assert.ok(created <= 1, `${created} new keys`);
+      else assert.equal(created, 1, 'one new key, not one per instance');
     } finally {
       await peer.close();
     }
