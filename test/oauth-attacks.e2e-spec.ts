@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { SigningKeysService } from '@app/keys';
@@ -601,5 +601,25 @@ describe('OAuth over time', () => {
     const refreshed = await refresh(t, tokens.clientId, tokens.refresh_token);
     assert.equal(refreshed.status, 200);
     assert.equal(await mcpStatus(t, refreshed.body.access_token as string), 200);
+  });
+});
+
+describe('cookies behind an https PUBLIC_URL', () => {
+  it('are Secure, HttpOnly and SameSite=Lax', async () => {
+    const t = await startTestApp({ env: { PUBLIC_URL: 'https://mcp.example.test' } });
+    try {
+      const port = (t.app.getHttpServer().address() as AddressInfo).port;
+      const browser = new Browser(`http://127.0.0.1:${port}`);
+      const user = await createUser(t);
+      const res = await signIn(browser, '/sign-in', user.email);
+      assert.equal(res.status, 303);
+      const session = res.headers.getSetCookie().find((c) => c.startsWith('ow_session='));
+      assert.ok(session);
+      assert.match(session, /; Secure/);
+      assert.match(session, /; HttpOnly/);
+      assert.match(session, /; SameSite=Lax/);
+    } finally {
+      await t.close();
+    }
   });
 });
