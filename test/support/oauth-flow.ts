@@ -319,3 +319,16 @@ export class FormDrivingOAuthProvider implements OAuthClientProvider {
     return code;
   }
 }
+
+/** The desktop app's path: a web session token exchanged (RFC 8693) for an access token in one organization. */
+export async function desktopAccessToken(t: TestApp, sessionToken: string, org: string): Promise<string> {
+  const { status, body } = await tokenRequest(t, {
+    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+    client_id: 'openwork-desktop',
+    subject_token: sessionToken,
+    subject_token_type: 'urn:openwork:params:oauth:token-type:session',
+    org,
+  });
+  assert.equal(status, 200, JSON.stringify(body));
+  return body.access_token as string;
+}

@@ -9,6 +9,7 @@ import { ConnectedClientsService } from './application/connected-clients.service
 import { RevocationService } from './application/revocation.service.js';
 import { TokenService } from './application/token.service.js';
 import { MetadataController } from './http/metadata.controller.js';
+import { RegistrationController } from './http/registration.controller.js';
 import { TokenController } from './http/token.controller.js';
 import { ClientMetadataFetcher, GuardedClientMetadataFetcher } from './infrastructure/client-metadata.fetcher.js';
 import { ClientRepository } from './infrastructure/client.repository.js';
@@ -21,7 +22,7 @@ const adapters = [{ provide: ClientMetadataFetcher, useClass: GuardedClientMetad
 // Needs an OrganizationDirectory from the application (see organization-directory.ts).
 @Module({
   imports: [KeysModule, IdentityModule, AccessModule],
-  controllers: [MetadataController, TokenController],
+  controllers: [MetadataController, RegistrationController, TokenController],
   providers: [...services, ...repositories, ...adapters],
   exports: [AccessTokenIssuer, AuthorizationService, ConnectedClientsService, GrantRepository, ClientRepository, ClientMetadataFetcher],
 })

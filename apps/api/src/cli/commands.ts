@@ -76,7 +76,8 @@ export const commands: Record<string, Command> = {
     async run(app, args, print) {
       parseFlags(args, []);
       const { retired, active } = await app.get(SigningKeysService).forceRotation();
-      print(`New signing key ${active}.${retired ? ` Key ${retired} stopped signing; it stays in the JWKS for 1 hour so tokens it signed keep verifying.` : ''}`);
+      print(`New signing key ${active}.`);
+      if (retired.length) print(`Stopped signing with ${retired.join(', ')}; published in the JWKS for 1 more hour so tokens they signed keep verifying.`);
     },
   },
   'seed:demo': {

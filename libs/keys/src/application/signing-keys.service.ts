@@ -72,14 +72,16 @@ export class SigningKeysService {
     return { keys: this.keys.filter((k) => k.expiresAt > now).map((k) => k.publicJwk) };
   }
 
-  /** Retires the signing key now (it stays published for the overlap) and starts a new one. */
-  async forceRotation(): Promise<{ retired: string | null; active: string }> {
+  /**
+   * Retires every key that could still sign (each stays published for the overlap) and starts a new one.
+   * All of them, not just the newest: an instance may still be signing with an older one it cached.
+   */
+  async forceRotation(): Promise<{ retired: string[]; active: string }> {
     const result = await this.repository.withRotationLock(async (tx) => {
       const now = this.clock.now();
-      const current = await this.repository.findActive(tx, now);
-      if (current) await this.repository.retire(tx, current.id, now, new Date(now.getTime() + KEY_PUBLISHED_OVERLAP_MS));
+      const retired = await this.repository.retireActive(tx, now, new Date(now.getTime() + KEY_PUBLISHED_OVERLAP_MS));
       const created = await this.createKey(tx, now);
-      return { retired: current?.id ?? null, active: created.id };
+      return { retired, active: created.id };
     });
     await this.refresh(true);
     return result;

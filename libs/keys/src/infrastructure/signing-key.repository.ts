@@ -41,8 +41,11 @@ export class SigningKeyRepository {
     return tx.signingKey.create({ data: { ...key, algorithm: 'EdDSA' } });
   }
 
-  retire(tx: TransactionClient, id: string, retiresAt: Date, expiresAt: Date): Promise<unknown> {
-    return tx.signingKey.update({ where: { id }, data: { retiresAt, expiresAt } });
+  /** Stops every key that could still sign; returns their ids. */
+  async retireActive(tx: TransactionClient, now: Date, expiresAt: Date): Promise<string[]> {
+    const active = await tx.signingKey.findMany({ where: { retiresAt: { gt: now } }, select: { id: true }, orderBy: { createdAt: 'desc' } });
+    await tx.signingKey.updateMany({ where: { id: { in: active.map((k) => k.id) } }, data: { retiresAt: now, expiresAt } });
+    return active.map((k) => k.id);
   }
 
   deleteExpired(tx: TransactionClient, now: Date): Promise<unknown> {

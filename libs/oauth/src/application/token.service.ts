@@ -56,6 +56,7 @@ function required(params: TokenParams, name: string): string {
 export class TokenService {
   private readonly logger = new Logger('OAuthTokens');
   private readonly successorKey: Buffer;
+  private desktopClientReady: Promise<unknown> | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -199,7 +200,12 @@ export class TokenService {
       if (params.client_id) await this.clients.resolve(params.client_id);
       throw new OAuthError('unauthorized_client', 'Token exchange is reserved for the OpenWork desktop app.');
     }
-    await this.clientRecords.ensureFirstParty(DESKTOP_CLIENT_ID, DESKTOP_CLIENT_NAME);
+    // Created on first use, once per process.
+    this.desktopClientReady ??= this.clientRecords.ensureFirstParty(DESKTOP_CLIENT_ID, DESKTOP_CLIENT_NAME).catch((error: unknown) => {
+      this.desktopClientReady = undefined;
+      throw error;
+    });
+    await this.desktopClientReady;
     const subjectToken = required(params, 'subject_token');
     if (params.subject_token_type !== TOKEN_TYPE_SESSION) throw new OAuthError('invalid_request', `subject_token_type must be ${TOKEN_TYPE_SESSION}.`);
     if (params.requested_token_type && params.requested_token_type !== TOKEN_TYPE_ACCESS) {

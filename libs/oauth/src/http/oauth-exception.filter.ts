@@ -11,7 +11,6 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     res.setHeader('Cache-Control', 'no-store');
     if (exception instanceof OAuthError) {
-      if (exception.status === 401) res.setHeader('WWW-Authenticate', 'Bearer error="invalid_client"');
       res.status(exception.status).json(exception.toJSON());
       return;
     }

@@ -1,29 +1,19 @@
 import { Body, Controller, Header, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../domain/oauth.errors.js';
-import { ClientsService, type RegistrationResponse } from '../application/clients.service.js';
 import { RevocationService } from '../application/revocation.service.js';
 import { singleParams, TokenService, type TokenResponse } from '../application/token.service.js';
 import { allowAnyOrigin } from './cors.js';
 import { OAuthExceptionFilter } from './oauth-exception.filter.js';
 
+/** The token endpoint (all grants) and RFC 7009 revocation. */
 @Controller('oauth')
 @UseFilters(OAuthExceptionFilter)
 export class TokenController {
   constructor(
-    private readonly clients: ClientsService,
     private readonly tokens: TokenService,
     private readonly revocation: RevocationService,
   ) {}
-
-  /** RFC 7591 dynamic client registration (public clients). */
-  @Post('register')
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
-  register(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<RegistrationResponse> {
-    allowAnyOrigin(res);
-    return this.clients.register(body);
-  }
 
   @Post('token')
   @HttpCode(200)

@@ -33,6 +33,10 @@ export abstract class ClientMetadataFetcher {
 @Injectable()
 export class GuardedClientMetadataFetcher extends ClientMetadataFetcher {
   protected resolve: Resolve = (host) => dnsLookup(host, { all: true, verbatim: true });
+  // Seams for tests, which cannot reach a public address: the policy, the deadline and a trusted CA.
+  protected isAllowed: (address: string) => boolean = isPublicAddress;
+  protected timeoutMs = METADATA_TIMEOUT_MS;
+  protected trustedCa: string | undefined;
 
   async fetch(raw: string): Promise<FetchedMetadata> {
     const url = new URL(raw);
@@ -40,7 +44,7 @@ export class GuardedClientMetadataFetcher extends ClientMetadataFetcher {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await this.resolveWithin(host);
     if (addresses.length === 0) throw new MetadataFetchError(`${host} does not resolve`);
-    const refused = addresses.find((a) => !isPublicAddress(a.address));
+    const refused = addresses.find((a) => !this.isAllowed(a.address));
     if (refused) throw new MetadataFetchError(`${host} resolves to a non-public address, which is never fetched`);
     return this.get(url, addresses[0]!);
   }
@@ -48,7 +52,7 @@ export class GuardedClientMetadataFetcher extends ClientMetadataFetcher {
   private async resolveWithin(host: string) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new MetadataFetchError(`resolving ${host} timed out`)), METADATA_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new MetadataFetchError(`resolving ${host} timed out`)), this.timeoutMs);
     });
     try {
       return await Promise.race([this.resolve(host), timeout]);
@@ -70,8 +74,8 @@ export class GuardedClientMetadataFetcher extends ClientMetadataFetcher {
         req.destroy();
         reject(new MetadataFetchError(message));
       };
-      const deadline = setTimeout(() => fail('the metadata document did not arrive within 5 s'), METADATA_TIMEOUT_MS);
-      const req = request(url, { method: 'GET', headers: { accept: 'application/json' }, lookup: pinned, agent: false }, (res) => {
+      const deadline = setTimeout(() => fail(`the metadata document did not arrive within ${this.timeoutMs} ms`), this.timeoutMs);
+      const req = request(url, { method: 'GET', headers: { accept: 'application/json' }, lookup: pinned, agent: false, ...(this.trustedCa && { ca: this.trustedCa }) }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           clearTimeout(deadline);
