@@ -16,6 +16,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_identity', arguments: {} } });
 const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
 
+const identityShape = z.object({
+  organization: z.object({ id: z.string(), name: z.string(), slug: z.string(), plan: z.string() }),
+  account: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  role: z.string(),
+  permissions: z.array(z.string()),
+  grantedScopes: z.array(z.string()),
+  client: z.object({ id: z.string(), name: z.string() }),
+});
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   let data = '';
   for await (const chunk of req) data += chunk;
@@ -27,12 +36,21 @@ async function startBareServer(query: AccessRecheckQuery, grantId: string) {
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
+    // The same tool contract as the gateway's (output schema, structured content), minus auth and framework.
     mcp.registerTool(
       'get_current_identity',
-      { description: 'Same database query as the gateway', inputSchema: z.object({}) },
+      { description: 'Same database query as the gateway', inputSchema: z.object({}), outputSchema: identityShape },
       async () => {
         const row = await query.load(grantId, new Date());
-        return { content: [{ type: 'text', text: JSON.stringify({ org: row?.orgName, user: row?.userEmail, client: row?.clientName }) }] };
+        const identity = {
+          organization: { id: row!.grantOrgId, name: row!.orgName, slug: row!.orgSlug, plan: row!.orgPlan },
+          account: { id: row!.grantUserId, email: row!.userEmail, name: row!.userName },
+          role: row!.role!,
+          permissions: [],
+          grantedScopes: [],
+          client: { id: row!.grantClientId, name: row!.clientName },
+        };
+        return { structuredContent: identity, content: [{ type: 'text', text: JSON.stringify(identity) }] };
       },
     );
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
