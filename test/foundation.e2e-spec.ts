@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { freshDataDir, onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
+import { freePort, freshDataDir, onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
 
 const run = promisify(execFile);
 
@@ -159,5 +160,57 @@ describe('CLI', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('process lifecycle', () => {
+  it('shuts down gracefully on SIGTERM: hooks run, the embedded database is released, the process ends', async () => {
+    const dataDir = await freshDataDir();
+    const port = await freePort();
+    const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    for (let i = 0; i < 300; i++) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      if (ready) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(existsSync(join(dataDir, 'embedded.lock')), !onPostgres);
+    child.kill('SIGTERM');
+    // Nest re-raises the signal once its shutdown hooks have run, so the exit reports SIGTERM.
+    const { code, signal } = await exited;
+    assert.ok(code === 0 || signal === 'SIGTERM', `exit ${code} ${signal}`);
+    assert.equal(existsSync(join(dataDir, 'embedded.lock')), false);
+  });
+});
+
+describe('project layout', () => {
+  it('registers every context library in nest-cli.json, tsconfig paths and an index.ts', () => {
+    const nest = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as { projects: Record<string, { root: string }> };
+    const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+    assert.deepEqual(tsconfig.compilerOptions.paths['@app/*'], ['./libs/*/src/index.ts']);
+    const libs = readdirSync(join(ROOT, 'libs'));
+    for (const lib of libs) {
+      assert.equal(nest.projects[lib]?.root, `libs/${lib}`, `${lib} in nest-cli.json`);
+      assert.ok(existsSync(join(ROOT, 'libs', lib, 'src', 'index.ts')), `${lib}/src/index.ts`);
+    }
+  });
+
+  it('lets contexts import each other only through @app/<context>', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'generated' ? [] : walk(join(dir, e.name))) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    for (const file of walk(join(ROOT, 'libs'))) {
+      const lib = file.slice(join(ROOT, 'libs').length + 1).split('/')[0];
+      for (const match of readFileSync(file, 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)) {
+        const target = join(file, '..', match[1]!);
+        const targetLib = target.startsWith(join(ROOT, 'libs')) ? target.slice(join(ROOT, 'libs').length + 1).split('/')[0] : 'outside';
+        if (targetLib !== lib) offenders.push(`${file.slice(ROOT.length + 1)} -> ${match[1]}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
   });
 });
