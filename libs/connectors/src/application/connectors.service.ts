@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, lastFour, NotFoundError, SecretBox, type PageRequest, type Principal } from '@app/shared';
+import { AlreadyExistsError, AuditLog, lastFour, NotFoundError, SecretBox, type PageRequest, type Principal, isUniqueViolation } from '@app/shared';
 import { assertConnectorType, assertNoSecretsInConfig, normalizeConnectorName } from '../domain/connector.js';
-import { ConnectorRepository, isUniqueViolation, type ConnectorRecord } from '../infrastructure/connector.repository.js';
+import { ConnectorRepository, type ConnectorRecord } from '../infrastructure/connector.repository.js';
 
 // The ciphertext is bound to the row, so a sealed value copied to another connector does not open.
 const sealContext = (c: { orgId: string; id: string }) => `connector:${c.orgId}:${c.id}:credentials`;

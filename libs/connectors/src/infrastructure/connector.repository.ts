@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, Prisma, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
 
 type Db = PrismaService | TransactionClient;
 
@@ -16,9 +16,6 @@ export interface ConnectorRecord {
   updatedAt: Date;
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 @Injectable()
 export class ConnectorRepository {

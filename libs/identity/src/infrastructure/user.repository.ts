@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@app/shared';
+import { PrismaService, isUniqueViolation } from '@app/shared';
 
 export interface UserRecord {
   id: string;
@@ -30,7 +30,7 @@ export class UserRepository {
     try {
       return await this.prisma.user.create({ data });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
+      if (isUniqueViolation(error)) return null;
       throw error;
     }
   }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService, type PluginRecord } from '@app/plugins';
-import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient } from '@app/shared';
+import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient, isUniqueViolation } from '@app/shared';
 import { NotPublishedError, strongestRole, type AccessRole } from '../domain/access.js';
 import { DEFAULT_MARKETPLACE, normalizeMarketplaceName } from '../domain/marketplace.js';
 import { AccessGrantRepository } from '../infrastructure/access-grant.repository.js';
-import { isUniqueViolation, MarketplaceRepository, type MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
+import { MarketplaceRepository, type MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
 
 export interface VisibleListing {
   listingId: string;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService } from '@app/plugins';
-import { AuditLog, type Principal } from '@app/shared';
+import { AuditLog, type Principal, isUniqueViolation } from '@app/shared';
 import { ConfigObjectsService, SKILL_KIND, type ConfigObjectRecord } from '@app/skills';
-import { isUniqueViolation, MarketplaceRepository, type MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
+import { MarketplaceRepository, type MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
 import { AccessGrantsService } from './access-grants.service.js';
 import { MarketplacesService } from './marketplaces.service.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, Prisma, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
 
 type Db = PrismaService | TransactionClient;
 
@@ -13,9 +13,6 @@ export interface MarketplaceRecord {
   updatedAt: Date;
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 /** Grants that reach a member: org-wide, through one of their teams, or to them directly. */
 export function grantsReaching(orgId: string, membershipId: string) {

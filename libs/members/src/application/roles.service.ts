@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission, isBuiltInRole, isPermission, type Permission } from '@app/access';
-import { AlreadyExistsError, AuditLog, Clock, decodeCursor, NotFoundError, type Page, type Principal, type TransactionClient } from '@app/shared';
+import { AlreadyExistsError, AuditLog, Clock, decodeCursor, NotFoundError, type Page, type Principal, type TransactionClient, isUniqueViolation } from '@app/shared';
 import { BuiltInRoleError, RoleInUseError, UnknownRoleError } from '../domain/members.errors.js';
 import {
   assertCanGrantRole,
@@ -14,7 +14,7 @@ import {
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
-import { isUniqueViolation, RoleRepository, type RoleRecord } from '../infrastructure/role.repository.js';
+import { RoleRepository, type RoleRecord } from '../infrastructure/role.repository.js';
 import { TransactionRunner } from '../infrastructure/transaction.runner.js';
 
 export interface RoleView extends RoleDefinition {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, type TransactionClient, isUniqueViolation } from '@app/shared';
 
 export interface OrganizationRecord {
   id: string;
@@ -67,7 +67,7 @@ export class OrganizationRepository {
           },
         });
       } catch (error) {
-        const isSlugClash = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+        const isSlugClash = isUniqueViolation(error);
         if (!isSlugClash || attempt > 50) throw error;
       }
     }

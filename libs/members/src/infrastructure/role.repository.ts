@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, type TransactionClient, isUniqueViolation } from '@app/shared';
 
 type Db = TransactionClient | PrismaService;
 
@@ -15,9 +15,6 @@ export interface RoleRecord {
 }
 
 /** A unique index refused the write: someone created the same name concurrently. */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 @Injectable()
 export class RoleRepository {

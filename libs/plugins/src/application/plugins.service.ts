@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient } from '@app/shared';
+import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient, isUniqueViolation } from '@app/shared';
 import { ConfigObjectsService, type ConfigObjectRecord } from '@app/skills';
 import { assertPluginName, ComponentNotAttachedError, PluginEditDeniedError } from '../domain/plugin.js';
-import { isUniqueViolation, PluginRepository, type PluginRecord } from '../infrastructure/plugin.repository.js';
+import { PluginRepository, type PluginRecord } from '../infrastructure/plugin.repository.js';
 
 @Injectable()
 export class PluginsService {

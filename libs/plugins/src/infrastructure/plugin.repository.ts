@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, Prisma, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
 
 type Db = PrismaService | TransactionClient;
 
@@ -15,9 +15,6 @@ export interface PluginRecord {
 
 const withCounts = { _count: { select: { components: true, listings: true } } } as const;
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 @Injectable()
 export class PluginRepository {

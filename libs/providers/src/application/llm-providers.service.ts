@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, lastFour, NotFoundError, SecretBox, type PageRequest, type Principal } from '@app/shared';
+import { AlreadyExistsError, AuditLog, lastFour, NotFoundError, SecretBox, type PageRequest, type Principal, isUniqueViolation } from '@app/shared';
 import { normalizeBaseUrl, normalizeModels, normalizeProviderName, type ProviderKind } from '../domain/llm-provider.js';
-import { isUniqueViolation, LlmProviderRepository, type LlmProviderRecord } from '../infrastructure/llm-provider.repository.js';
+import { LlmProviderRepository, type LlmProviderRecord } from '../infrastructure/llm-provider.repository.js';
 
 // The ciphertext is bound to the row, so a sealed key copied to another provider does not open.
 const sealContext = (p: { orgId: string; id: string }) => `llm_provider:${p.orgId}:${p.id}:api_key`;

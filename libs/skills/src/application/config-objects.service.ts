@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient } from '@app/shared';
+import { AlreadyExistsError, AuditLog, isUniqueViolation, NotFoundError, type PageRequest, type Principal, type TransactionClient } from '@app/shared';
 import { CONFIG_OBJECT_TYPES, normalizeObjectName, VersionNotFoundError, type ConfigObjectType } from '../domain/config-object.js';
 import { parseSkillMarkdown } from '../domain/skill-document.js';
 import {
   ConfigObjectRepository,
-  isUniqueViolation,
   type ConfigObjectRecord,
   type ConfigObjectVersionRecord,
 } from '../infrastructure/config-object.repository.js';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { MemberDirectory, type MemberView } from '@app/members';
-import { AlreadyExistsError, AuditLog, decodeCursor, NotFoundError, toPage, type Page, type Principal } from '@app/shared';
+import { AlreadyExistsError, AuditLog, decodeCursor, NotFoundError, toPage, type Page, type Principal, isUniqueViolation } from '@app/shared';
 import { normalizeTeamDescription, normalizeTeamName } from '../domain/team-rules.js';
 import { MemberPendingInvitationError } from '../domain/teams.errors.js';
-import { isUniqueViolation, TeamRepository, type TeamRecord } from '../infrastructure/team.repository.js';
+import { TeamRepository, type TeamRecord } from '../infrastructure/team.repository.js';
 
 export interface TeamView {
   id: string;

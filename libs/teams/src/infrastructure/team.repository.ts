@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, Prisma, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
 
 type Db = TransactionClient | PrismaService;
 
@@ -15,9 +15,6 @@ export interface TeamRecord {
 
 const withCount = { _count: { select: { members: true } } } as const;
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 // Concurrent team edits are short; these bounds only guard against a stuck connection.
 const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 };

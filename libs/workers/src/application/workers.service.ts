@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, Clock, NotFoundError, type PageRequest, type Principal } from '@app/shared';
+import { AlreadyExistsError, AuditLog, Clock, NotFoundError, type PageRequest, type Principal, isUniqueViolation } from '@app/shared';
 import {
   assertTransition,
   ConcurrentStatusChangeError,
@@ -8,7 +8,7 @@ import {
   WorkerNotStoppedError,
   type WorkerStatus,
 } from '../domain/worker.js';
-import { isUniqueViolation, WorkerRepository, type WorkerRecord } from '../infrastructure/worker.repository.js';
+import { WorkerRepository, type WorkerRecord } from '../infrastructure/worker.repository.js';
 
 export interface WorkerChanges {
   name?: string;
