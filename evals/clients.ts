@@ -149,7 +149,7 @@ async function conformance(server: TestApp, chromium: Browser): Promise<void> {
 
     const child = spawn(
       'npx',
-      ['--no-install', 'conformance', 'server', '--url', `${proxy.url}/mcp`, '--expected-failures', join(ROOT, 'evals/conformance-expected-failures.yml'), '-o', outputDir],
+      ['--no-install', '@modelcontextprotocol/conformance', 'server', '--url', `${proxy.url}/mcp`, '--expected-failures', join(ROOT, 'evals/conformance-expected-failures.yml'), '-o', outputDir],
       { env: env({}), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

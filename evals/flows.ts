@@ -26,6 +26,8 @@ export interface EvalContext {
 }
 
 export async function prepareWorld(server: TestApp, chromium: Browser, screenshotsDir: string): Promise<EvalContext> {
+  // The flows assert exact end states (one invitation, one marketplace, ...): they need an empty database.
+  if ((await server.get(PrismaService).user.count()) > 0) throw new Error('evals need a fresh database: create a new one for DATABASE_URL');
   const olivia = await createUser(server, { email: 'olivia@acme.test', name: 'Olivia Owner' });
   const priya = await createUser(server, { email: 'priya@acme.test', name: 'Priya Patel' });
   // Three seats: Olivia and Priya use two, so exactly one invitation fits.

@@ -18,8 +18,17 @@ const screenshotsDir = join(ROOT, 'docs/screenshots');
 mkdirSync(screenshotsDir, { recursive: true });
 
 const server = await startTestApp();
-const chromium = await launchChromium();
-const ctx = await prepareWorld(server, chromium, screenshotsDir);
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let ctx: Awaited<ReturnType<typeof prepareWorld>>;
+try {
+  chromium = await launchChromium();
+  ctx = await prepareWorld(server, chromium, screenshotsDir);
+} catch (error) {
+  console.log(`FAIL  setup  ${error instanceof Error ? error.message : String(error)}`);
+  await server.close();
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const checks: Check[] = [
   ...flows.map((f) => ({ name: `flow: ${f.name}`, run: () => f.run(ctx) })),
