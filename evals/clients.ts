@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,8 @@ const NODE_BIN = join(ROOT, 'node_modules/.bin');
 // The README's commands run as written, with this project's Node (24) first on the PATH.
 const env = (extra: Record<string, string>) => ({ ...process.env, PATH: `${NODE_BIN}:${process.env.PATH}`, ...extra });
 
-/** Resolves with the first stderr line after `marker` (or the marker line's match), rejects on exit or timeout. */
-function waitForLine(child: ChildProcessWithoutNullStreams, test: (line: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+/** Resolves with the first stderr line that passes `test`; rejects on exit or timeout. */
+function waitForLine(child: ChildProcess & { stderr: NodeJS.ReadableStream }, test: (line: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stderr });
     const seen: string[] = [];
@@ -128,6 +128,45 @@ async function mcpRemote(server: TestApp, chromium: Browser): Promise<void> {
   }
 }
 
+// Not a devDependency: the Inspector 2.x pins older @modelcontextprotocol/server and core releases than this
+// server's own, and brings vite, react and a native keyring; npx keeps all of that in its own cache.
+const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
+
+async function inspectorCli(server: TestApp, chromium: Browser): Promise<void> {
+  const person = await createUser(server, { email: 'ines@inspector.test', name: 'Ines Inspector' });
+  const orgName = 'Inspector Org';
+  const org = await createOrg(server, person, { name: orgName });
+  const home = mkdtempSync(join(tmpdir(), 'inspector-'));
+  const callbackPort = await freePort();
+  const callbackUrl = `http://127.0.0.1:${callbackPort}/oauth/callback`;
+  // README: MCP_AUTO_OPEN_ENABLED=true npx @modelcontextprotocol/inspector --cli <url>/mcp --transport http --method tools/list
+  const child = spawn('npx', ['-y', INSPECTOR, '--cli', `${server.url}/mcp`, '--transport', 'http', '--method', 'tools/list', '--callback-url', callbackUrl], {
+    env: env({ MCP_AUTO_OPEN_ENABLED: 'true', BROWSER: 'true', HOME: home, MCP_INSPECTOR_SECRET_STORE: 'file', MCP_STORAGE_DIR: home }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const context = await chromium.newContext();
+  try {
+    const line = await waitForLine(child, (l) => /https?:\/\/\S+\/oauth\/authorize\?\S+/.test(l), 'the authorization URL', 120_000);
+    const url = new URL(/https?:\/\/\S+\/oauth\/authorize\?\S+/.exec(line)![0]);
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(url.searchParams.get('redirect_uri'), callbackUrl);
+    const page = await context.newPage();
+    await signInAndAllow(page, url.href, { email: person.email, password: TEST_PASSWORD, orgName }, callbackUrl);
+    assert.equal(await exited, 0, stdout.slice(-2000));
+    const { tools } = JSON.parse(stdout) as { tools: { name: string }[] };
+    for (const name of ['get_current_identity', 'invite_member', 'share_skill']) assert.ok(tools.some((t) => t.name === name), name);
+    const grants = await server.get(PrismaService).grant.findMany({ where: { userId: person.id, revokedAt: null }, include: { client: true } });
+    assert.deepEqual(grants.map((g) => [g.orgId, g.client.redirectUris]), [[org.id, [callbackUrl]]]);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await context.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 async function conformance(server: TestApp, chromium: Browser): Promise<void> {
   // The suite's client sends no token. A loopback proxy adds the bearer token, and it stands where a
   // deployment's public front stands: a second instance on the same database has PUBLIC_URL = the proxy,
@@ -174,6 +213,7 @@ async function conformance(server: TestApp, chromium: Browser): Promise<void> {
 export function clientChecks(server: TestApp, chromium: Browser): { name: string; run(): Promise<void> }[] {
   return [
     { name: 'client: mcp-remote (stdio proxy, its own OAuth)', run: () => mcpRemote(server, chromium) },
+    { name: 'client: MCP Inspector CLI (tools/list after its own OAuth)', run: () => inspectorCli(server, chromium) },
     { name: 'conformance: @modelcontextprotocol/conformance server', run: () => conformance(server, chromium) },
   ];
 }
