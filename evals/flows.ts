@@ -118,7 +118,8 @@ export const flows: Flow[] = [
       // Olivia, Priya and Omar's pending invitation fill the three seats: a refusal with the billing rule.
       const seats = await refused(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
       assert.deepEqual([seats.details.seatLimit, seats.details.seatsUsed, seats.details.plan], [3, 3, 'free']);
-      assert.ok(seats.details.billingRule && seats.details.billingUrl);
+      assert.equal(seats.details.billingUrl, `${ctx.server.url}/billing`);
+      assert.match(String(seats.details.billingRule), /active member and every pending .*invitation uses a seat/);
 
       const row = await ctx.prisma.organization.findUniqueOrThrow({ where: { id: ctx.orgId } });
       assert.deepEqual([...row.allowedEmailDomains].sort(), ['acme.test', 'example.com']);
