@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Account } from '@app/identity';
+import { PrismaService } from '@app/shared';
+import type { Browser } from 'playwright-core';
+import { addMember, createOrg, createUser, TEST_PASSWORD } from '../test/support/fixtures.js';
+import type { TestApp } from '../test/support/test-app.js';
+import { call, connectThroughBrowser, must, refused, type Connection } from './support/connect.js';
+
+// The organization of evals/cloud-mcp-agent-flows.md.
+export const ORG_NAME = 'Acme Robotics';
+export const OTHER_ORG_NAME = 'Acme Labs';
+export const CLIENT_NAME = 'Claude Code';
+
+export interface EvalContext {
+  server: TestApp;
+  prisma: PrismaService;
+  chromium: Browser;
+  screenshotsDir: string;
+  olivia: Account;
+  priya: Account;
+  orgId: string;
+  owner?: Connection;
+  teammate?: Connection;
+  close(): Promise<void>;
+}
+
+export async function prepareWorld(server: TestApp, chromium: Browser, screenshotsDir: string): Promise<EvalContext> {
+  // The flows assert exact end states (one invitation, one marketplace, ...): they need an empty database.
+  if ((await server.get(PrismaService).user.count()) > 0) throw new Error('evals need a fresh database: create a new one for DATABASE_URL');
+  const olivia = await createUser(server, { email: 'olivia@acme.test', name: 'Olivia Owner' });
+  const priya = await createUser(server, { email: 'priya@acme.test', name: 'Priya Patel' });
+  // Three seats: Olivia and Priya use two, so exactly one invitation fits.
+  const org = await createOrg(server, olivia, { name: ORG_NAME, seats: 3, allowedDomains: ['acme.test'] });
+  await addMember(server, org.slug, priya, 'member');
+  // A second organization, so the consent page is a real choice.
+  await createOrg(server, olivia, { name: OTHER_ORG_NAME });
+  const ctx: EvalContext = {
+    server,
+    prisma: server.get(PrismaService),
+    chromium,
+    screenshotsDir,
+    olivia,
+    priya,
+    orgId: org.id,
+    async close() {
+      await Promise.all([ctx.owner, ctx.teammate].map((c) => c?.close().catch(() => undefined)));
+    },
+  };
+  return ctx;
+}
+
+/** Olivia's connection, made once through the browser (the first flow that needs it pays for it). */
+async function ownerConnection(ctx: EvalContext): Promise<Connection> {
+  if (!ctx.owner) {
+    const context = await ctx.chromium.newContext();
+    ctx.owner = await connectThroughBrowser(ctx.server.url, context, { email: ctx.olivia.email, password: TEST_PASSWORD, orgName: ORG_NAME }, CLIENT_NAME, {
+      signIn: join(ctx.screenshotsDir, 'sign-in.png'),
+      chooser: join(ctx.screenshotsDir, 'organization-chooser.png'),
+    });
+  }
+  return ctx.owner;
+}
+
+async function auditActions(ctx: EvalContext): Promise<string[]> {
+  const events = await ctx.prisma.auditEvent.findMany({ where: { orgId: ctx.orgId }, orderBy: { createdAt: 'asc' } });
+  return events.map((e) => e.action);
+}
+
+export interface Flow {
+  name: string;
+  prompt: string;
+  run(ctx: EvalContext): Promise<void>;
+}
+
+export const flows: Flow[] = [
+  {
+    name: 'check identity',
+    prompt: 'Which OpenWork Cloud organization am I connected to?',
+    async run(ctx) {
+      const { client } = await ownerConnection(ctx);
+      const me = await must(client, 'get_current_identity');
+      assert.equal(me.organization.name, ORG_NAME);
+      assert.equal(me.organization.id, ctx.orgId);
+      assert.equal(me.account.email, 'olivia@acme.test');
+      assert.equal(me.role, 'owner');
+      assert.deepEqual([...me.grantedScopes].sort(), ['mcp:read', 'mcp:write']);
+      assert.equal(me.client.name, CLIENT_NAME);
+
+      // The browser step left exactly one live consent: this client, this user, the chosen organization.
+      const registered = await ctx.prisma.oAuthClient.findUniqueOrThrow({ where: { id: me.client.id } });
+      assert.equal(registered.kind, 'dynamic');
+      assert.equal(registered.tokenEndpointAuthMethod, 'none');
+      assert.match(registered.redirectUris[0]!, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+      const grants = await ctx.prisma.grant.findMany({ where: { clientId: registered.id, userId: ctx.olivia.id } });
+      assert.deepEqual(grants.map((g) => [g.orgId, g.revokedAt]), [[ctx.orgId, null]]);
+      assert.equal(grants[0]!.resource, ctx.server.config.mcpResourceUrl);
+      // Reading changes nothing.
+      assert.deepEqual(await auditActions(ctx), []);
+    },
+  },
+  {
+    name: 'invite a teammate (domain fix, seat limit)',
+    prompt: 'Add omar@example.com to my organization. Then add zoe@example.com too.',
+    async run(ctx) {
+      const { client } = await ownerConnection(ctx);
+      const org = await must(client, 'get_organization');
+      assert.deepEqual(org.allowedEmailDomains, ['acme.test']);
+
+      const domain = await refused(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
+      assert.equal(domain.details.domain, 'example.com');
+      assert.match(domain.hint ?? '', /update_allowed_email_domains/);
+      await must(client, 'update_allowed_email_domains', { add: ['example.com'] });
+      const invited = await must(client, 'invite_member', { email: 'omar@example.com' });
+      assert.equal(invited.invitation.status, 'pending');
+      assert.match(invited.acceptUrl, new RegExp(`^${ctx.server.url}/invitations/`));
+
+      // Olivia, Priya and Omar's pending invitation fill the three seats: a refusal with the billing rule.
+      const seats = await refused(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
+      assert.deepEqual([seats.details.seatLimit, seats.details.seatsUsed, seats.details.plan], [3, 3, 'free']);
+      assert.equal(seats.details.billingUrl, `${ctx.server.url}/billing`);
+      assert.match(String(seats.details.billingRule), /active member and every pending .*invitation uses a seat/);
+
+      const row = await ctx.prisma.organization.findUniqueOrThrow({ where: { id: ctx.orgId } });
+      assert.deepEqual([...row.allowedEmailDomains].sort(), ['acme.test', 'example.com']);
+      const invitations = await ctx.prisma.invitation.findMany({ where: { orgId: ctx.orgId } });
+      assert.deepEqual(invitations.map((i) => [i.email, i.role, i.status, i.invitedByUserId]), [['omar@example.com', 'member', 'pending', ctx.olivia.id]]);
+      // Refusals write nothing; the two changes are audited with the client that made them.
+      assert.deepEqual(await auditActions(ctx), ['organization.allowed_email_domains_updated', 'invitation.created']);
+      const events = await ctx.prisma.auditEvent.findMany({ where: { orgId: ctx.orgId } });
+      assert.ok(events.every((e) => e.actorUserId === ctx.olivia.id && e.clientId === ctx.owner!.provider.clientInformation()?.client_id));
+    },
+  },
+  {
+    name: 'assign to a team (active member, pending invitee)',
+    prompt: 'Assign Priya to the Sales team. Put Omar on Sales too.',
+    async run(ctx) {
+      const { client } = await ownerConnection(ctx);
+      const teams = await must(client, 'list_teams', {});
+      assert.equal(teams.items.some((t: { name: string }) => t.name === 'Sales'), false);
+      const sales = await must(client, 'create_team', { name: 'Sales' });
+      const found = await must(client, 'list_members', { query: 'Priya' });
+      assert.equal(found.items.length, 1);
+      const added = await must(client, 'add_team_member', { team: 'Sales', member: found.items[0].id });
+      assert.equal(added.added, true);
+
+      const pending = await refused(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
+      assert.match(pending.hint ?? '', /invite_member/);
+      // What the hint says: the same invitation, refreshed with the team; no extra seat.
+      const reinvited = await must(client, 'invite_member', { email: 'omar@example.com', teams: ['Sales'] });
+      assert.equal(reinvited.refreshed, true);
+
+      const members = await ctx.prisma.teamMembership.findMany({ where: { teamId: sales.id }, include: { membership: true } });
+      assert.deepEqual(members.map((m) => m.membership.userId), [ctx.priya.id]);
+      const invitations = await ctx.prisma.invitation.findMany({ where: { orgId: ctx.orgId } });
+      assert.deepEqual(invitations.map((i) => [i.email, i.status, i.teamIds]), [['omar@example.com', 'pending', [sales.id]]]);
+      const org = await must(client, 'get_organization');
+      assert.equal(org.seatsUsed, 3);
+    },
+  },
+  {
+    name: 'create and share a skill org-wide, the teammate sees it',
+    prompt: 'Create a skill that writes weekly status reports and share it with my whole organization.',
+    async run(ctx) {
+      const { client } = await ownerConnection(ctx);
+      const skill = await must(client, 'create_skill', {
+        content: '---\nname: weekly-status-report\ndescription: Writes a weekly status report from the week\'s notes, tickets and commits.\n---\n# Weekly status report\n\nCollect what shipped, what slipped and what is next; write three short sections.\n',
+      });
+      // No marketplace yet: share_skill creates the organization's first one instead of the agent guessing a name.
+      assert.deepEqual((await must(client, 'list_marketplaces', {})).items, []);
+      const shared = await must(client, 'share_skill', { skillId: skill.id });
+      assert.deepEqual([shared.plugin.created, shared.componentAdded, shared.marketplace.created, shared.published, shared.grant.created], [true, true, true, true, true]);
+
+      // Trap: creating "the marketplace" again. The refusal names the existing one; repeating share_skill creates nothing.
+      const duplicate = await refused(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
+      assert.equal(duplicate.details.existingId, shared.marketplace.id);
+      const again = await must(client, 'share_skill', { skillId: skill.id });
+      assert.equal(again.plugin.id, shared.plugin.id);
+      assert.equal(again.grant.created, false);
+
+      const p = ctx.prisma;
+      const where = { orgId: ctx.orgId };
+      assert.deepEqual((await p.configObject.findMany({ where })).map((o) => [o.type, o.name, o.latestVersion]), [['skill', 'weekly-status-report', 1]]);
+      assert.deepEqual((await p.plugin.findMany({ where })).map((o) => o.name), ['weekly-status-report']);
+      assert.deepEqual((await p.pluginComponent.findMany({ where })).map((c) => [c.pluginId, c.configObjectId]), [[shared.plugin.id, skill.id]]);
+      assert.equal(await p.marketplace.count({ where }), 1);
+      assert.deepEqual((await p.marketplacePlugin.findMany({ where })).map((l) => [l.marketplaceId, l.pluginId]), [[shared.marketplace.id, shared.plugin.id]]);
+      const grants = await p.accessGrant.findMany({ where });
+      assert.deepEqual(grants.map((g) => [g.resourceType, g.pluginId, g.subjectType, g.role]), [['plugin', shared.plugin.id, 'org', 'viewer']]);
+
+      // Priya, in her own browser and her own client, finds it in the marketplace.
+      const context = await ctx.chromium.newContext();
+      ctx.teammate = await connectThroughBrowser(ctx.server.url, context, { email: ctx.priya.email, password: TEST_PASSWORD, orgName: ORG_NAME }, 'Cursor');
+      const teammate = ctx.teammate.client;
+      assert.equal((await must(teammate, 'get_current_identity')).role, 'member');
+      const visible = await must(teammate, 'list_marketplace_plugins', {});
+      assert.deepEqual(visible.items.map((i: { plugin: { name: string }; role: string }) => [i.plugin.name, i.role]), [['weekly-status-report', 'viewer']]);
+      // A member may install it, not re-share it.
+      await refused(teammate, 'share_skill', { skillId: skill.id }, 'permission_denied');
+      const teammateTools = (await teammate.listTools()).tools.map((t) => t.name);
+      assert.ok(teammateTools.includes('list_marketplace_plugins'));
+      assert.equal((await call(teammate, 'get_skill', { skillId: skill.id })).isError, false);
+    },
+  },
+];
