@@ -80,16 +80,22 @@ try {
   }
   samples.sort((a, b) => a - b);
 
-  await load(bare.url, { body: call, headers: mcpHeaders, connections: CONNECTIONS, seconds: 2 });
-  const baseline = await load(bare.url, { body: call, headers: mcpHeaders, connections: CONNECTIONS, seconds: SECONDS });
-  const gatewayHeaders = { ...mcpHeaders, authorization: `Bearer ${access.token}` };
-  await load(`${t.url}/mcp`, { body: call, headers: gatewayHeaders, connections: CONNECTIONS, seconds: 2 });
-  const gateway = await load(`${t.url}/mcp`, { body: call, headers: gatewayHeaders, connections: CONNECTIONS, seconds: SECONDS });
+  // CPU this process spends per request: steadier than throughput on a machine with other work.
+  const measured = async (url: string, headers: Record<string, string>) => {
+    await load(url, { body: call, headers, connections: CONNECTIONS, seconds: 2 });
+    const before = process.cpuUsage();
+    const result = await load(url, { body: call, headers, connections: CONNECTIONS, seconds: SECONDS });
+    const cpu = process.cpuUsage(before);
+    return { ...result, cpuMicrosPerRequest: (cpu.user + cpu.system) / result.requests };
+  };
+  const baseline = await measured(bare.url, mcpHeaders);
+  const gateway = await measured(`${t.url}/mcp`, { ...mcpHeaders, authorization: `Bearer ${access.token}` });
 
   console.log(`database: ${t.database.description}; ${CONNECTIONS} connections, ${SECONDS} s each; tools/call get_current_identity`);
   console.log(`bare MCP server (no auth):   ${fmt(baseline.rps, 0)} req/s  p50 ${baseline.p50} ms  p99 ${baseline.p99} ms  (${baseline.requests} requests, ${baseline.non2xx} non-2xx)`);
   console.log(`full gateway (auth+recheck): ${fmt(gateway.rps, 0)} req/s  p50 ${gateway.p50} ms  p99 ${gateway.p99} ms  (${gateway.requests} requests, ${gateway.non2xx} non-2xx)`);
   console.log(`throughput ratio gateway/bare: ${fmt(gateway.rps / baseline.rps)} (target >= 0.70)`);
+  console.log(`server CPU per request: bare ${fmt(baseline.cpuMicrosPerRequest, 0)} µs, gateway ${fmt(gateway.cpuMicrosPerRequest, 0)} µs (ratio bare/gateway ${fmt(baseline.cpuMicrosPerRequest / gateway.cpuMicrosPerRequest)})`);
   console.log(`access recheck per request: p50 ${fmt(percentile(samples, 50), 3)} ms, p99 ${fmt(percentile(samples, 99), 3)} ms (target p50 < 1 ms)`);
   if (gateway.non2xx > 0 || baseline.non2xx > 0) console.log('WARNING: some responses were not 2xx');
   await bare.close();

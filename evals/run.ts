@@ -14,7 +14,8 @@ interface Check {
 }
 
 const only = process.argv.slice(2);
-const screenshotsDir = join(ROOT, 'docs/screenshots');
+// The README's screenshots are refreshed on request only, so an ordinary run leaves the tree clean.
+const screenshotsDir = process.env.EVALS_SCREENSHOTS_DIR ?? join(ROOT, '.test-data', 'screenshots');
 mkdirSync(screenshotsDir, { recursive: true });
 
 const server = await startTestApp();
