@@ -39,3 +39,4 @@ export { SharedModule } from './shared.module.js';
 export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';
 export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
+export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
