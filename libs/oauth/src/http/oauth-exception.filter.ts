@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { OAuthError } from '../domain/oauth.errors.js';
+import { OAuthError, OAuthRateLimitedError } from '../domain/oauth.errors.js';
 
 /** The JSON endpoints answer every failure as an RFC 6749 error object, never an HTML or Nest body. */
 @Catch()
@@ -12,6 +12,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     res.setHeader('Cache-Control', 'no-store');
     if (exception instanceof OAuthError) {
       if (exception.status === 401) res.setHeader('WWW-Authenticate', 'Bearer error="invalid_client"');
+      if (exception instanceof OAuthRateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       res.status(exception.status).json(exception.toJSON());
       return;
     }

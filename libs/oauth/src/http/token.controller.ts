@@ -2,6 +2,7 @@ import { Body, Controller, Header, HttpCode, Post, Req, Res, UseFilters } from '
 import type { Request, Response } from 'express';
 import { OAuthError } from '../domain/oauth.errors.js';
 import { ClientsService, type RegistrationResponse } from '../application/clients.service.js';
+import { RequestLimits } from '../application/request-limits.service.js';
 import { RevocationService } from '../application/revocation.service.js';
 import { singleParams, TokenService, type TokenResponse } from '../application/token.service.js';
 import { allowAnyOrigin } from './cors.js';
@@ -14,14 +15,16 @@ export class TokenController {
     private readonly clients: ClientsService,
     private readonly tokens: TokenService,
     private readonly revocation: RevocationService,
+    private readonly limits: RequestLimits,
   ) {}
 
   /** RFC 7591 dynamic client registration (public clients). */
   @Post('register')
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
-  register(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<RegistrationResponse> {
+  async register(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<RegistrationResponse> {
     allowAnyOrigin(res);
+    await this.limits.admitRegistration(clientAddress(req));
     return this.clients.register(body);
   }
 
@@ -31,7 +34,8 @@ export class TokenController {
   @Header('Pragma', 'no-cache')
   token(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
     allowAnyOrigin(res);
-    return this.tokens.exchange(formParams(req, body));
+    const params = formParams(req, body);
+    return this.limits.token(clientAddress(req), params, () => this.tokens.exchange(params));
   }
 
   /** RFC 7009: 200 whether or not the token was known. */
@@ -49,4 +53,9 @@ export class TokenController {
 function formParams(req: Request, body: unknown) {
   if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
   return singleParams(body ?? {});
+}
+
+// Express resolves X-Forwarded-For only from a trusted (loopback) proxy; see bootstrap.ts.
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
