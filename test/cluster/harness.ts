@@ -26,6 +26,13 @@ export async function createDatabase(prefix: string): Promise<{ url: string; dro
   };
 }
 
+// Server processes started by this run end with it, also when it is interrupted.
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 export interface Instance {
   url: string;
   process: ChildProcess;
@@ -39,6 +46,7 @@ export async function startInstance(port: number, env: Record<string, string>): 
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'error' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  children.add(child);
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let waited = 0; ; waited += 100) {
