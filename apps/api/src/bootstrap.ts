@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { oauthBodyErrorHandler } from '@app/oauth';
-import { createRootLogger, PinoLoggerService, type AppConfig, type Database } from '@app/shared';
+import { createRootLogger, PinoLoggerService, refuseUnstorableText, type AppConfig, type Database } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { McpServerHost } from './gateway/mcp-server.host.js';
 
@@ -26,6 +26,7 @@ export async function createApp({ config, database }: CreateAppOptions): Promise
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(oauthBodyErrorHandler);
+  app.use(refuseUnstorableText);
   app.use(cookieParser());
   app.enableShutdownHooks();
 

@@ -11,8 +11,9 @@ export { OrganizationDirectory, type OrganizationChoice } from './application/or
 export { ClientRepository, type ClientRecord } from './infrastructure/client.repository.js';
 export { ClientMetadataFetcher, MetadataFetchError, type FetchedMetadata } from './infrastructure/client-metadata.fetcher.js';
 export { GrantRepository, type GrantRecord } from './infrastructure/grant.repository.js';
-export { OAuthError, type OAuthErrorCode } from './domain/oauth.errors.js';
+export { OAuthError, OAuthRateLimitedError, type OAuthErrorCode } from './domain/oauth.errors.js';
 export { isPublicAddress } from './domain/address-policy.js';
 export { matchesRegisteredRedirect, redirectUriProblem } from './domain/redirect-uri.js';
 export * from './domain/oauth-constants.js';
 export { oauthBodyErrorHandler } from './http/oauth-exception.filter.js';
+export { RequestLimits, REGISTRATIONS_PER_IP, TOKEN_FAILURES_PER_IP, TOKEN_REQUESTS_PER_ACCOUNT, TOKEN_REQUESTS_PER_IP } from './application/request-limits.service.js';

@@ -6,6 +6,7 @@ import { AccessTokenIssuer } from './application/access-token.issuer.js';
 import { AuthorizationService } from './application/authorization.service.js';
 import { ClientsService } from './application/clients.service.js';
 import { ConnectedClientsService } from './application/connected-clients.service.js';
+import { RequestLimits } from './application/request-limits.service.js';
 import { RevocationService } from './application/revocation.service.js';
 import { TokenService } from './application/token.service.js';
 import { MetadataController } from './http/metadata.controller.js';
@@ -15,7 +16,7 @@ import { ClientMetadataFetcher, GuardedClientMetadataFetcher } from './infrastru
 import { ClientRepository } from './infrastructure/client.repository.js';
 import { GrantRepository } from './infrastructure/grant.repository.js';
 
-const services = [AccessTokenIssuer, AuthorizationService, ClientsService, ConnectedClientsService, TokenService, RevocationService];
+const services = [AccessTokenIssuer, AuthorizationService, ClientsService, ConnectedClientsService, TokenService, RevocationService, RequestLimits];
 const repositories = [ClientRepository, GrantRepository];
 const adapters = [{ provide: ClientMetadataFetcher, useClass: GuardedClientMetadataFetcher }];
 

@@ -40,3 +40,4 @@ export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';
 export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { isUniqueViolation } from './prisma/prisma-errors.js';
+export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';

@@ -62,6 +62,16 @@ describe('ToolExecutionInterceptor', () => {
     assert.deepEqual(result.structuredContent.error.details.fields.map((f: { path: string }) => f.path), ['name', 'size']);
   });
 
+  it('refuses text PostgreSQL cannot store (U+0000, unpaired surrogates) as invalid_input, naming the field', async () => {
+    for (const name of ['a\u0000b', 'x\ud800']) {
+      let called = false;
+      const { result } = await run({ name }, principal(['catalog:write']), { handle: () => ((called = true), of({ ok: true })) });
+      assert.equal(called, false);
+      assert.equal(result.structuredContent.error.code, 'invalid_input');
+      assert.deepEqual(result.structuredContent.error.details.fields.map((f: { path: string }) => f.path), ['name']);
+    }
+  });
+
   it('refuses a role without the permission with permission_denied', async () => {
     const { result } = await run({ name: 'x' }, principal(['catalog:read']), { handle: () => of({ ok: true }) });
     assert.equal(result.structuredContent.error.code, 'permission_denied');

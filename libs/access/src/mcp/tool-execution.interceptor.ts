@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { McpContext } from '@rekog/mcp-nest';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { z } from 'zod';
-import { DomainError, InvalidInputError, type ErrorBody, type Principal } from '@app/shared';
+import { DomainError, InvalidInputError, unstorableTextPath, type ErrorBody, type Principal } from '@app/shared';
 import { assertPermission } from '../domain/access-denied.js';
 import { TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
 
@@ -51,7 +51,16 @@ export class ToolExecutionInterceptor implements NestInterceptor {
       const principal = mcp.getRawRequest<{ principal?: Principal }>()?.principal;
       if (!principal) throw new Error('Tool called without an authenticated principal');
       assertPermission(principal, definition.permission);
-      const parsed = definition.input.safeParse(context.switchToRpc().getData() ?? {});
+      const data = context.switchToRpc().getData() ?? {};
+      const bad = unstorableTextPath(data);
+      if (bad) {
+        throw new InvalidInputError(
+          `Invalid input for ${definition.name}: ${bad}: text may not contain U+0000 or unpaired surrogates.`,
+          [{ path: bad, message: 'not valid Unicode text' }],
+          'Send well-formed UTF-8 text without NUL characters and call again.',
+        );
+      }
+      const parsed = definition.input.safeParse(data);
       if (!parsed.success) throw invalidInput(definition.name, parsed.error);
       toolCallState.set(mcp, { principal, input: parsed.data });
       return await lastValueFrom(next.handle());

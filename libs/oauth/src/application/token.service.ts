@@ -141,7 +141,14 @@ export class TokenService {
     if (presented.length > 200) throw new OAuthError('invalid_grant', 'The refresh token is invalid.');
     const record = await this.grants.findRefreshToken(hashSecret(presented));
     if (!record) throw new OAuthError('invalid_grant', 'The refresh token is invalid.');
-    if (record.grant.clientId !== client.id) throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.');
+    if (record.grant.clientId !== client.id) {
+      // A rotated token can only reach another client by leaking: end the family like any other reuse.
+      if (record.rotatedAt && !record.grant.revokedAt) {
+        await this.grants.revoke(record.grant.id, 'refresh_token_reused', this.clock.now());
+        this.logger.warn(`Rotated refresh token presented by another client; revoked grant ${record.grant.id}`);
+      }
+      throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.');
+    }
     resolveResource(params.resource, record.grant.resource);
     return this.rotate(record, presented, params.scope, true);
   }

@@ -15,7 +15,8 @@ export type OAuthErrorCode =
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'slow_down';
 
 const categories: Record<OAuthErrorCode, ErrorCategory> = {
   invalid_request: 'invalid_input',
@@ -32,10 +33,11 @@ const categories: Record<OAuthErrorCode, ErrorCategory> = {
   invalid_client_metadata: 'invalid_input',
   server_error: 'unavailable',
   temporarily_unavailable: 'unavailable',
+  slow_down: 'limit_reached',
 };
 
 // The HTTP status each code is answered with at the token, registration and revocation endpoints.
-const statuses: Partial<Record<OAuthErrorCode, number>> = { invalid_client: 401, server_error: 500, temporarily_unavailable: 503 };
+const statuses: Partial<Record<OAuthErrorCode, number>> = { invalid_client: 401, server_error: 500, temporarily_unavailable: 503, slow_down: 429 };
 
 /** A refusal the OAuth edges answer as `{ error, error_description }`. */
 export class OAuthError extends DomainError {
@@ -53,5 +55,16 @@ export class OAuthError extends DomainError {
 
   toJSON(): { error: OAuthErrorCode; error_description: string } {
     return { error: this.error, error_description: this.message };
+  }
+}
+
+/** Too many requests from one address or for one client: answered 429 with Retry-After. */
+export class OAuthRateLimitedError extends OAuthError {
+  readonly retryAfterSeconds: number;
+
+  constructor(resetInMs: number) {
+    const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
+    super('slow_down', `Too many requests; retry in ${seconds} s.`);
+    this.retryAfterSeconds = seconds;
   }
 }

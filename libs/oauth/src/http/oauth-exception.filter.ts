@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { OAuthError } from '../domain/oauth.errors.js';
+import { OAuthError, OAuthRateLimitedError } from '../domain/oauth.errors.js';
 
 /** The JSON endpoints answer every failure as an RFC 6749 error object, never an HTML or Nest body. */
 @Catch()
@@ -11,6 +11,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     res.setHeader('Cache-Control', 'no-store');
     if (exception instanceof OAuthError) {
+      if (exception instanceof OAuthRateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       res.status(exception.status).json(exception.toJSON());
       return;
     }

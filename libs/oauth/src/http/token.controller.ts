@@ -1,6 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../domain/oauth.errors.js';
+import { RequestLimits } from '../application/request-limits.service.js';
 import { RevocationService } from '../application/revocation.service.js';
 import { singleParams, TokenService, type TokenResponse } from '../application/token.service.js';
 import { allowAnyOrigin } from './cors.js';
@@ -13,6 +14,7 @@ export class TokenController {
   constructor(
     private readonly tokens: TokenService,
     private readonly revocation: RevocationService,
+    private readonly limits: RequestLimits,
   ) {}
 
   @Post('token')
@@ -21,7 +23,8 @@ export class TokenController {
   @Header('Pragma', 'no-cache')
   token(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
     allowAnyOrigin(res);
-    return this.tokens.exchange(formParams(req, body));
+    const params = formParams(req, body);
+    return this.limits.token(clientAddress(req), params, () => this.tokens.exchange(params));
   }
 
   /** RFC 7009: 200 whether or not the token was known. */
@@ -39,4 +42,9 @@ export class TokenController {
 function formParams(req: Request, body: unknown) {
   if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
   return singleParams(body ?? {});
+}
+
+// Express resolves X-Forwarded-For only from a trusted (loopback) proxy; see bootstrap.ts.
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

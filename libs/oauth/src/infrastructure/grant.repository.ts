@@ -129,10 +129,13 @@ export class GrantRepository {
   /** Replaces a refresh token by its successor; null when another request rotated it first. */
   rotateRefreshToken(parentId: string, grantId: string, now: Date, successor: NewRefreshToken): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
+      // Grant row first, as revokeFamily does: the same lock order keeps a rotation racing a revocation
+      // from deadlocking, and a family revoked a moment ago gets no new child.
+      const live = await tx.grant.updateMany({ where: { id: grantId, revokedAt: null }, data: { lastUsedAt: now } });
+      if (live.count === 0) return false;
       const marked = await tx.refreshToken.updateMany({ where: { id: parentId, rotatedAt: null, revokedAt: null }, data: { rotatedAt: now } });
       if (marked.count === 0) return false;
       await tx.refreshToken.create({ data: { grantId, parentId, ...successor } });
-      await tx.grant.update({ where: { id: grantId }, data: { lastUsedAt: now } });
       return true;
     });
   }

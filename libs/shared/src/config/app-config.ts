@@ -17,6 +17,8 @@ export abstract class AppConfig {
   abstract readonly secretsKey: Buffer;
   abstract readonly logLevel: LogLevel;
   abstract readonly redisUrl: string | undefined;
+  /** Request limits of the registration and token endpoints (RATE_LIMITS=off for load benchmarks only). */
+  abstract readonly rateLimits: boolean;
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
@@ -46,6 +48,7 @@ const schema = {
     .refine((key) => key?.length === 32, 'must be 32 bytes, as 64 hex characters or base64'),
   LOG_LEVEL: z.enum(logLevels),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  RATE_LIMITS: z.enum(['on', 'off']).transform((value) => value === 'on'),
 };
 
 type Env = Record<string, string | undefined>;
@@ -96,6 +99,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretsKey: secretsKey as Buffer,
     logLevel: read(env, 'LOG_LEVEL', 'info')!,
     redisUrl: read(env, 'REDIS_URL'),
+    rateLimits: read(env, 'RATE_LIMITS', 'on')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
   });
