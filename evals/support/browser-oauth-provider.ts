@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { BrowserContext } from 'playwright-core';
+import { InMemoryOAuthClient } from '../../test/support/in-memory-oauth-client.js';
 import { signInAndAllow, type Person, type Screenshots } from './chromium.js';
 import type { LoopbackCallback } from './loopback-callback.js';
 
@@ -11,13 +10,9 @@ import type { LoopbackCallback } from './loopback-callback.js';
  * signs in and allows), the code taken from the redirect to a loopback listener after checking `state`
  * and `iss`.
  */
-export class BrowserOAuthProvider implements OAuthClientProvider {
-  private client: OAuthClientInformationMixed | undefined;
-  private saved: OAuthTokens | undefined;
-  private verifier = '';
+export class BrowserOAuthProvider extends InMemoryOAuthClient {
   private expectedState = '';
   private pending: Promise<string> | undefined;
-  readonly clientMetadata: OAuthClientMetadata;
 
   constructor(
     private readonly browser: BrowserContext,
@@ -27,13 +22,7 @@ export class BrowserOAuthProvider implements OAuthClientProvider {
     clientName: string,
     private readonly shots: Screenshots = {},
   ) {
-    this.clientMetadata = {
-      client_name: clientName,
-      redirect_uris: [callback.redirectUrl],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
+    super(clientName, callback.redirectUrl);
   }
 
   get redirectUrl(): string {
@@ -43,30 +32,6 @@ export class BrowserOAuthProvider implements OAuthClientProvider {
   state(): string {
     this.expectedState = randomBytes(16).toString('base64url');
     return this.expectedState;
-  }
-
-  clientInformation() {
-    return this.client;
-  }
-
-  saveClientInformation(info: OAuthClientInformationMixed): void {
-    this.client = info;
-  }
-
-  tokens() {
-    return this.saved;
-  }
-
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-
-  codeVerifier(): string {
-    return this.verifier;
   }
 
   // The SDK throws UnauthorizedError right after this returns; the browser work continues in `pending`.

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { InMemoryOAuthClient } from './in-memory-oauth-client.js';
 import type { TestApp } from './test-app.js';
 import { TEST_PASSWORD } from './fixtures.js';
 
@@ -241,11 +240,7 @@ export async function authorizeWithForms(t: TestApp, options: AuthorizeOptions):
  * the user to the authorization URL, it signs in, picks the organization and presses Allow, and keeps
  * the code for `transport.finishAuth(provider.takeCode())`.
  */
-export class FormDrivingOAuthProvider implements OAuthClientProvider {
-  readonly redirectUrl: string;
-  private client: OAuthClientInformationMixed | undefined;
-  private saved: OAuthTokens | undefined;
-  private verifier = '';
+export class FormDrivingOAuthProvider extends InMemoryOAuthClient {
   private code: string | undefined;
   readonly browser: Browser;
 
@@ -254,45 +249,16 @@ export class FormDrivingOAuthProvider implements OAuthClientProvider {
     private readonly user: { email: string; password?: string; orgName?: string },
     options: { redirectUrl?: string; clientName?: string } = {},
   ) {
-    this.redirectUrl = options.redirectUrl ?? 'http://127.0.0.1:33418/callback';
+    super(options.clientName ?? 'SDK Test Client', options.redirectUrl ?? 'http://127.0.0.1:33418/callback');
     this.browser = new Browser(t.url);
-    this.clientMetadata = {
-      client_name: options.clientName ?? 'SDK Test Client',
-      redirect_uris: [this.redirectUrl],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
   }
 
-  readonly clientMetadata: OAuthClientMetadata;
+  get redirectUrl(): string {
+    return this.clientMetadata.redirect_uris[0]!;
+  }
 
   state(): string {
     return randomBytes(12).toString('hex');
-  }
-
-  clientInformation() {
-    return this.client;
-  }
-
-  saveClientInformation(info: OAuthClientInformationMixed): void {
-    this.client = info;
-  }
-
-  tokens() {
-    return this.saved;
-  }
-
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-
-  codeVerifier(): string {
-    return this.verifier;
   }
 
   async redirectToAuthorization(url: URL): Promise<void> {
