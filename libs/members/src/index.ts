@@ -1,5 +1,6 @@
 export { MembersModule } from './members.module.js';
-export { OrganizationsService } from './application/organizations.service.js';
+export { OrganizationsService, type SeatUsage } from './application/organizations.service.js';
+export { BILLING_RULE } from './domain/members.errors.js';
 // The list_members use case, for the benchmark.
 export { MembersService } from './application/members.service.js';
 export { MemberDirectory, type DirectoryEntry } from './application/member-directory.js';

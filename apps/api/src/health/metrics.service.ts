@@ -18,12 +18,6 @@ export class MetricsService {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  readonly toolCalls = new Counter({
-    name: 'mcp_tool_calls_total',
-    help: 'MCP tool calls by tool and outcome (ok, domain_error, internal_error)',
-    labelNames: ['tool', 'outcome'] as const,
-    registers: [this.registry],
-  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BUILT_IN_ROLES } from '@app/access';
 import { AccountsService } from '@app/identity';
+import { Clock } from '@app/shared';
 import {
   assertSeatLimit,
   DEFAULT_PLAN,
@@ -13,6 +14,15 @@ import { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from 
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository, type OrganizationRecord } from '../infrastructure/organization.repository.js';
 
+export interface SeatUsage {
+  name: string;
+  slug: string;
+  plan: string;
+  role: string;
+  seatLimit: number;
+  seatsUsed: number;
+}
+
 // Operator-level operations (CLI, seeding): they act on behalf of the system, not of a member.
 @Injectable()
 export class OrganizationsService {
@@ -20,6 +30,7 @@ export class OrganizationsService {
     private readonly organizations: OrganizationRepository,
     private readonly memberships: MembershipRepository,
     private readonly accounts: AccountsService,
+    private readonly clock: Clock,
   ) {}
 
   async create(input: { name: string; ownerEmail: string; seats?: number; plan?: string; allowedDomains?: string[] }): Promise<OrganizationRecord> {
@@ -50,6 +61,22 @@ export class OrganizationsService {
 
   findBySlug(slug: string) {
     return this.organizations.findBySlug(slug);
+  }
+
+  /** Plan and seat use of each of a user's organizations, for the billing page. */
+  async seatUsageForUser(userId: string): Promise<SeatUsage[]> {
+    const memberships = await this.organizations.listForUser(userId);
+    const now = this.clock.now();
+    return Promise.all(
+      memberships.map(async ({ role, organization: org }) => ({
+        name: org.name,
+        slug: org.slug,
+        plan: org.plan,
+        role,
+        seatLimit: org.seatLimit,
+        seatsUsed: await this.organizations.seatsUsed(org.id, now),
+      })),
+    );
   }
 
   /** The organizations a user belongs to, for the consent page and the desktop path. */

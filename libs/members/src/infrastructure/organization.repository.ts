@@ -76,7 +76,7 @@ export class OrganizationRepository {
   listForUser(userId: string) {
     return this.prisma.membership.findMany({
       where: { userId },
-      select: { role: true, organization: { select: { id: true, name: true, slug: true, plan: true } } },
+      select: { role: true, organization: { select: { id: true, name: true, slug: true, plan: true, seatLimit: true } } },
       orderBy: { organization: { name: 'asc' } },
     });
   }
