@@ -2,18 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/shared';
 import type { ClientMetadata } from '../domain/client-metadata.js';
 
-export interface ClientRecord {
+export interface ClientRecord extends ClientMetadata {
   id: string;
   kind: 'dynamic' | 'metadata_document' | 'first_party';
-  clientName: string;
-  redirectUris: string[];
-  grantTypes: string[];
-  responseTypes: string[];
-  scope: string;
-  clientUri: string | null;
-  logoUri: string | null;
-  softwareId: string | null;
-  softwareVersion: string | null;
   metadataExpiresAt: Date | null;
   createdAt: Date;
 }
