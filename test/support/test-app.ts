@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -30,11 +30,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-// initdb on PGlite costs seconds; every test app starts from a copy of one migrated template.
+// initdb on PGlite costs seconds; every test app starts from a copy of one migrated template, named after
+// the migrations it holds so that a new migration never meets a stale copy.
+function migrationsDigest(): string {
+  const folder = join(ROOT, 'prisma', 'migrations');
+  const hash = createHash('sha256');
+  for (const name of readdirSync(folder).sort()) {
+    const sql = join(folder, name, 'migration.sql');
+    if (existsSync(sql)) hash.update(name).update(readFileSync(sql));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 async function embeddedTemplate(): Promise<string> {
-  const template = join(TEST_DATA, 'template');
+  const template = join(TEST_DATA, `template-${migrationsDigest()}`);
   const ready = join(template, '.ready');
-  const lock = join(TEST_DATA, 'template.lock');
+  const lock = `${template}.lock`;
   mkdirSync(TEST_DATA, { recursive: true });
   for (let waited = 0; !existsSync(ready); waited += 200) {
     try {
