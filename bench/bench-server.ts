@@ -24,6 +24,8 @@ export interface BenchServerStats {
   cpuMicros: number;
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
   /** Durations (ms) of the access recheck query since the last reset, timed inside this process. */
   recheckMs: number[];
 }
@@ -97,7 +99,7 @@ process.on('message', async (message: BenchServerCommand) => {
     if (message.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
-    const stats: BenchServerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, recheckMs };
+    const stats: BenchServerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, recheckMs };
     process.send!(stats);
   } else if (message.type === 'reset') {
     recheckMs = [];

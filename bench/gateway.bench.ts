@@ -167,7 +167,7 @@ try {
     }
   }
   const growth = afterCalls.rssBytes / atStart.rssBytes - 1;
-  console.log(`\nmemory (RSS after GC, idle): after start ${mb(atStart.rssBytes)}; after ${MIXED_CALLS} mixed tool calls ${mb(afterCalls.rssBytes)} (${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %); heap used ${mb(atStart.heapUsedBytes)} → ${mb(afterCalls.heapUsedBytes)}`);
+  console.log(`\nmemory (RSS after GC, idle): after start ${mb(atStart.rssBytes)}; after ${MIXED_CALLS} mixed tool calls ${mb(afterCalls.rssBytes)} (${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %); JS heap used/total ${mb(atStart.heapUsedBytes)}/${mb(atStart.heapTotalBytes)} → ${mb(afterCalls.heapUsedBytes)}/${mb(afterCalls.heapTotalBytes)}, external ${mb(atStart.externalBytes)} → ${mb(afterCalls.externalBytes)}`);
   if (failures.length) console.log(`below target or failing:\n  ${failures.join('\n  ')}`);
   console.log(`gateway/readyz ratio: ${fmt(headline ?? 0)}`);
 } finally {
