@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { SESSION_LIFETIME_MS, SessionsService, type ActiveSession } from '@app/identity';
+import { SESSION_COOKIE, SESSION_LIFETIME_MS, SessionsService, type ActiveSession } from '@app/identity';
 import { AppConfig, newSecret, safeEqual } from '@app/shared';
 
-export const SESSION_COOKIE = 'ow_session';
 export const CSRF_COOKIE = 'ow_csrf';
 export const CSRF_FIELD = 'csrf';
 
