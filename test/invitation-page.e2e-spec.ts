@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { AccountsService, type Account } from '@app/identity';
@@ -126,9 +127,10 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.equal(replay.status, 410);
   });
 
-  // Each case signs in from its own address (trusted from a loopback proxy) so per-address limits never meet.
+  // Each sign-in comes from its own random documentation address (trusted from a loopback proxy), so
+  // per-address counters, which may live in a Redis shared between runs, never meet.
   function address(): string {
-    return `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+    return `2001:db8::${randomBytes(4).toString('hex').replace(/(....)(....)/, '$1:$2')}`;
   }
 
   /** Follows "Sign in to accept" through /sign-in and back; returns the page the browser lands on. */
