@@ -81,6 +81,20 @@ describe('return_to after normalisation', () => {
     }
   });
 
+  it('the consent page sends a signed-out browser to sign-in with a return_to that stays on this site', async () => {
+    const browser = new Browser(t.url);
+    for (const variant of variants.filter((_, i) => i % 10 === 0)) {
+      const res = await browser.get(`/oauth/consent?request=${encodeURIComponent(variant)}&x=${variant.replace(/[#\s]/g, '')}`);
+      assert.equal(res.status, 303, variant);
+      const location = res.headers.get('location')!;
+      assert.match(location, /^\/sign-in\?return_to=/);
+      const returnTo = new URL(location, t.url).searchParams.get('return_to')!;
+      const followed = await signedIn.get(`/sign-in?${new URLSearchParams({ return_to: returnTo })}`);
+      assert.equal(followed.status, 303);
+      assertStaysOnSite(t, followed.headers.get('location'), variant);
+    }
+  });
+
   it('keeps legitimate paths, normalised', async () => {
     const cases: [string, string][] = [
       ['/account', '/account'],
