@@ -49,7 +49,7 @@ export function invitationFormPage(m: InvitationFormModel): string {
   const signedInAsInvitee = m.signedInEmail !== null && m.signedInEmail.toLowerCase() === m.email.toLowerCase();
   if (m.accountExists && !signedInAsInvitee) {
     // No password field here: an existing account proves itself only through /sign-in and its limits.
-    const other = m.signedInEmail ? `<p>You are signed in as <strong>${escapeHtml(m.signedInEmail)}</strong>, not as the invited address.</p>\n` : '';
+    const other = m.signedInEmail ? `<p>You are signed in as <strong>${escapeHtml(m.signedInEmail)}</strong>, not as the invited address. <a href="/account">Sign out on your account page</a>, then open this link again.</p>\n` : '';
     return layout(
       `Join ${m.organizationName}`,
       `<h1>Join ${escapeHtml(m.organizationName)}</h1>
