@@ -45,6 +45,7 @@ export interface SharedMcpServerOptions {
 /** Methods that leave nothing behind on the server: safe to serve from one shared instance. */
 const STATELESS_METHODS = new Set(['ping', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/list', 'prompts/get']);
 const MAX_CACHED_TOOL_LISTS = 256;
+const CLOSE_BRACE = Buffer.from('}');
 
 const currentRequest = new AsyncLocalStorage<Request>();
 
@@ -119,8 +120,8 @@ export class SharedMcpServer implements McpTransport {
   private server?: ReturnType<McpTransportContext['createServer']>;
   private transport?: InProcessTransport;
   private ctx?: McpTransportContext;
-  /** Serialised `tools/list` results by visibility key. */
-  private readonly toolLists = new Map<string, string>();
+  /** `tools/list` results by visibility key, serialised and UTF-8 encoded once (about 140 KB each). */
+  private readonly toolLists = new Map<string, Buffer>();
 
   constructor(private readonly options: SharedMcpServerOptions) {}
 
@@ -190,21 +191,21 @@ export class SharedMcpServer implements McpTransport {
     const listKey = message.method === 'tools/list' && message.params?.cursor === undefined ? this.options.visibilityKey(req) : undefined;
     const cached = listKey === undefined ? undefined : this.toolLists.get(listKey);
     if (cached !== undefined) {
-      this.write(res, `{"jsonrpc":"2.0","id":${JSON.stringify(message.id)},"result":${cached}}`);
+      this.write(res, Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(message.id)},"result":`), cached, CLOSE_BRACE]));
       return;
     }
     const response = await currentRequest.run(req, () =>
       this.transport!.request(message, (cancel) => res.once('close', cancel)),
     );
     if (listKey !== undefined && 'result' in response && this.toolLists.size < MAX_CACHED_TOOL_LISTS) {
-      this.toolLists.set(listKey, JSON.stringify(response.result));
+      this.toolLists.set(listKey, Buffer.from(JSON.stringify(response.result)));
     }
     this.write(res, JSON.stringify(response));
   }
 
-  private write(res: Response, body: string): void {
+  private write(res: Response, body: string | Buffer): void {
     if (res.writableEnded || res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length });
     res.end(body);
   }
 }
