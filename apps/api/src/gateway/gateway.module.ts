@@ -4,7 +4,7 @@ import { MCP_HTTP_HANDLER } from '@rekog/mcp-nest';
 import { McpAuthGuard } from './mcp-auth.guard.js';
 import { McpBearerStrategy } from './mcp-bearer.strategy.js';
 import { McpGatewayController } from './mcp-gateway.controller.js';
-import { McpRequestBudget } from './mcp-request-policy.js';
+import { McpRequestBudget, McpRequestPolicy } from './mcp-request-policy.js';
 import { McpServerHost } from './mcp-server.host.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
 
@@ -16,6 +16,7 @@ import { ProtectedResourceController } from './protected-resource.controller.js'
     McpBearerStrategy,
     McpAuthGuard,
     McpRequestBudget,
+    McpRequestPolicy,
     { provide: MCP_HTTP_HANDLER, inject: [McpServerHost], useFactory: (host: McpServerHost) => host.transport.httpHandlers },
   ],
   exports: [McpServerHost],

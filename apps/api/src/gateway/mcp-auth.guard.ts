@@ -1,28 +1,17 @@
-import { BadRequestException, ForbiddenException, HttpException, HttpStatus, Injectable, Logger, ServiceUnavailableException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Injectable, Logger, ServiceUnavailableException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { AccessDeniedError } from '@app/access';
 import { AppConfig, ServiceUnavailableError } from '@app/shared';
-import { MCP_BEARER, type McpRequestUser } from './mcp-bearer.strategy.js';
-import { batchRefusal, McpRequestBudget } from './mcp-request-policy.js';
+import { MCP_BEARER } from './mcp-bearer.strategy.js';
+import { McpRequestPolicy } from './mcp-request-policy.js';
 import { resourceMetadataUrl } from './mcp-server.host.js';
 
 export const RETRY_AFTER_SECONDS = 5;
-// JSON-RPC implementation-defined server error; `data.code` carries the stable `rate_limited`.
-export const RATE_LIMITED_CODE = -32000;
-
-function jsonRpcError(id: string | number | null, code: number, message: string, data?: Record<string, unknown>) {
-  return { jsonrpc: '2.0', id, error: data ? { code, message, data } : { code, message } };
-}
-
-function singleId(body: unknown): string | number | null {
-  const id = (body as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' || typeof id === 'number' ? id : null;
-}
 
 /**
  * Authenticates every /mcp request once: Origin (DNS rebinding), then the bearer token and the live
- * access recheck, then the batch rules and the grant's request budget. Authentication failures answer
+ * access recheck, then the request policy (batches, the grant's budget). Authentication failures answer
  * the way MCP clients expect to start (or restart) OAuth.
  */
 @Injectable()
@@ -33,7 +22,7 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly budget: McpRequestBudget,
+    private readonly requestPolicy: McpRequestPolicy,
   ) {
     super();
     this.allowedOrigin = new URL(config.publicUrl).origin;
@@ -41,20 +30,12 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request & { user?: McpRequestUser }>();
-    const origin = req.headers.origin;
+    const origin = context.switchToHttp().getRequest<Request>().headers.origin;
     if (origin !== undefined && origin !== this.allowedOrigin) {
       throw new ForbiddenException({ error: 'forbidden_origin', error_description: `Origin ${origin.slice(0, 200)} is not allowed` });
     }
     if (!((await super.canActivate(context)) as boolean)) return false;
-    const batchProblem = batchRefusal(req.body, req.headers['mcp-protocol-version'] as string | undefined);
-    if (batchProblem) throw new BadRequestException(jsonRpcError(null, -32600, batchProblem));
-    const refusal = await this.budget.spend(req.user!.principal.grantId, Array.isArray(req.body) ? req.body.length : 1);
-    if (refusal) {
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(refusal.retryAfterSeconds));
-      const message = `Rate limit exceeded: at most ${refusal.limit} requests per minute for this connection; retry after ${refusal.retryAfterSeconds} s.`;
-      throw new HttpException(jsonRpcError(singleId(req.body), RATE_LIMITED_CODE, message, { code: 'rate_limited', ...refusal }), HttpStatus.TOO_MANY_REQUESTS);
-    }
+    await this.requestPolicy.admit(context.switchToHttp().getRequest<Request>(), context.switchToHttp().getResponse<Response>());
     return true;
   }
 

@@ -1,10 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { AppConfig, Clock, RateLimiter } from '@app/shared';
+import type { McpRequestUser } from './mcp-bearer.strategy.js';
 
 // JSON-RPC batching was removed from MCP in 2025-06-18; older revisions may batch, up to this many messages.
 export const FIRST_VERSION_WITHOUT_BATCHES = '2025-06-18';
 export const MAX_BATCH_MESSAGES = 10;
 export const MCP_BUDGET_WINDOW_MS = 60_000;
+// JSON-RPC implementation-defined server error; `data.code` carries the stable `rate_limited`.
+export const RATE_LIMITED_CODE = -32000;
 const PROTOCOL_VERSION_META = 'io.modelcontextprotocol/protocolVersion';
 
 function versionsClaimedBy(message: unknown): string[] {
@@ -66,5 +70,31 @@ export class McpRequestBudget {
       retryAfterSeconds,
       retryAt: new Date(this.clock.nowMs() + retryAfterSeconds * 1000).toISOString(),
     };
+  }
+}
+
+function jsonRpcError(id: string | number | null, code: number, message: string, data?: Record<string, unknown>) {
+  return { jsonrpc: '2.0', id, error: data ? { code, message, data } : { code, message } };
+}
+
+function singleId(body: unknown): string | number | null {
+  const id = (body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+/** What the gateway guard runs after authentication: the batch rules, then the grant's budget. */
+@Injectable()
+export class McpRequestPolicy {
+  constructor(private readonly budget: McpRequestBudget) {}
+
+  async admit(req: Request, res: Response): Promise<void> {
+    const batchProblem = batchRefusal(req.body, req.headers['mcp-protocol-version'] as string | undefined);
+    if (batchProblem) throw new BadRequestException(jsonRpcError(null, -32600, batchProblem));
+    const { principal } = req.user as McpRequestUser;
+    const refusal = await this.budget.spend(principal.grantId, Array.isArray(req.body) ? req.body.length : 1);
+    if (!refusal) return;
+    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+    const message = `Rate limit exceeded: at most ${refusal.limit} requests per minute for this connection; retry after ${refusal.retryAfterSeconds} s.`;
+    throw new HttpException(jsonRpcError(singleId(req.body), RATE_LIMITED_CODE, message, { code: 'rate_limited', ...refusal }), HttpStatus.TOO_MANY_REQUESTS);
   }
 }
