@@ -19,7 +19,9 @@ export {
   SCOPE_WRITE,
   TOOL_DEFINITION,
   ToolInput,
+  toolDefinition,
   type McpToolOptions,
+  type McpToolsOptions,
   type ToolDefinition,
 } from './mcp/mcp-tool.decorator.js';
 export { ToolExecutionInterceptor, toolErrorResult } from './mcp/tool-execution.interceptor.js';

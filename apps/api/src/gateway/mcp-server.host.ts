@@ -3,7 +3,9 @@ import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import type { Request } from 'express';
 import { AppConfig } from '@app/shared';
 import type { McpRequestUser } from './mcp-bearer.strategy.js';
-import { SharedMcpServer } from './shared-mcp-server.js';
+import { EndpointSurface } from './endpoint-surface.js';
+import { mcpEndpointOf } from './mcp-endpoint.js';
+import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
 
 export const MCP_SERVER_NAME = 'openwork-cloud';
 export const MCP_SERVER_VERSION = '0.1.0';
@@ -30,13 +32,16 @@ export class McpServerHost {
       enableJsonResponse: true,
       // The guard compares full origins; the transport's own check (by hostname) stays as a second line.
       security: { allowedOrigins: [new URL(config.publicUrl).hostname] },
-      stepUpAuthorization: { resourceMetadataUrl: resourceMetadataUrl(config) },
+      // The guard puts the metadata URL of the endpoint being served on the request.
+      stepUpAuthorization: true,
     });
+    const surface = new EndpointSurface(config, currentMcpRequest);
     this.shared = new SharedMcpServer({
-      // Tools are hidden by the scopes they require (@ToolScopes), nothing else, so far.
+      // Tools are hidden by the scopes they require (@ToolScopes) and by the endpoint's toolsets.
       visibilityKey: (request: Request) => {
         const user = request.user as McpRequestUser | undefined;
-        return user ? [...new Set(user.scope.split(' ').filter(Boolean))].sort().join(' ') : '';
+        const scopes = user ? [...new Set(user.scope.split(' ').filter(Boolean))].sort().join(' ') : '';
+        return `${mcpEndpointOf(request).path} ${scopes}`;
       },
     });
     this.strategy = new McpStrategy({
@@ -44,12 +49,9 @@ export class McpServerHost {
       title: 'OpenWork Cloud',
       version: MCP_SERVER_VERSION,
       instructions: INSTRUCTIONS,
-      transports: [this.transport, this.shared],
+      transports: [surface.narrow(this.transport), surface.narrow(this.shared)],
+      serverMutator: (server) => surface.install(server),
       logging: false,
     });
   }
-}
-
-export function resourceMetadataUrl(config: AppConfig): string {
-  return `${config.publicUrl}/.well-known/oauth-protected-resource/mcp`;
 }

@@ -49,6 +49,11 @@ const CLOSE_BRACE = Buffer.from('}');
 
 const currentRequest = new AsyncLocalStorage<Request>();
 
+/** The HTTP request an MCP handler is serving, on the shared server and on per-request ones alike. */
+export function currentMcpRequest(): Request | undefined {
+  return currentRequest.getStore();
+}
+
 /**
  * What mcp-nest's handlers receive as "the raw request": bound once, it reads through to the HTTP request
  * being served (the guard's `user` for @ToolScopes, `principal` for the tools).
@@ -154,7 +159,7 @@ export class SharedMcpServer implements McpTransport {
       handlePost: (req, res) => {
         const request = req as Request;
         const message = this.servable(request);
-        if (!message) return fallback.handlePost(req, res);
+        if (!message) return currentRequest.run(request, () => fallback.handlePost(req, res));
         return this.serve(message, request, res as Response);
       },
       handleGet: (req, res) => fallback.handleGet(req, res),
