@@ -18,6 +18,7 @@ export {
   SCOPE_READ,
   SCOPE_WRITE,
   TOOL_DEFINITION,
+  TOOL_DEFINITIONS,
   ToolInput,
   type McpToolOptions,
   type ToolDefinition,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
-import type { Request } from 'express';
 import { AppConfig } from '@app/shared';
-import type { McpRequestUser } from './mcp-bearer.strategy.js';
-import { SharedMcpServer } from './shared-mcp-server.js';
+import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
+import { ToolLists } from './tool-lists.js';
+import { visibleSetOfRequest } from './tool-visibility.js';
 
 export const MCP_SERVER_NAME = 'openwork-cloud';
 export const MCP_SERVER_VERSION = '0.1.0';
@@ -23,6 +23,7 @@ export class McpServerHost {
   readonly transport: StreamableHttpTransport;
   readonly shared: SharedMcpServer;
   readonly strategy: McpStrategy;
+  readonly toolLists = new ToolLists(currentMcpRequest);
 
   constructor(config: AppConfig) {
     this.transport = new StreamableHttpTransport({
@@ -33,11 +34,7 @@ export class McpServerHost {
       stepUpAuthorization: { resourceMetadataUrl: resourceMetadataUrl(config) },
     });
     this.shared = new SharedMcpServer({
-      // Tools are hidden by the scopes they require (@ToolScopes), nothing else, so far.
-      visibilityKey: (request: Request) => {
-        const user = request.user as McpRequestUser | undefined;
-        return user ? [...new Set(user.scope.split(' ').filter(Boolean))].sort().join(' ') : '';
-      },
+      visibilityKey: (request) => visibleSetOfRequest(request)?.key ?? '',
     });
     this.strategy = new McpStrategy({
       name: MCP_SERVER_NAME,
@@ -46,6 +43,10 @@ export class McpServerHost {
       instructions: INSTRUCTIONS,
       transports: [this.transport, this.shared],
       logging: false,
+      serverMutator: (server) => {
+        this.toolLists.install(server);
+        return server;
+      },
     });
   }
 }

@@ -49,6 +49,11 @@ const CLOSE_BRACE = Buffer.from('}');
 
 const currentRequest = new AsyncLocalStorage<Request>();
 
+/** The HTTP request whose MCP message is being handled, on the shared server and on mcp-nest's per-request ones. */
+export function currentMcpRequest(): Request | undefined {
+  return currentRequest.getStore();
+}
+
 /**
  * What mcp-nest's handlers receive as "the raw request": bound once, it reads through to the HTTP request
  * being served (the guard's `user` for @ToolScopes, `principal` for the tools).
@@ -154,11 +159,11 @@ export class SharedMcpServer implements McpTransport {
       handlePost: (req, res) => {
         const request = req as Request;
         const message = this.servable(request);
-        if (!message) return fallback.handlePost(req, res);
+        if (!message) return currentRequest.run(request, () => fallback.handlePost(req, res));
         return this.serve(message, request, res as Response);
       },
-      handleGet: (req, res) => fallback.handleGet(req, res),
-      handleDelete: (req, res) => fallback.handleDelete(req, res),
+      handleGet: (req, res) => currentRequest.run(req as Request, () => fallback.handleGet(req, res)),
+      handleDelete: (req, res) => currentRequest.run(req as Request, () => fallback.handleDelete(req, res)),
     };
   }
 

@@ -31,6 +31,9 @@ export interface ToolDefinition {
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
 
+/** Every declared tool by name, filled as tool classes are defined (the gateway filters lists with it). */
+export const TOOL_DEFINITIONS = new Map<string, ToolDefinition>();
+
 /** Marks a class whose methods are MCP tools, served by the gateway at /mcp. */
 export function McpTools(): ClassDecorator {
   return applyDecorators(McpController(), UseInterceptors(ToolExecutionInterceptor));
@@ -44,6 +47,7 @@ export function McpTool(options: McpToolOptions): MethodDecorator {
   const mutates = !options.annotations.readOnlyHint;
   const scope = mutates ? SCOPE_WRITE : SCOPE_READ;
   const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output, mutates };
+  TOOL_DEFINITIONS.set(definition.name, definition);
   return applyDecorators(
     Tool({
       name: options.name,
