@@ -1,14 +1,10 @@
 import type { McpTransport } from '@rekog/mcp-nest';
 import type { Request } from 'express';
-import { toolDefinition, toolErrorResult, type ToolDefinition } from '@app/access';
-import { MCP_PATH, MCP_TOOLSETS_PREFIX, type AppConfig, type McpEndpoint } from '@app/shared';
+import { TOOL_DEFINITIONS, toolErrorResult, type ToolDefinition } from '@app/access';
+import { MCP_PATH, MCP_TOOLSETS_PREFIX, type AppConfig } from '@app/shared';
 import { mcpEndpointOf } from './mcp-endpoint.js';
+import { endpointSelection, isInEndpoint } from './tool-visibility.js';
 
-/** Whether this endpoint serves the tool (toolset and read-only; scope and role are decided elsewhere). */
-export function endpointServes(endpoint: McpEndpoint, tool: Pick<ToolDefinition, 'toolset' | 'mutates'>): boolean {
-  if (endpoint.readOnly && tool.mutates) return false;
-  return tool.toolset === 'everywhere' || endpoint.toolsets === null || endpoint.toolsets.includes(tool.toolset);
-}
 
 /** The narrowest endpoint that serves the tool (toolset endpoints serve their write tools too). */
 function endpointServing(tool: ToolDefinition): string {
@@ -28,15 +24,10 @@ export class EndpointSurface {
     private readonly currentRequest: () => Request | undefined,
   ) {}
 
-  private endpoint(): McpEndpoint | undefined {
-    const request = this.currentRequest();
-    return request && mcpEndpointOf(request);
-  }
-
-  /** The tool this request may not call at this endpoint (false for unknown tools: the SDK answers those). */
+  /** Whether this endpoint does not serve the tool (false for unknown tools: the SDK answers those). */
   outsideEndpoint(toolName: string, request: Request): boolean {
-    const tool = toolDefinition(toolName);
-    return tool !== undefined && !endpointServes(mcpEndpointOf(request), tool);
+    const tool = TOOL_DEFINITIONS.get(toolName);
+    return tool !== undefined && !isInEndpoint(tool, endpointSelection(request));
   }
 
   /**
@@ -61,25 +52,18 @@ export class EndpointSurface {
     const low = server.server as unknown as { setRequestHandler: (method: string, handler: Handler) => void };
     const setRequestHandler = low.setRequestHandler.bind(low);
     low.setRequestHandler = (method: string, handler: Handler) => {
-      if (method === 'tools/list') return setRequestHandler(method, (request, ctx) => this.listTools(handler, request, ctx));
       if (method === 'tools/call') return setRequestHandler(method, (request, ctx) => this.callTool(handler, request, ctx));
       return setRequestHandler(method, handler);
     };
     return server;
   }
 
-  private async listTools(next: Handler, request: { params?: Record<string, unknown> }, ctx: unknown) {
-    const result = (await next(request, ctx)) as { tools: { name: string }[] };
-    const endpoint = this.endpoint();
-    if (!endpoint) return result;
-    return { ...result, tools: result.tools.filter(({ name }) => { const tool = toolDefinition(name); return !tool || endpointServes(endpoint, tool); }) };
-  }
-
   private async callTool(next: Handler, request: { params?: Record<string, unknown> }, ctx: unknown) {
-    const endpoint = this.endpoint();
+    const http = this.currentRequest();
     const name = request.params?.name;
-    const tool = typeof name === 'string' ? toolDefinition(name) : undefined;
-    if (!endpoint || !tool || endpointServes(endpoint, tool)) return next(request, ctx);
+    const tool = typeof name === 'string' ? TOOL_DEFINITIONS.get(name) : undefined;
+    if (!http || !tool || isInEndpoint(tool, endpointSelection(http))) return next(request, ctx);
+    const endpoint = mcpEndpointOf(http);
     const servedAt = `${this.config.publicUrl}${endpointServing(tool)}`;
     const here = `${this.config.publicUrl}${endpoint.path}`;
     return toolErrorResult({

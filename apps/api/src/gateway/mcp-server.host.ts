@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
-import type { Request } from 'express';
 import { AppConfig } from '@app/shared';
-import type { McpRequestUser } from './mcp-bearer.strategy.js';
 import { EndpointSurface } from './endpoint-surface.js';
-import { mcpEndpointOf } from './mcp-endpoint.js';
 import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
+import { ToolLists } from './tool-lists.js';
+import { visibleSetOfRequest } from './tool-visibility.js';
 
 export const MCP_SERVER_NAME = 'openwork-cloud';
 export const MCP_SERVER_VERSION = '0.1.0';
@@ -25,6 +24,7 @@ export class McpServerHost {
   readonly transport: StreamableHttpTransport;
   readonly shared: SharedMcpServer;
   readonly strategy: McpStrategy;
+  readonly toolLists = new ToolLists(currentMcpRequest);
 
   constructor(config: AppConfig) {
     this.transport = new StreamableHttpTransport({
@@ -37,12 +37,7 @@ export class McpServerHost {
     });
     const surface = new EndpointSurface(config, currentMcpRequest);
     this.shared = new SharedMcpServer({
-      // Tools are hidden by the scopes they require (@ToolScopes) and by the endpoint's toolsets.
-      visibilityKey: (request: Request) => {
-        const user = request.user as McpRequestUser | undefined;
-        const scopes = user ? [...new Set(user.scope.split(' ').filter(Boolean))].sort().join(' ') : '';
-        return `${mcpEndpointOf(request).path} ${scopes}`;
-      },
+      visibilityKey: (request) => visibleSetOfRequest(request)?.key ?? '',
     });
     this.strategy = new McpStrategy({
       name: MCP_SERVER_NAME,
@@ -50,8 +45,11 @@ export class McpServerHost {
       version: MCP_SERVER_VERSION,
       instructions: INSTRUCTIONS,
       transports: [surface.narrow(this.transport), surface.narrow(this.shared)],
-      serverMutator: (server) => surface.install(server),
       logging: false,
+      serverMutator: (server) => {
+        this.toolLists.install(server);
+        return surface.install(server);
+      },
     });
   }
 }

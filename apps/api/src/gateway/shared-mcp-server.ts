@@ -49,7 +49,7 @@ const CLOSE_BRACE = Buffer.from('}');
 
 const currentRequest = new AsyncLocalStorage<Request>();
 
-/** The HTTP request an MCP handler is serving, on the shared server and on per-request ones alike. */
+/** The HTTP request whose MCP message is being handled, on the shared server and on mcp-nest's per-request ones. */
 export function currentMcpRequest(): Request | undefined {
   return currentRequest.getStore();
 }
@@ -162,8 +162,8 @@ export class SharedMcpServer implements McpTransport {
         if (!message) return currentRequest.run(request, () => fallback.handlePost(req, res));
         return this.serve(message, request, res as Response);
       },
-      handleGet: (req, res) => fallback.handleGet(req, res),
-      handleDelete: (req, res) => fallback.handleDelete(req, res),
+      handleGet: (req, res) => currentRequest.run(req as Request, () => fallback.handleGet(req, res)),
+      handleDelete: (req, res) => currentRequest.run(req as Request, () => fallback.handleDelete(req, res)),
     };
   }
 
