@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import { AppConfig } from '@app/shared';
 import { EndpointSurface } from './endpoint-surface.js';
+import { PromptsAndResources } from './prompts-and-resources.js';
 import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
 import { ToolLists } from './tool-lists.js';
 import { visibleSetOfRequest } from './tool-visibility.js';
@@ -26,7 +27,7 @@ export class McpServerHost {
   readonly strategy: McpStrategy;
   readonly toolLists = new ToolLists(currentMcpRequest);
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, promptsAndResources: PromptsAndResources) {
     this.transport = new StreamableHttpTransport({
       statefulMode: false,
       enableJsonResponse: true,
@@ -46,8 +47,10 @@ export class McpServerHost {
       instructions: INSTRUCTIONS,
       transports: [surface.narrow(this.transport), surface.narrow(this.shared)],
       logging: false,
+      capabilities: PromptsAndResources.CAPABILITIES,
       serverMutator: (server) => {
         this.toolLists.install(server);
+        promptsAndResources.install(server);
         return surface.install(server);
       },
     });
