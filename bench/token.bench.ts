@@ -96,7 +96,7 @@ async function main(t: TestApp): Promise<void> {
   const cachedMs = performance.now() - t0;
   const resolver = t.get(PrincipalResolver);
   t0 = performance.now();
-  for (const token of tokens) await resolver.resolve(token);
+  for (const token of tokens) await resolver.resolve(token, t.config.mcpResourceUrl);
   const fullMs = performance.now() - t0;
 
   const readyzAfterMs = await readyz(t, READYZ);

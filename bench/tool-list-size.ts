@@ -1,6 +1,5 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { TOOL_DEFINITIONS } from '@app/access';
-import { ALWAYS_LISTED, TOOLSETS, toolsetOf } from '../apps/api/src/gateway/tool-visibility.js';
+import { MCP_READONLY_PATH, MCP_TOOLSETS_PREFIX, TOOLSETS } from '@app/shared';
 import { addMember, createOrg, createUser } from '../test/support/fixtures.js';
 import { rawMcp } from '../test/support/mcp-client.js';
 import type { TestApp } from '../test/support/test-app.js';
@@ -27,38 +26,37 @@ function sizeOf(label: string, wire: string, tools: ListedTool[]): ListSize {
   return { label, tools: tools.length, bytes: Buffer.byteLength(wire), wireTokens: countTokens(wire), modelTokens: countTokens(JSON.stringify(visible)) };
 }
 
-async function listAs(t: TestApp, token: string): Promise<{ wire: string; tools: ListedTool[] }> {
-  const res = await rawMcp(t.url, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }, { authorization: `Bearer ${token}` });
+async function listAs(t: TestApp, token: string, path = '/mcp'): Promise<{ wire: string; tools: ListedTool[] }> {
+  const res = await rawMcp(t.url, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }, { authorization: `Bearer ${token}` }, path);
   const wire = await res.text();
   if (res.status !== 200) throw new Error(`tools/list answered ${res.status}: ${wire.slice(0, 200)}`);
   return { wire, tools: (JSON.parse(wire) as { result: { tools: ListedTool[] } }).result.tools };
 }
 
 /**
- * tools/list sizes as served to an owner, an admin, a member and an owner's read-only token, and for each
- * toolset (the owner's list narrowed to that toolset, as its endpoint serves it).
+ * tools/list sizes as served at /mcp to an owner, an admin, a member and an owner's read-only token, and to
+ * an owner at /mcp/readonly and at each toolset's endpoint.
  */
 export async function measureToolLists(t: TestApp): Promise<ListSize[]> {
   const owner = await createUser(t);
   const org = await createOrg(t, owner, { seats: 10 });
   const sizes: ListSize[] = [];
   const callers: Array<[string, string, string]> = [['owner', 'owner', 'mcp:read mcp:write'], ['admin', 'admin', 'mcp:read mcp:write'], ['member', 'member', 'mcp:read mcp:write'], ['read-only (owner)', 'owner', 'mcp:read']];
-  let ownerList: ListedTool[] = [];
   for (const [label, role, scope] of callers) {
     const user = role === 'owner' ? owner : await createUser(t);
     if (role !== 'owner') await addMember(t, org.slug, user, role);
     const { wire, tools } = await listAs(t, (await mintAccess(t, user, org.id, scope)).token);
-    if (label === 'owner') ownerList = tools;
     sizes.push(sizeOf(label, wire, tools));
   }
-  for (const toolset of TOOLSETS) {
-    const tools = ownerList.filter((tool) => ALWAYS_LISTED.has(tool.name) || toolsetOf(TOOL_DEFINITIONS.get(tool.name)!) === toolset);
-    sizes.push(sizeOf(`toolset ${toolset}`, JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools } }), tools));
+  for (const path of [MCP_READONLY_PATH, ...TOOLSETS.map((toolset) => `${MCP_TOOLSETS_PREFIX}${toolset}`)]) {
+    const { token } = await mintAccess(t, owner, org.id, 'mcp:read mcp:write', `${t.config.publicUrl}${path}`);
+    const { wire, tools } = await listAs(t, token, path);
+    sizes.push(sizeOf(`owner at ${path}`, wire, tools));
   }
   return sizes;
 }
 
 export function formatSizes(sizes: ListSize[]): string {
-  const rows = sizes.map((s) => `${s.label.padEnd(20)} ${String(s.tools).padStart(5)} ${String(s.bytes).padStart(9)} ${String(s.wireTokens).padStart(11)} ${String(s.modelTokens).padStart(12)}`);
-  return [`${'list'.padEnd(20)} ${'tools'.padStart(5)} ${'bytes'.padStart(9)} ${'wire tokens'.padStart(11)} ${'model tokens'.padStart(12)}`, ...rows].join('\n');
+  const rows = sizes.map((s) => `${s.label.padEnd(24)} ${String(s.tools).padStart(5)} ${String(s.bytes).padStart(9)} ${String(s.wireTokens).padStart(11)} ${String(s.modelTokens).padStart(12)}`);
+  return [`${'list'.padEnd(24)} ${'tools'.padStart(5)} ${'bytes'.padStart(9)} ${'wire tokens'.padStart(11)} ${'model tokens'.padStart(12)}`, ...rows].join('\n');
 }

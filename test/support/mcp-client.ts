@@ -5,9 +5,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toolErrorSchema } from '@app/access';
 
 /** A real MCP SDK client on Streamable HTTP with a bearer token. */
-export async function connectWithToken(url: string, token: string): Promise<Client> {
+export async function connectWithToken(url: string, token: string, path = '/mcp'): Promise<Client> {
   const client = new Client({ name: 'e2e-test', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}${path}`), {
     requestInit: { headers: { Authorization: `Bearer ${token}` } },
   });
   await client.connect(transport);
@@ -40,8 +40,8 @@ export function toolError(result: Pick<CallToolResult, 'content' | 'isError' | '
 }
 
 /** A raw JSON-RPC POST to /mcp, for checks below the SDK (status codes, headers). */
-export async function rawMcp(url: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${url}/mcp`, {
+export async function rawMcp(url: string, body: unknown, headers: Record<string, string> = {}, path = '/mcp') {
+  return fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...headers },
     body: JSON.stringify(body),

@@ -13,7 +13,7 @@ export interface MintedAccess {
  * Signs a user in and issues an MCP access token for one of their organizations, the way a finished
  * OAuth consent would; for suites that test tools rather than the sign-in flow.
  */
-export async function mintAccess(t: TestApp, user: Account, orgId: string, scope = 'mcp:read mcp:write'): Promise<MintedAccess> {
+export async function mintAccess(t: TestApp, user: Account, orgId: string, scope = 'mcp:read mcp:write', resource = t.config.mcpResourceUrl): Promise<MintedAccess> {
   const { token: sessionToken, session } = await t.get(SessionsService).start(user.id, { userAgent: 'test' });
   await t.get(ClientRepository).ensureFirstParty(DESKTOP_CLIENT_ID, DESKTOP_CLIENT_NAME);
   const grant = await t.get(GrantRepository).create({
@@ -22,7 +22,7 @@ export async function mintAccess(t: TestApp, user: Account, orgId: string, scope
     sessionId: session.id,
     orgId,
     scope,
-    resource: t.config.mcpResourceUrl,
+    resource,
   });
   const issued = await t.get(AccessTokenIssuer).issue(grant, scope);
   return { token: issued.accessToken, grantId: grant.id, sessionId: session.id, sessionToken };

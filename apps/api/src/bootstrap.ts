@@ -7,6 +7,7 @@ import { oauthBodyErrorHandler } from '@app/oauth';
 import { createRootLogger, PinoLoggerService, refuseUnstorableText, type AppConfig, type Database } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { mcpBodyErrorHandler, refuseDeepJson } from './gateway/mcp-body-errors.js';
+import { resolveMcpEndpoint } from './gateway/mcp-endpoint.js';
 import { McpServerHost } from './gateway/mcp-server.host.js';
 
 export interface CreateAppOptions {
@@ -24,6 +25,7 @@ export async function createApp({ config, database }: CreateAppOptions): Promise
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(resolveMcpEndpoint);
   // Nest reserves `verify` only for its rawBody option (off here) and hands these options to express.json as they are.
   app.useBodyParser('json', { limit: '1mb', verify: refuseDeepJson } as NestExpressBodyParserOptionsFor<'json'>);
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });

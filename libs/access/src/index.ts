@@ -18,9 +18,11 @@ export {
   SCOPE_READ,
   SCOPE_WRITE,
   TOOL_DEFINITION,
-  TOOL_DEFINITIONS,
   ToolInput,
+  toolDefinition,
+  toolDefinitions,
   type McpToolOptions,
+  type McpToolsOptions,
   type ToolDefinition,
 } from './mcp/mcp-tool.decorator.js';
 export { ToolExecutionInterceptor, toolErrorResult } from './mcp/tool-execution.interceptor.js';

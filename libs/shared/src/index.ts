@@ -52,3 +52,17 @@ export {
   nestsDeeperThan,
   type JsonEntry,
 } from './json/json-shape.js';
+export {
+  canonicalEndpointFor,
+  MCP_ENDPOINTS,
+  MCP_PATH,
+  MCP_READONLY_PATH,
+  MCP_TOOLSETS_PREFIX,
+  mcpEndpointAt,
+  mcpEndpointForResource,
+  mcpResourceUrls,
+  TOOLSETS,
+  VALID_ENDPOINT_FORMS,
+  type McpEndpoint,
+  type Toolset,
+} from './mcp/mcp-endpoints.js';

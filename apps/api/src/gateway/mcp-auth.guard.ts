@@ -5,7 +5,8 @@ import { AccessDeniedError } from '@app/access';
 import { AppConfig, ServiceUnavailableError } from '@app/shared';
 import { MCP_BEARER } from './mcp-bearer.strategy.js';
 import { McpRequestPolicy } from './mcp-request-policy.js';
-import { resourceMetadataUrl } from './mcp-server.host.js';
+import { MCP_RESOURCE_METADATA_URL } from '@rekog/mcp-nest';
+import { endpointMetadataUrl, mcpEndpointOf } from './mcp-endpoint.js';
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -18,7 +19,6 @@ export const RETRY_AFTER_SECONDS = 5;
 export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
   private readonly logger = new Logger('McpGateway');
   private readonly allowedOrigin: string;
-  private readonly challenge: string;
 
   constructor(
     private readonly config: AppConfig,
@@ -26,11 +26,13 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
   ) {
     super();
     this.allowedOrigin = new URL(config.publicUrl).origin;
-    this.challenge = `Bearer resource_metadata="${resourceMetadataUrl(config)}", scope="mcp:read mcp:write"`;
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const origin = context.switchToHttp().getRequest<Request>().headers.origin;
+    const req = context.switchToHttp().getRequest<Request>();
+    // Step-up (403 insufficient_scope) challenges point at this endpoint's metadata too.
+    (req as Request & { [MCP_RESOURCE_METADATA_URL]?: string })[MCP_RESOURCE_METADATA_URL] = endpointMetadataUrl(this.config, mcpEndpointOf(req));
+    const origin = req.headers.origin;
     if (origin !== undefined && origin !== this.allowedOrigin) {
       throw new ForbiddenException({ error: 'forbidden_origin', error_description: `Origin ${origin.slice(0, 200)} is not allowed` });
     }
@@ -42,17 +44,19 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
   override handleRequest<TUser>(error: unknown, user: TUser, _info: unknown, context: ExecutionContext): TUser {
     if (user && !error) return user;
     const res = context.switchToHttp().getResponse<Response>();
+    const endpoint = mcpEndpointOf(context.switchToHttp().getRequest<Request>());
+    const challenge = `Bearer resource_metadata="${endpointMetadataUrl(this.config, endpoint)}", scope="${endpoint.scopes.join(' ')}"`;
     if (error instanceof ServiceUnavailableError) {
       res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       throw new ServiceUnavailableException({ error: 'temporarily_unavailable', error_description: 'Access cannot be checked right now; retry shortly.' });
     }
     if (error instanceof AccessDeniedError) {
       if (error.reason === 'missing_token') {
-        res.setHeader('WWW-Authenticate', this.challenge);
+        res.setHeader('WWW-Authenticate', challenge);
         throw new UnauthorizedException({ error: 'invalid_request', error_description: 'Authorization required: sign in with OAuth.' });
       }
       this.logger.debug(`Refused MCP request: ${error.reason}`);
-      res.setHeader('WWW-Authenticate', `${this.challenge}, error="invalid_token"`);
+      res.setHeader('WWW-Authenticate', `${challenge}, error="invalid_token"`);
       throw new UnauthorizedException({ error: 'invalid_token', error_description: 'The access token is invalid, expired or no longer authorized.' });
     }
     this.logger.error(`Unexpected error in the MCP access check: ${(error as Error)?.stack ?? String(error)}`);

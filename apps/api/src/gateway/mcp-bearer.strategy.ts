@@ -3,7 +3,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 import { AccessDeniedError, PrincipalResolver } from '@app/access';
-import type { Principal } from '@app/shared';
+import { AppConfig, type Principal } from '@app/shared';
+import { endpointResourceUrl, mcpEndpointOf } from './mcp-endpoint.js';
 
 export const MCP_BEARER = 'mcp-bearer';
 
@@ -15,7 +16,10 @@ export interface McpRequestUser {
 
 @Injectable()
 export class McpBearerStrategy extends PassportStrategy(Strategy, MCP_BEARER) {
-  constructor(private readonly principals: PrincipalResolver) {
+  constructor(
+    private readonly principals: PrincipalResolver,
+    private readonly config: AppConfig,
+  ) {
     super();
   }
 
@@ -23,7 +27,8 @@ export class McpBearerStrategy extends PassportStrategy(Strategy, MCP_BEARER) {
     const header = req.headers.authorization;
     const match = header ? /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header) : null;
     if (!match) throw new AccessDeniedError(header ? 'malformed_token' : 'missing_token');
-    const principal = await this.principals.resolve(match[1]!);
+    // Audiences match exactly: a token is good only at the endpoint it was issued for.
+    const principal = await this.principals.resolve(match[1]!, endpointResourceUrl(this.config, mcpEndpointOf(req)));
     (req as Request & { principal: Principal }).principal = principal;
     return { scope: [...principal.scopes].join(' '), principal };
   }

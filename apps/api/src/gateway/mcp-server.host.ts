@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import { AppConfig } from '@app/shared';
+import { EndpointSurface } from './endpoint-surface.js';
 import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
 import { ToolLists } from './tool-lists.js';
 import { visibleSetOfRequest } from './tool-visibility.js';
@@ -31,8 +32,10 @@ export class McpServerHost {
       enableJsonResponse: true,
       // The guard compares full origins; the transport's own check (by hostname) stays as a second line.
       security: { allowedOrigins: [new URL(config.publicUrl).hostname] },
-      stepUpAuthorization: { resourceMetadataUrl: resourceMetadataUrl(config) },
+      // The guard puts the metadata URL of the endpoint being served on the request.
+      stepUpAuthorization: true,
     });
+    const surface = new EndpointSurface(config, currentMcpRequest);
     this.shared = new SharedMcpServer({
       visibilityKey: (request) => visibleSetOfRequest(request)?.key ?? '',
     });
@@ -41,16 +44,12 @@ export class McpServerHost {
       title: 'OpenWork Cloud',
       version: MCP_SERVER_VERSION,
       instructions: INSTRUCTIONS,
-      transports: [this.transport, this.shared],
+      transports: [surface.narrow(this.transport), surface.narrow(this.shared)],
       logging: false,
       serverMutator: (server) => {
         this.toolLists.install(server);
-        return server;
+        return surface.install(server);
       },
     });
   }
-}
-
-export function resourceMetadataUrl(config: AppConfig): string {
-  return `${config.publicUrl}/.well-known/oauth-protected-resource/mcp`;
 }

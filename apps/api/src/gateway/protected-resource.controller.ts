@@ -1,26 +1,35 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { AppConfig } from '@app/shared';
+import { Controller, Get, Header, NotFoundException, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { AppConfig, MCP_ENDPOINTS, mcpEndpointAt, VALID_ENDPOINT_FORMS, type McpEndpoint } from '@app/shared';
 
-// RFC 9728: tells an MCP client which authorization server protects /mcp and which scopes exist.
+const WELL_KNOWN = '/.well-known/oauth-protected-resource';
+
+// RFC 9728: tells an MCP client which authorization server protects each MCP endpoint and which scopes
+// exist. The metadata sits at the endpoint's path-suffixed well-known URL; the bare one describes /mcp.
 @Controller('.well-known')
 export class ProtectedResourceController {
-  private readonly document: Record<string, unknown>;
+  private readonly documents: Map<string, Record<string, unknown>>;
 
   constructor(config: AppConfig) {
-    this.document = {
-      resource: config.mcpResourceUrl,
+    const document = (endpoint: McpEndpoint) => ({
+      resource: `${config.publicUrl}${endpoint.path}`,
       authorization_servers: [config.publicUrl],
-      scopes_supported: ['mcp:read', 'mcp:write'],
+      scopes_supported: endpoint.scopes,
       bearer_methods_supported: ['header'],
       resource_signing_alg_values_supported: ['EdDSA'],
-      resource_name: 'OpenWork Cloud MCP',
-    };
+      resource_name: endpoint.path === '/mcp' ? 'OpenWork Cloud MCP' : `OpenWork Cloud MCP (${endpoint.path.slice('/mcp/'.length)})`,
+    });
+    this.documents = new Map(MCP_ENDPOINTS.map((endpoint) => [`${WELL_KNOWN}${endpoint.path}`, document(endpoint)]));
+    this.documents.set(WELL_KNOWN, document(mcpEndpointAt('/mcp')!));
   }
 
-  @Get(['oauth-protected-resource', 'oauth-protected-resource/mcp'])
+  @Get(['oauth-protected-resource', 'oauth-protected-resource/*path'])
   @Header('Cache-Control', 'public, max-age=300')
   @Header('Access-Control-Allow-Origin', '*')
-  metadata() {
-    return this.document;
+  metadata(@Req() req: Request) {
+    // Exact spelling, as at the endpoints themselves.
+    const document = this.documents.get(req.originalUrl.split('?', 1)[0]!);
+    if (!document) throw new NotFoundException({ error: 'not_found', error_description: `No protected resource here. MCP endpoints: ${VALID_ENDPOINT_FORMS}.` });
+    return document;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, type JWTPayload, type JWTHeaderParameters } from 'jose';
-import { AppConfig, Clock } from '@app/shared';
+import { AppConfig, Clock, mcpResourceUrls } from '@app/shared';
 import { SigningKeysService } from '@app/keys';
 import { AccessDeniedError } from '../domain/access-denied.js';
 
@@ -13,6 +13,8 @@ export interface AccessTokenClaims {
   gid: string;
   jti: string;
   exp: number;
+  /** The MCP endpoint (resource URL) the token was issued for. */
+  aud: string;
 }
 
 // Verified tokens are remembered until they expire: the signature check is the costliest step of a
@@ -22,14 +24,27 @@ const MAX_CACHED = 10_000;
 @Injectable()
 export class AccessTokenVerifier {
   private readonly verified = new Map<string, AccessTokenClaims>();
+  private readonly audiences: string[];
 
   constructor(
     private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.audiences = mcpResourceUrls(config.publicUrl);
+  }
 
-  async verify(token: string): Promise<AccessTokenClaims> {
+  /**
+   * The token's claims if it is a valid access token of this server; with `audience`, only if it was issued
+   * for exactly that endpoint (a token for /mcp is no good at /mcp/x/people, nor the reverse).
+   */
+  async verify(token: string, audience?: string): Promise<AccessTokenClaims> {
+    const claims = await this.verifyAnyAudience(token);
+    if (audience !== undefined && claims.aud !== audience) throw new AccessDeniedError('wrong_issuer_or_audience');
+    return claims;
+  }
+
+  private async verifyAnyAudience(token: string): Promise<AccessTokenClaims> {
     const nowSeconds = Math.floor(this.clock.nowMs() / 1000);
     const cached = this.verified.get(token);
     if (cached) {
@@ -57,7 +72,7 @@ export class AccessTokenVerifier {
           algorithms: ['EdDSA'],
           typ: 'at+jwt',
           issuer: this.config.publicUrl,
-          audience: this.config.mcpResourceUrl,
+          audience: this.audiences,
           currentDate: new Date(nowSeconds * 1000),
           requiredClaims: ['exp', 'iat', 'sub', 'jti'],
         },
@@ -70,7 +85,7 @@ export class AccessTokenVerifier {
       throw error;
     }
     const claims = payload as Partial<AccessTokenClaims>;
-    for (const name of ['client_id', 'scope', 'org_id', 'sid', 'gid'] as const) {
+    for (const name of ['client_id', 'scope', 'org_id', 'sid', 'gid', 'aud'] as const) {
       if (typeof claims[name] !== 'string' || !claims[name]) throw new AccessDeniedError('malformed_token');
     }
     return claims as AccessTokenClaims;

@@ -17,8 +17,9 @@ export class PrincipalResolver {
     private readonly clock: Clock,
   ) {}
 
-  async resolve(token: string): Promise<Principal> {
-    const claims = await this.verifier.verify(token);
+  /** `audience`: the resource URL of the endpoint being called; the token must have been issued for it. */
+  async resolve(token: string, audience: string): Promise<Principal> {
+    const claims = await this.verifier.verify(token, audience);
     let live;
     try {
       live = await this.recheck.load(claims.gid, this.clock.now());

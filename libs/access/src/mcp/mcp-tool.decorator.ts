@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, SetMetadata, UseInterceptors, type ExecutionContext } from '@nestjs/common';
 import { McpController, Tool, ToolScopes, type McpContext, type ToolAnnotations } from '@rekog/mcp-nest';
 import type { z } from 'zod';
-import type { Principal } from '@app/shared';
+import type { Principal, Toolset } from '@app/shared';
 import type { Permission } from '../domain/permissions.js';
 import { deferredInputSchema, toolOutputSchema } from './tool-schemas.js';
 import { ToolExecutionInterceptor } from './tool-execution.interceptor.js';
@@ -27,16 +27,40 @@ export interface ToolDefinition {
   input: z.ZodObject;
   output: z.ZodObject;
   mutates: boolean;
+  /** Set by the class's @McpTools: the toolset that serves it, or 'everywhere' for every endpoint. */
+  toolset: Toolset | 'everywhere';
 }
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
 
-/** Every declared tool by name, filled as tool classes are defined (the gateway filters lists with it). */
-export const TOOL_DEFINITIONS = new Map<string, ToolDefinition>();
+const definitions = new Map<string, ToolDefinition>();
 
-/** Marks a class whose methods are MCP tools, served by the gateway at /mcp. */
-export function McpTools(): ClassDecorator {
-  return applyDecorators(McpController(), UseInterceptors(ToolExecutionInterceptor));
+/** Every declared tool by name (what the gateway filters by toolset, scope and permission). */
+export function toolDefinition(name: string): ToolDefinition | undefined {
+  return definitions.get(name);
+}
+
+/** Every declared tool, in declaration order. */
+export function toolDefinitions(): ToolDefinition[] {
+  return [...definitions.values()];
+}
+
+export interface McpToolsOptions {
+  /** The toolset of /mcp/x/<toolsets> this area's tools belong to; 'everywhere' serves them on every endpoint. */
+  toolset: Toolset | 'everywhere';
+}
+
+/** Marks a class whose methods are MCP tools, served by the gateway at /mcp and in its toolset's endpoints. */
+export function McpTools(options: McpToolsOptions): ClassDecorator {
+  const serve = applyDecorators(McpController(), UseInterceptors(ToolExecutionInterceptor));
+  return (target) => {
+    // Method decorators ran first: give each of this class's tools its toolset.
+    for (const key of Object.getOwnPropertyNames(target.prototype)) {
+      const definition = Reflect.getMetadata(TOOL_DEFINITION, target.prototype[key] as object) as ToolDefinition | undefined;
+      if (definition) definition.toolset = options.toolset;
+    }
+    serve(target);
+  };
 }
 
 /**
@@ -46,8 +70,10 @@ export function McpTools(): ClassDecorator {
 export function McpTool(options: McpToolOptions): MethodDecorator {
   const mutates = !options.annotations.readOnlyHint;
   const scope = mutates ? SCOPE_WRITE : SCOPE_READ;
-  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output, mutates };
-  TOOL_DEFINITIONS.set(definition.name, definition);
+  // The toolset is filled in by @McpTools on the class; 'everywhere' until then.
+  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output, mutates, toolset: 'everywhere' };
+  if (definitions.has(options.name)) throw new Error(`Tool ${options.name} is declared twice`);
+  definitions.set(options.name, definition);
   return applyDecorators(
     Tool({
       name: options.name,

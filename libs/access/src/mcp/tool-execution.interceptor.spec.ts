@@ -15,6 +15,7 @@ const definition: ToolDefinition = {
   input: z.object({ name: z.string().min(1).describe('n'), size: z.number().int().default(1).describe('s') }),
   output: z.object({ ok: z.boolean() }),
   mutates: true,
+  toolset: 'catalog',
 };
 
 function principal(permissions: string[]): Principal {

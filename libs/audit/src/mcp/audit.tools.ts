@@ -4,7 +4,7 @@ import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@ap
 import { AuditEventsService } from '../application/audit-events.service.js';
 import type { AuditFilter } from '../infrastructure/audit-event.repository.js';
 
-@McpTools()
+@McpTools({ toolset: 'audit' })
 export class AuditTools {
   constructor(private readonly events: AuditEventsService) {}
 

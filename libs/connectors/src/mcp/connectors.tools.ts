@@ -41,7 +41,7 @@ function view(c: ConnectorRecord) {
   };
 }
 
-@McpTools()
+@McpTools({ toolset: 'runtime' })
 export class ConnectorsTools {
   constructor(private readonly connectors: ConnectorsService) {}
 

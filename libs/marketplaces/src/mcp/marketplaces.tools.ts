@@ -50,7 +50,7 @@ function grantView(g: AccessGrantRecord) {
   };
 }
 
-@McpTools()
+@McpTools({ toolset: 'catalog' })
 export class MarketplacesTools {
   constructor(
     private readonly marketplaces: MarketplacesService,

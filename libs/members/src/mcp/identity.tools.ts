@@ -14,7 +14,7 @@ const identityOutput = z.object({
   client: z.object({ id: z.string(), name: z.string() }).describe('The MCP client this token was issued to'),
 });
 
-@McpTools()
+@McpTools({ toolset: 'everywhere' })
 export class IdentityTools {
   constructor(private readonly currentIdentity: CurrentIdentityUseCase) {}
 

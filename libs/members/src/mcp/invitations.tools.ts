@@ -20,7 +20,7 @@ const listInvitationsInput = z.object({
 });
 const revokeInput = z.object({ invitationId: z.string().min(1).max(64).describe('Id of a pending invitation (from list_invitations or invite_member)') });
 
-@McpTools()
+@McpTools({ toolset: 'people' })
 export class InvitationsTools {
   constructor(private readonly invitations: InvitationsService) {}
 

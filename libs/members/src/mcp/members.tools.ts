@@ -17,7 +17,7 @@ const updateRoleInput = z.object({
 });
 const removeMemberInput = z.object({ member: memberReference });
 
-@McpTools()
+@McpTools({ toolset: 'people' })
 export class MembersTools {
   constructor(private readonly members: MembersService) {}
 

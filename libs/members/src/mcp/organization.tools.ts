@@ -16,7 +16,7 @@ const updateDomainsInput = z.object({
   set: domainList.optional().describe('Replace the whole list with these domains; [] allows invitations to any domain'),
 });
 
-@McpTools()
+@McpTools({ toolset: 'people' })
 export class OrganizationTools {
   constructor(private readonly settings: OrganizationSettingsService) {}
 

@@ -23,7 +23,7 @@ const updateRoleInput = z.object({
 });
 const deleteRoleInput = z.object({ role: roleReference });
 
-@McpTools()
+@McpTools({ toolset: 'people' })
 export class RolesTools {
   constructor(private readonly roles: RolesService) {}
 

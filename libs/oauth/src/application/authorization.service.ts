@@ -84,7 +84,7 @@ export class AuthorizationService {
       if (params.request !== undefined || params.request_uri !== undefined) throw new OAuthError('invalid_request', 'Request objects are not supported.');
       const codeChallenge = assertS256Challenge(single('code_challenge'), single('code_challenge_method'));
       const scope = resolveRequestedScope(single('scope'), client.scope);
-      const resource = resolveResource(single('resource'), this.config.mcpResourceUrl);
+      const resource = resolveResource(single('resource'), this.config.publicUrl);
       return {
         clientId: client.id,
         clientName: client.clientName,

@@ -152,7 +152,10 @@ export class TokenService {
       }
       throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.');
     }
-    resolveResource(params.resource, record.grant.resource);
+    // A refresh keeps the grant's resource; naming another one is refused, not a way to switch.
+    if (resolveResource(params.resource, this.config.publicUrl, record.grant.resource) !== record.grant.resource) {
+      throw new OAuthError('invalid_target', 'resource does not match the one this refresh token was issued for.');
+    }
     return this.rotate(record, presented, params.scope, true);
   }
 
@@ -223,7 +226,7 @@ export class TokenService {
     }
     const orgRef = required(params, 'org');
     const scope = resolveRequestedScope(params.scope, DEFAULT_SCOPE);
-    const resource = resolveResource(params.resource, this.config.mcpResourceUrl);
+    const resource = resolveResource(params.resource, this.config.publicUrl);
     const session = await this.sessions.resolve(subjectToken);
     if (!session) throw new OAuthError('invalid_grant', 'The web session is not active. Sign in again.');
     const memberships = await this.directory.listForUser(session.user.id);

@@ -1,8 +1,14 @@
+import { mcpEndpointForResource, VALID_ENDPOINT_FORMS } from '@app/shared';
 import { OAuthError } from './oauth.errors.js';
 
-/** RFC 8707: the only resource served here is the MCP endpoint; absent means that one. */
-export function resolveResource(resource: string | undefined, mcpResourceUrl: string): string {
-  if (resource === undefined || resource === '') return mcpResourceUrl;
-  if (resource !== mcpResourceUrl) throw new OAuthError('invalid_target', `The only resource served here is ${mcpResourceUrl}.`);
+/**
+ * RFC 8707: the resources served here are the MCP endpoints (/mcp, /mcp/readonly, /mcp/x/<toolsets>),
+ * each spelled exactly as its protected-resource metadata names it; absent means `fallback`.
+ */
+export function resolveResource(resource: string | undefined, publicUrl: string, fallback = `${publicUrl}/mcp`): string {
+  if (resource === undefined || resource === '') return fallback;
+  if (!mcpEndpointForResource(resource, publicUrl)) {
+    throw new OAuthError('invalid_target', `Not a resource served here. Resources are ${publicUrl} followed by ${VALID_ENDPOINT_FORMS}.`);
+  }
   return resource;
 }

@@ -51,7 +51,7 @@ function summary(p: WithCounts) {
   };
 }
 
-@McpTools()
+@McpTools({ toolset: 'catalog' })
 export class PluginsTools {
   constructor(private readonly plugins: PluginsService) {}
 

@@ -44,7 +44,7 @@ function view(p: LlmProviderRecord) {
   };
 }
 
-@McpTools()
+@McpTools({ toolset: 'runtime' })
 export class LlmProvidersTools {
   constructor(private readonly providers: LlmProvidersService) {}
 

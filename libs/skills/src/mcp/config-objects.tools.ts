@@ -44,7 +44,7 @@ function detail({ object, version }: ConfigObjectWithVersion) {
   return { ...summary(object), version: version.version, content: version.content, metadata: (version.metadata ?? {}) as Record<string, unknown> };
 }
 
-@McpTools()
+@McpTools({ toolset: 'catalog' })
 export class ConfigObjectsTools {
   constructor(private readonly objects: ConfigObjectsService) {}
 

@@ -44,7 +44,7 @@ function detail({ object, version }: ConfigObjectWithVersion) {
   return { ...summary(object), version: version.version, content: version.content };
 }
 
-@McpTools()
+@McpTools({ toolset: 'catalog' })
 export class SkillsTools {
   constructor(private readonly objects: ConfigObjectsService) {}
 

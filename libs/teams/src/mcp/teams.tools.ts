@@ -31,7 +31,7 @@ const updateInput = z.object({
 const deleteInput = z.object({ team: teamReference });
 const membershipInput = z.object({ team: teamReference, member: memberReference });
 
-@McpTools()
+@McpTools({ toolset: 'people' })
 export class TeamsTools {
   constructor(private readonly teams: TeamsService) {}
 

@@ -39,7 +39,7 @@ function view(w: WorkerRecord) {
   };
 }
 
-@McpTools()
+@McpTools({ toolset: 'runtime' })
 export class WorkersTools {
   constructor(private readonly workers: WorkersService) {}
 
