@@ -65,6 +65,17 @@ function assertNoInternals(where: string, text: string): void {
   assert.equal(leak, null, `${where} leaked internals (${leak?.[0]}): ${text.slice(0, 600)}`);
 }
 
+/** The envelope of an error result (JSON text content, no structured content), or undefined if it has none. */
+function errorOf(result: { structuredContent?: unknown; content?: Array<{ type: string; text?: string }> }): ToolError | undefined {
+  if (result.structuredContent !== undefined) return undefined;
+  const text = result.content?.find((item) => item.type === 'text')?.text;
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as { error?: ToolError }).error;
+  } catch {
+    return undefined;
+  }
+}
+
 function assertStructuredError(where: string, error: ToolError | undefined): asserts error is ToolError {
   assert.ok(error && typeof error.code === 'string' && typeof error.message === 'string', `${where}: no structured error`);
   // An unexpected failure is a bug the fuzzer found, not an answer.
@@ -267,7 +278,7 @@ describe('hostile input', () => {
           }
           const result = message.result;
           if (result.isError) {
-            assertStructuredError(res.where, result.structuredContent?.error);
+            assertStructuredError(res.where, errorOf(result));
             // Nothing about another organization's object may come back in an error either.
             assert.ok(!res.text.includes(foreign.orgId), `${res.where}: the error mentions another organization`);
             return;
@@ -334,8 +345,9 @@ describe('hostile input', () => {
         assert.ok(result, `${res.where}: no result`);
         assert.ok(!res.text.includes(foreign.orgId), `${res.where} mentions the other organization`);
         if (result.isError) {
-          assertStructuredError(res.where, result.structuredContent?.error);
-          assert.equal(result.structuredContent.error.code, 'not_found', `${res.where}: ${res.text.slice(0, 300)}`);
+          const error = errorOf(result);
+          assertStructuredError(res.where, error);
+          assert.equal(error.code, 'not_found', `${res.where}: ${res.text.slice(0, 300)}`);
           continue;
         }
         // A list filtered by a foreign id may answer like a filter by an id that exists nowhere: an empty

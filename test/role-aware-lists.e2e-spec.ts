@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { BUILT_IN_ROLES, TOOL_DEFINITIONS } from '@app/access';
+import { BUILT_IN_ROLES, toolDefinition, toolDefinitions } from '@app/access';
 import type { Account } from '@app/identity';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
 import { callTool, connectWithToken, rawMcp, toolError } from './support/mcp-client.js';
@@ -10,7 +10,7 @@ import { mintAccess } from './support/tokens.js';
 
 /** What a role with these permissions and a token with these scopes can use, from the tools' own declarations. */
 function usable(permissions: readonly string[], scopes: readonly string[]): string[] {
-  return [...TOOL_DEFINITIONS.values()].filter((d) => permissions.includes(d.permission) && scopes.includes(d.scope)).map((d) => d.name).sort();
+  return toolDefinitions().filter((d) => permissions.includes(d.permission) && scopes.includes(d.scope)).map((d) => d.name).sort();
 }
 
 describe('tools/list shows only what the caller\'s role and token can use', () => {
@@ -39,7 +39,7 @@ describe('tools/list shows only what the caller\'s role and token can use', () =
   });
 
   it('gives each built-in role and scope set exactly the tools it can use, in name order', async () => {
-    assert.ok(TOOL_DEFINITIONS.size >= 60);
+    assert.ok(toolDefinitions().length >= 60);
     const rw = ['mcp:read', 'mcp:write'];
     assert.deepEqual(await names(ownerClient), usable(BUILT_IN_ROLES.owner.permissions, rw));
     const cases: Array<[keyof typeof BUILT_IN_ROLES, string]> = [['admin', 'mcp:read mcp:write'], ['member', 'mcp:read mcp:write'], ['member', 'mcp:read'], ['admin', 'mcp:read']];
@@ -76,7 +76,7 @@ describe('tools/list shows only what the caller\'s role and token can use', () =
   it('answers a tool hidden for the role with permission_denied and one hidden for the scope with a step-up 403, never "unknown tool"', async () => {
     const memberUser = await memberOf('member');
     const member = await connect(memberUser);
-    const hiddenByRole = (await names(ownerClient)).filter((name) => !BUILT_IN_ROLES.member.permissions.includes(TOOL_DEFINITIONS.get(name)!.permission as never));
+    const hiddenByRole = (await names(ownerClient)).filter((name) => !BUILT_IN_ROLES.member.permissions.includes(toolDefinition(name)!.permission as never));
     assert.ok(hiddenByRole.length >= 20, `${hiddenByRole.length} tools hidden from a member`);
     const listed = new Set(await names(member));
     for (const name of hiddenByRole) {
@@ -85,7 +85,7 @@ describe('tools/list shows only what the caller\'s role and token can use', () =
       assert.equal(call.isError, true, name);
       const error = toolError(call.result);
       assert.equal(error.code, 'permission_denied', `${name}: ${error.message}`);
-      assert.equal(error.details.requiredPermission, TOOL_DEFINITIONS.get(name)!.permission, name);
+      assert.equal(error.details.requiredPermission, toolDefinition(name)!.permission, name);
     }
     const readToken = (await mintAccess(t, memberUser, org.id, 'mcp:read')).token;
     for (const name of ['create_skill', 'create_team', 'remove_member']) {

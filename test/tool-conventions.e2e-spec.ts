@@ -37,7 +37,7 @@ describe('every registered tool follows the conventions', () => {
     }
   });
 
-  it('describes every input field and declares an output schema that also admits the error envelope', () => {
+  it('describes every input field and declares a success output schema without the error envelope or $schema', () => {
     for (const tool of tools) {
       assert.equal(tool.inputSchema.type, 'object', tool.name);
       for (const [field, schema] of Object.entries((tool.inputSchema as JsonSchema).properties ?? {})) {
@@ -46,9 +46,10 @@ describe('every registered tool follows the conventions', () => {
       const output = tool.outputSchema as JsonSchema | undefined;
       assert.ok(output, `${tool.name} has an output schema`);
       assert.equal(output.type, 'object', tool.name);
-      const branches = output.anyOf ?? [];
-      assert.ok(branches.some((b) => b.properties?.error), `${tool.name}: output admits { error }`);
-      assert.ok(branches.some((b) => !b.properties?.error), `${tool.name}: output has a success shape`);
+      assert.equal(output.anyOf, undefined, `${tool.name}: one success shape, no error branch`);
+      assert.ok(Object.keys(output.properties ?? {}).length > 0, `${tool.name}: output has a success shape`);
+      assert.equal(output.properties?.error, undefined, `${tool.name}: errors are not part of the output schema`);
+      assert.doesNotMatch(JSON.stringify(tool), /"\$schema"/, `${tool.name}: no $schema`);
     }
   });
 

@@ -48,11 +48,18 @@ export interface ToolOutcome<T> {
   error?: { code: string; message: string; details: Record<string, unknown>; hint: string | null };
 }
 
+/** A failed call's `{ error }` envelope: JSON text content (error results carry no structured content). */
+function errorEnvelope(result: CallToolResult): ToolOutcome<unknown>['error'] {
+  const text = result.content.find((item) => item.type === 'text');
+  if (!text || text.type !== 'text') throw new Error(`error result without text content: ${JSON.stringify(result)}`);
+  return (JSON.parse(text.text) as { error: ToolOutcome<unknown>['error'] }).error;
+}
+
 export async function call<T = Record<string, any>>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolOutcome<T>> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   const structured = result.structuredContent as Record<string, unknown> | undefined;
   return result.isError
-    ? { data: structured as T, isError: true, error: structured?.error as ToolOutcome<T>['error'] }
+    ? { data: structured as T, isError: true, error: errorEnvelope(result) }
     : { data: structured as T, isError: false };
 }
 

@@ -104,7 +104,7 @@ export async function callTool(baseUrl: string, token: string, name: string, arg
       const message = JSON.parse(payload);
       const result = message.result;
       if (!result) outcome.toolError = `jsonrpc_${message.error?.code}`;
-      else if (result.isError) outcome.toolError = result.structuredContent?.error?.code ?? 'unstructured';
+      else if (result.isError) outcome.toolError = errorCodeOf(result.content) ?? 'unstructured';
       else outcome.result = result.structuredContent;
     }
     return outcome;
@@ -167,4 +167,14 @@ export function finish(checks: Check[]): void {
   const failed = checks.filter((c) => !c.ok).length;
   console.log(`\n${checks.length - failed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
+}
+
+/** The `error.code` of an error result's JSON text content (the envelope), if it has one. */
+function errorCodeOf(content: Array<{ type: string; text?: string }> | undefined): string | undefined {
+  const text = content?.find((item) => item.type === 'text')?.text;
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
 }

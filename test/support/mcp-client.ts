@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { toolErrorSchema } from '@app/access';
 
 /** A real MCP SDK client on Streamable HTTP with a bearer token. */
 export async function connectWithToken(url: string, token: string, path = '/mcp'): Promise<Client> {
@@ -17,9 +19,24 @@ export async function callTool<T = Record<string, unknown>>(client: Client, name
   return { result, data: result.structuredContent as T, isError: result.isError === true };
 }
 
-/** The structured error of a failed tool call. */
-export function toolError(result: CallToolResult) {
-  return (result.structuredContent as { error: { code: string; message: string; details: Record<string, unknown>; hint: string | null } }).error;
+export interface ToolError {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+  hint: string | null;
+}
+
+/**
+ * The error of a failed tool call: an `isError` result whose text content is the JSON envelope
+ * `{ error: { code, message, details, hint } }`, without structured content (the output schema describes
+ * success only). Fails the test when the result is anything else.
+ */
+export function toolError(result: Pick<CallToolResult, 'content' | 'isError' | 'structuredContent'>): ToolError {
+  assert.equal(result.isError, true, 'an error result');
+  assert.equal(result.structuredContent, undefined, 'errors carry no structured content');
+  const text = result.content.find((item) => item.type === 'text');
+  assert.ok(text && text.type === 'text', 'errors carry the envelope as text content');
+  return toolErrorSchema.parse(JSON.parse(text.text)).error as ToolError;
 }
 
 /** A raw JSON-RPC POST to /mcp, for checks below the SDK (status codes, headers). */

@@ -1,9 +1,9 @@
 import type { McpTransport } from '@rekog/mcp-nest';
 import type { Request } from 'express';
-import { TOOL_DEFINITIONS, toolErrorResult, type ToolDefinition } from '@app/access';
-import { MCP_PATH, MCP_TOOLSETS_PREFIX, type AppConfig } from '@app/shared';
+import { toolDefinition, toolErrorResult, type ToolDefinition } from '@app/access';
+import { MCP_PATH, MCP_TOOLSETS_PREFIX, type AppConfig, type McpEndpoint } from '@app/shared';
 import { mcpEndpointOf } from './mcp-endpoint.js';
-import { endpointSelection, isInEndpoint } from './tool-visibility.js';
+import { endpointServes } from './tool-visibility.js';
 
 
 /** The narrowest endpoint that serves the tool (toolset endpoints serve their write tools too). */
@@ -14,7 +14,8 @@ function endpointServing(tool: ToolDefinition): string {
 type Handler = (request: { params?: Record<string, unknown> }, ctx: unknown) => unknown;
 
 /**
- * Narrows what the MCP server answers to the endpoint a request reached (/mcp/readonly, /mcp/x/<toolsets>).
+ * Narrows what the MCP server answers to the endpoint a request reached (/mcp/readonly, /mcp/x/<toolsets>);
+ * its tool lists are narrowed with the caller's visible set (tool-visibility.ts, tool-lists.ts).
  * Installed on every server (the shared one and per-request ones) by wrapping the request handlers
  * mcp-nest registers; the request being served comes from `currentRequest`.
  */
@@ -24,10 +25,15 @@ export class EndpointSurface {
     private readonly currentRequest: () => Request | undefined,
   ) {}
 
-  /** Whether this endpoint does not serve the tool (false for unknown tools: the SDK answers those). */
+  private endpoint(): McpEndpoint | undefined {
+    const request = this.currentRequest();
+    return request && mcpEndpointOf(request);
+  }
+
+  /** The tool this request may not call at this endpoint (false for unknown tools: the SDK answers those). */
   outsideEndpoint(toolName: string, request: Request): boolean {
-    const tool = TOOL_DEFINITIONS.get(toolName);
-    return tool !== undefined && !isInEndpoint(tool, endpointSelection(request));
+    const tool = toolDefinition(toolName);
+    return tool !== undefined && !endpointServes(mcpEndpointOf(request), tool);
   }
 
   /**
@@ -59,11 +65,10 @@ export class EndpointSurface {
   }
 
   private async callTool(next: Handler, request: { params?: Record<string, unknown> }, ctx: unknown) {
-    const http = this.currentRequest();
+    const endpoint = this.endpoint();
     const name = request.params?.name;
-    const tool = typeof name === 'string' ? TOOL_DEFINITIONS.get(name) : undefined;
-    if (!http || !tool || isInEndpoint(tool, endpointSelection(http))) return next(request, ctx);
-    const endpoint = mcpEndpointOf(http);
+    const tool = typeof name === 'string' ? toolDefinition(name) : undefined;
+    if (!endpoint || !tool || endpointServes(endpoint, tool)) return next(request, ctx);
     const servedAt = `${this.config.publicUrl}${endpointServing(tool)}`;
     const here = `${this.config.publicUrl}${endpoint.path}`;
     return toolErrorResult({

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { TOOL_DEFINITIONS } from '@app/access';
+import { toolDefinition } from '@app/access';
 import { InvitationsService, MembersService, RolesService } from '@app/members';
 import { DomainError, type Principal } from '@app/shared';
 import { SKILL_MIME_TYPE, SKILL_URI_TEMPLATE, SkillResources } from '@app/skills';
 import { TeamsService } from '@app/teams';
 import { AGENT_PROMPTS, type AgentPrompt, type CompletionSource } from './agent-prompts.js';
 import { currentMcpRequest } from './shared-mcp-server.js';
-import { endpointSelection, isInEndpoint } from './tool-visibility.js';
+import { mcpEndpointOf } from './mcp-endpoint.js';
+import { endpointServes } from './tool-visibility.js';
 
 // JSON-RPC codes: -32601 for a method this endpoint does not serve (as an SDK server without the handler
 // answers), -32602 for an unknown prompt, resource or bad argument (as the MCP spec asks).
@@ -93,7 +94,7 @@ export class PromptsAndResources {
   }
 
   private servesSkills(request: Request): boolean {
-    return isInEndpoint(TOOL_DEFINITIONS.get(SKILL_RESOURCE_TOOL)!, endpointSelection(request));
+    return endpointServes(mcpEndpointOf(request), toolDefinition(SKILL_RESOURCE_TOOL)!);
   }
 
   private async withSkills<T>(run: (principal: Principal) => Promise<T>): Promise<T> {
@@ -115,8 +116,8 @@ export class PromptsAndResources {
   }
 
   private promptsHere(): AgentPrompt[] {
-    const selection = endpointSelection(this.request());
-    return AGENT_PROMPTS.filter((prompt) => prompt.tools.every((tool) => isInEndpoint(TOOL_DEFINITIONS.get(tool)!, selection)));
+    const endpoint = mcpEndpointOf(this.request());
+    return AGENT_PROMPTS.filter((prompt) => prompt.tools.every((tool) => endpointServes(endpoint, toolDefinition(tool)!)));
   }
 
   private promptHere(name: unknown): AgentPrompt {

@@ -49,7 +49,7 @@ const CLOSE_BRACE = Buffer.from('}');
 
 const currentRequest = new AsyncLocalStorage<Request>();
 
-/** The HTTP request whose MCP message is being handled, on the shared server and on mcp-nest's per-request ones. */
+/** The HTTP request an MCP handler is serving, on the shared server and on per-request ones alike. */
 export function currentMcpRequest(): Request | undefined {
   return currentRequest.getStore();
 }

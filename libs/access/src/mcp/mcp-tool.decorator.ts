@@ -33,8 +33,17 @@ export interface ToolDefinition {
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
 
-/** Every declared tool by name, filled as tool classes are defined (the gateway filters lists with it). */
-export const TOOL_DEFINITIONS = new Map<string, ToolDefinition>();
+const definitions = new Map<string, ToolDefinition>();
+
+/** Every declared tool by name (what the gateway filters by toolset, scope and permission). */
+export function toolDefinition(name: string): ToolDefinition | undefined {
+  return definitions.get(name);
+}
+
+/** Every declared tool, in declaration order. */
+export function toolDefinitions(): ToolDefinition[] {
+  return [...definitions.values()];
+}
 
 export interface McpToolsOptions {
   /** The toolset of /mcp/x/<toolsets> this area's tools belong to; 'everywhere' serves them on every endpoint. */
@@ -63,8 +72,8 @@ export function McpTool(options: McpToolOptions): MethodDecorator {
   const scope = mutates ? SCOPE_WRITE : SCOPE_READ;
   // The toolset is filled in by @McpTools on the class; 'everywhere' until then.
   const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output, mutates, toolset: 'everywhere' };
-  if (TOOL_DEFINITIONS.has(options.name)) throw new Error(`Tool ${options.name} is declared twice`);
-  TOOL_DEFINITIONS.set(options.name, definition);
+  if (definitions.has(options.name)) throw new Error(`Tool ${options.name} is declared twice`);
+  definitions.set(options.name, definition);
   return applyDecorators(
     Tool({
       name: options.name,

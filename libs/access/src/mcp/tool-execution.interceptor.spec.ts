@@ -40,6 +40,13 @@ function contextFor(payload: unknown, who: Principal) {
   };
 }
 
+/** Error results carry the envelope as JSON text only. */
+function errorOf(result: any) {
+  assert.equal(result.isError, true);
+  assert.equal(result.structuredContent, undefined);
+  return JSON.parse(result.content[0].text).error;
+}
+
 async function run(payload: unknown, who: Principal, next: CallHandler) {
   const interceptor = new ToolExecutionInterceptor(new Reflector());
   const { context, mcp } = contextFor(payload, who);
@@ -59,8 +66,8 @@ describe('ToolExecutionInterceptor', () => {
     const { result } = await run({ name: '', size: 1.5 }, principal(['catalog:write']), { handle: () => ((called = true), of({ ok: true })) });
     assert.equal(called, false);
     assert.equal(result.isError, true);
-    assert.equal(result.structuredContent.error.code, 'invalid_input');
-    assert.deepEqual(result.structuredContent.error.details.fields.map((f: { path: string }) => f.path), ['name', 'size']);
+    assert.equal(errorOf(result).code, 'invalid_input');
+    assert.deepEqual(errorOf(result).details.fields.map((f: { path: string }) => f.path), ['name', 'size']);
   });
 
   it('refuses text PostgreSQL cannot store (U+0000, unpaired surrogates) as invalid_input, naming the field', async () => {
@@ -68,29 +75,31 @@ describe('ToolExecutionInterceptor', () => {
       let called = false;
       const { result } = await run({ name }, principal(['catalog:write']), { handle: () => ((called = true), of({ ok: true })) });
       assert.equal(called, false);
-      assert.equal(result.structuredContent.error.code, 'invalid_input');
-      assert.deepEqual(result.structuredContent.error.details.fields.map((f: { path: string }) => f.path), ['name']);
+      assert.equal(errorOf(result).code, 'invalid_input');
+      assert.deepEqual(errorOf(result).details.fields.map((f: { path: string }) => f.path), ['name']);
     }
   });
 
   it('refuses a role without the permission with permission_denied', async () => {
     const { result } = await run({ name: 'x' }, principal(['catalog:read']), { handle: () => of({ ok: true }) });
-    assert.equal(result.structuredContent.error.code, 'permission_denied');
-    assert.equal(result.structuredContent.error.details.requiredPermission, 'catalog:write');
+    assert.equal(errorOf(result).code, 'permission_denied');
+    assert.equal(errorOf(result).details.requiredPermission, 'catalog:write');
   });
 
   it('keeps a domain error\'s code, details and hint', async () => {
     const error = new DomainError('limit_reached', 'seat_limit_reached', 'No seat', { seatLimit: 3 }, 'Upgrade');
     const { result } = await run({ name: 'x' }, principal(['catalog:write']), { handle: () => throwError(() => error) });
-    assert.deepEqual(result.structuredContent, { error: { code: 'seat_limit_reached', message: 'No seat', details: { seatLimit: 3 }, hint: 'Upgrade' } });
-    assert.deepEqual(JSON.parse(result.content[0].text), result.structuredContent);
+    assert.deepEqual(result, {
+      isError: true,
+      content: [{ type: 'text', text: JSON.stringify({ error: { code: 'seat_limit_reached', message: 'No seat', details: { seatLimit: 3 }, hint: 'Upgrade' } }) }],
+    });
   });
 
   it('reports an unexpected failure with a reference and none of its internals', async () => {
     const secret = 'relation "Secret" does not exist at /srv/app.js:12';
     const { result } = await run({ name: 'x' }, principal(['catalog:write']), { handle: () => throwError(() => new Error(secret)) });
-    assert.equal(result.structuredContent.error.code, 'internal_error');
-    assert.match(result.structuredContent.error.details.reference, /^[0-9a-f-]{36}$/);
+    assert.equal(errorOf(result).code, 'internal_error');
+    assert.match(errorOf(result).details.reference, /^[0-9a-f-]{36}$/);
     assert.ok(!JSON.stringify(result).includes('Secret'));
     assert.ok(!JSON.stringify(result).includes('/srv'));
   });

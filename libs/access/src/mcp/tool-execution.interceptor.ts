@@ -11,11 +11,15 @@ import { TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.
 export interface ToolErrorResult {
   isError: true;
   content: [{ type: 'text'; text: string }];
-  structuredContent: { error: ErrorBody };
 }
 
+/**
+ * A domain error as a tool result: the `{ error: { code, message, details, hint } }` envelope as JSON text,
+ * without structured content. Output schemas then describe success only (the envelope repeated in every
+ * tool's schema was a third of tools/list), and no client validates an error against a success schema.
+ */
 export function toolErrorResult(body: ErrorBody): ToolErrorResult {
-  return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: body }) }], structuredContent: { error: body } };
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: body }) }] };
 }
 
 function invalidInput(tool: string, error: z.ZodError): InvalidInputError {

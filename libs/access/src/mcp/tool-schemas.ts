@@ -1,21 +1,51 @@
 import { z } from 'zod';
 
-/** What every domain error looks like inside a tool result's structuredContent. */
+/** The envelope of every domain error, carried as JSON text content of an `isError` tool result. */
 export const toolErrorSchema = z.object({
   error: z.object({
-    code: z.string().describe('Stable machine-readable code, e.g. seat_limit_reached'),
-    message: z.string().describe('What rule applied, in words'),
-    details: z.record(z.string(), z.unknown()).describe('Facts behind the rule (limits, ids, allowed values)'),
-    hint: z.string().nullable().describe('What would fix it'),
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()),
+    hint: z.string().nullable(),
   }),
 });
 
 type JsonSchemaOptions = { target?: string } & Record<string, unknown>;
 
-// JSON Schema conversion is cached per schema: tools/list runs on every stateless request.
+type Json = Record<string, unknown>;
+
+/**
+ * Drops schema keywords from an advertised JSON Schema (never property names: `properties` maps are walked,
+ * not filtered). The zod schemas keep every rule and the server validates with them; what is advertised is
+ * what a client needs to build a call or read a result, and every keyword costs context in every session.
+ */
+function withoutKeywords(schema: unknown, keywords: ReadonlySet<string>): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => withoutKeywords(item, keywords));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (keywords.has(key) || (key === 'additionalProperties' && value === false && keywords.has('additionalProperties:false'))) continue;
+    if ((key === 'properties' || key === '$defs') && typeof value === 'object' && value !== null) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutKeywords(sub, keywords)]));
+    } else {
+      out[key] = withoutKeywords(value, keywords);
+    }
+  }
+  return out;
+}
+
+// `$schema` everywhere (MCP's default dialect is 2020-12 already). Inputs: length and count bounds and the
+// implied `propertyNames: string` (enforced by the server, answered as invalid_input naming the field).
+// Outputs: descriptions and `additionalProperties: false` (a result never carries more than it declares).
+const DROPPED_KEYWORDS = {
+  input: new Set(['$schema', 'minLength', 'maxLength', 'minItems', 'maxItems', 'propertyNames']),
+  output: new Set(['$schema', 'description', 'additionalProperties:false', 'propertyNames']),
+};
+
+// JSON Schema conversion is done once per schema.
 function cachedJsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  let cached: Record<string, unknown> | undefined;
-  return () => (cached ??= z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as Record<string, unknown>);
+  let cached: Json | undefined;
+  return () => (cached ??= withoutKeywords(z.toJSONSchema(schema, { target: 'draft-2020-12', io }), DROPPED_KEYWORDS[io]) as Json);
 }
 
 /**
@@ -36,21 +66,11 @@ export function deferredInputSchema(schema: z.ZodObject) {
 }
 
 /**
- * Output schema: the tool's success shape, or the `{ error }` envelope of a domain error, so clients
- * that validate structured content accept both.
+ * Output schema: the tool's success shape. Domain errors are `isError` results with the envelope as text
+ * (see toolErrorResult), so they are not part of it.
  */
 export function toolOutputSchema(schema: z.ZodObject) {
-  const success = cachedJsonSchema(schema, 'output');
-  const failure = cachedJsonSchema(toolErrorSchema, 'output');
-  let combined: Record<string, unknown> | undefined;
-  const json = () => {
-    if (!combined) {
-      const { $schema, ...successSchema } = success();
-      const { $schema: _ignored, ...failureSchema } = failure();
-      combined = { $schema, type: 'object', anyOf: [successSchema, failureSchema] };
-    }
-    return combined;
-  };
+  const json = cachedJsonSchema(schema, 'output');
   return {
     '~standard': {
       version: 1 as const,
