@@ -7,10 +7,11 @@ import { McpGatewayController } from './mcp-gateway.controller.js';
 import { McpRequestBudget, McpRequestPolicy } from './mcp-request-policy.js';
 import { McpServerHost } from './mcp-server.host.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
+import { ServerIconController } from './server-icon.controller.js';
 
 @Module({
   imports: [PassportModule],
-  controllers: [McpGatewayController, ProtectedResourceController],
+  controllers: [McpGatewayController, ProtectedResourceController, ServerIconController],
   providers: [
     McpServerHost,
     McpBearerStrategy,

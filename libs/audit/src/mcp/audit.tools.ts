@@ -34,7 +34,8 @@ export class AuditTools {
         createdAt: z.string(),
       }),
     ),
-    annotations: { title: 'Read the audit log', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Read the audit log',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listAuditEvents(@CurrentPrincipal() principal: Principal, @ToolInput() input: AuditFilter & { cursor?: string; limit: number }) {
     const page = decodeCursor(input);

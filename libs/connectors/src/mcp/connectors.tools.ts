@@ -51,7 +51,8 @@ export class ConnectorsTools {
     permission: 'connectors:read',
     input: z.object({ type: z.string().max(50).optional().describe('Only connectors of this type, e.g. github'), ...pageInput }),
     output: pageOutput(connectorOutput),
-    annotations: { title: 'List connectors', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List connectors',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listConnectors(@CurrentPrincipal() principal: Principal, @ToolInput() input: { type?: string; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -64,7 +65,8 @@ export class ConnectorsTools {
     permission: 'connectors:read',
     input: z.object({ connectorId }),
     output: connectorOutput,
-    annotations: { title: 'Get a connector', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a connector',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getConnector(@CurrentPrincipal() principal: Principal, @ToolInput() input: { connectorId: string }) {
     return view(await this.connectors.get(principal, input.connectorId));
@@ -83,7 +85,8 @@ export class ConnectorsTools {
       credentials: credentials.optional(),
     }),
     output: connectorOutput,
-    annotations: { title: 'Create a connector', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a connector',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createConnector(
     @CurrentPrincipal() principal: Principal,
@@ -103,7 +106,8 @@ export class ConnectorsTools {
       credentials: credentials.nullable().optional().describe('New write-only secret, or null to remove the stored one'),
     }),
     output: connectorOutput,
-    annotations: { title: 'Update a connector', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update a connector',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async updateConnector(
     @CurrentPrincipal() principal: Principal,
@@ -119,7 +123,8 @@ export class ConnectorsTools {
     permission: 'connectors:manage',
     input: z.object({ connectorId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a connector', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a connector',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteConnector(@CurrentPrincipal() principal: Principal, @ToolInput() input: { connectorId: string }) {
     const c = await this.connectors.delete(principal, input.connectorId);

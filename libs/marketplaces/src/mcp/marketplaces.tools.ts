@@ -64,7 +64,8 @@ export class MarketplacesTools {
     permission: 'catalog:read',
     input: z.object(pageInput),
     output: pageOutput(marketplaceOutput),
-    annotations: { title: 'List marketplaces', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List marketplaces',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listMarketplaces(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -88,7 +89,8 @@ export class MarketplacesTools {
       description: z.string().max(1024).default('').describe('Who the marketplace is for'),
     }),
     output: marketplaceOutput,
-    annotations: { title: 'Create a marketplace', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a marketplace',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createMarketplace(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string }) {
     const m = await this.marketplaces.create(principal, input);
@@ -103,7 +105,8 @@ export class MarketplacesTools {
     permission: 'marketplaces:manage',
     input: z.object({ marketplaceId, pluginId }),
     output: publication,
-    annotations: { title: 'Publish a plugin', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Publish a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async publishPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId: string; pluginId: string }) {
     const r = await this.marketplaces.publish(principal, input.marketplaceId, input.pluginId);
@@ -116,7 +119,8 @@ export class MarketplacesTools {
     permission: 'marketplaces:manage',
     input: z.object({ marketplaceId, pluginId }),
     output: z.object({ marketplaceId: z.string(), pluginId: z.string(), unpublished: z.literal(true) }),
-    annotations: { title: 'Unpublish a plugin', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Unpublish a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async unpublishPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId: string; pluginId: string }) {
     const r = await this.marketplaces.unpublish(principal, input.marketplaceId, input.pluginId);
@@ -140,7 +144,8 @@ export class MarketplacesTools {
         via: z.array(z.string()).describe('Why you have access'),
       }),
     ),
-    annotations: { title: 'List installable plugins', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List installable plugins',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listMarketplacePlugins(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId?: string; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -171,7 +176,8 @@ export class MarketplacesTools {
       created: z.boolean().describe('false when that subject already had a grant (its role is now the given one)'),
       previousRole: z.string().nullable(),
     }),
-    annotations: { title: 'Grant access', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Grant access',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async grantAccess(
     @CurrentPrincipal() principal: Principal,
@@ -187,7 +193,8 @@ export class MarketplacesTools {
     permission: 'catalog:write',
     input: z.object({ grantId: z.string().min(1).max(100).describe('The grant id') }),
     output: grantOutput.extend({ revoked: z.literal(true) }),
-    annotations: { title: 'Revoke access', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Revoke access',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async revokeAccess(@CurrentPrincipal() principal: Principal, @ToolInput() input: { grantId: string }) {
     return { ...grantView(await this.access.revoke(principal, input.grantId)), revoked: true as const };
@@ -199,7 +206,8 @@ export class MarketplacesTools {
     permission: 'catalog:read',
     input: z.object({ resourceType, resourceId, ...pageInput }),
     output: pageOutput(grantOutput.extend({ teamName: z.string().nullable() })),
-    annotations: { title: 'List access grants', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List access grants',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listAccessGrants(@CurrentPrincipal() principal: Principal, @ToolInput() input: { resourceType: ResourceType; resourceId: string; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -224,7 +232,8 @@ export class MarketplacesTools {
       alreadyExisted: z.array(z.string()).describe('The steps that were already done before this call'),
       summary: z.string(),
     }),
-    annotations: { title: 'Share a skill with the organization', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Share a skill with the organization',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   shareSkillTool(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; marketplaceId?: string }) {
     return this.shareSkill.execute(principal, input);

@@ -27,7 +27,8 @@ export class IdentityTools {
     permission: 'org:read',
     input: z.object({}),
     output: identityOutput,
-    annotations: { title: 'Who am I', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Who am I',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   getCurrentIdentity(@CurrentPrincipal() principal: Principal) {
     return this.currentIdentity.execute(principal);

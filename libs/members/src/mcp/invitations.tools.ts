@@ -41,7 +41,8 @@ export class InvitationsTools {
       refreshed: z.boolean().describe('true when an existing pending invitation was re-sent instead of a new one created'),
       emailSent: z.literal(false).describe('Always false: deliver acceptUrl to the person yourself'),
     }),
-    annotations: { title: 'Invite member', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Invite member',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   invite(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof inviteInput>) {
     return this.invitations.invite(principal, input);
@@ -53,7 +54,8 @@ export class InvitationsTools {
     permission: 'members:read',
     input: listInvitationsInput,
     output: pageOutput(invitationSchema),
-    annotations: { title: 'List invitations', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List invitations',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInvitationsInput>) {
     return this.invitations.list(principal, input);
@@ -65,7 +67,8 @@ export class InvitationsTools {
     permission: 'members:invite',
     input: revokeInput,
     output: invitationSchema,
-    annotations: { title: 'Revoke invitation', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Revoke invitation',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   revoke(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof revokeInput>) {
     return this.invitations.revoke(principal, input);

@@ -29,7 +29,8 @@ export class MembersTools {
     permission: 'members:read',
     input: listMembersInput,
     output: pageOutput(memberSchema),
-    annotations: { title: 'List members', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List members',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listMembersInput>) {
     return this.members.list(principal, input);
@@ -41,7 +42,8 @@ export class MembersTools {
     permission: 'members:read',
     input: getMemberInput,
     output: memberSchema,
-    annotations: { title: 'Get member', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get member',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getMemberInput>) {
     return this.members.get(principal, input);
@@ -56,7 +58,8 @@ export class MembersTools {
     permission: 'members:manage',
     input: updateRoleInput,
     output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
-    annotations: { title: 'Change member role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Change member role',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   updateRole(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
     return this.members.updateRole(principal, input);
@@ -74,7 +77,8 @@ export class MembersTools {
       removed: memberSchema.describe('The membership that was removed'),
       grantsRevoked: z.number().int().describe('How many of their OAuth connections to this organization were revoked'),
     }),
-    annotations: { title: 'Remove member', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Remove member',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   remove(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof removeMemberInput>) {
     return this.members.remove(principal, input);

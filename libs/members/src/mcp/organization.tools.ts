@@ -29,7 +29,8 @@ export class OrganizationTools {
     permission: 'org:read',
     input: z.object({}),
     output: organizationSchema,
-    annotations: { title: 'Get organization', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get organization',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal) {
     return this.settings.get(principal);
@@ -41,7 +42,8 @@ export class OrganizationTools {
     permission: 'org:manage',
     input: updateOrganizationInput,
     output: organizationSchema,
-    annotations: { title: 'Update organization', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update organization',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateOrganizationInput>) {
     return this.settings.update(principal, input);
@@ -56,7 +58,8 @@ export class OrganizationTools {
     permission: 'org:manage',
     input: updateDomainsInput,
     output: organizationSchema,
-    annotations: { title: 'Update allowed email domains', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update allowed email domains',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   updateDomains(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateDomainsInput>) {
     return this.settings.updateAllowedEmailDomains(principal, input);

@@ -33,7 +33,8 @@ export class RolesTools {
     permission: 'roles:read',
     input: z.object({ ...pageInput }),
     output: pageOutput(roleSchema),
-    annotations: { title: 'List roles', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List roles',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit?: number }) {
     return this.roles.list(principal, input);
@@ -47,7 +48,8 @@ export class RolesTools {
     permission: 'roles:manage',
     input: createRoleInput,
     output: roleSchema,
-    annotations: { title: 'Create role', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create role',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createRoleInput>) {
     return this.roles.create(principal, input);
@@ -59,7 +61,8 @@ export class RolesTools {
     permission: 'roles:manage',
     input: updateRoleInput,
     output: roleSchema,
-    annotations: { title: 'Update role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update role',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
     return this.roles.update(principal, input);
@@ -71,7 +74,8 @@ export class RolesTools {
     permission: 'roles:manage',
     input: deleteRoleInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), key: z.string() }),
-    annotations: { title: 'Delete role', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete role',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteRoleInput>) {
     return this.roles.delete(principal, input);

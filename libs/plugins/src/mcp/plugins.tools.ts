@@ -61,7 +61,8 @@ export class PluginsTools {
     permission: 'catalog:read',
     input: z.object(pageInput),
     output: pageOutput(pluginSummary),
-    annotations: { title: 'List plugins', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List plugins',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listPlugins(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -74,7 +75,8 @@ export class PluginsTools {
     permission: 'catalog:read',
     input: z.object({ pluginId }),
     output: pluginDetail,
-    annotations: { title: 'Get a plugin', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a plugin',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string }) {
     const p = await this.plugins.get(principal, input.pluginId);
@@ -103,7 +105,8 @@ export class PluginsTools {
       description: z.string().max(1024).default('').describe('What the plugin gives its users'),
     }),
     output: pluginSummary,
-    annotations: { title: 'Create a plugin', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string }) {
     return summary({ ...(await this.plugins.create(principal, input)), _count: { components: 0, listings: 0 } });
@@ -116,7 +119,8 @@ export class PluginsTools {
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: componentResult,
-    annotations: { title: 'Add to a plugin', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Add to a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async addComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string; configObjectId: string }) {
     const { plugin, object, alreadyAttached } = await this.plugins.addComponent(principal, input.pluginId, input.configObjectId);
@@ -130,7 +134,8 @@ export class PluginsTools {
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: z.object({ pluginId: z.string(), configObjectId: z.string(), removed: z.literal(true) }),
-    annotations: { title: 'Remove from a plugin', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Remove from a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async removeComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string; configObjectId: string }) {
     const plugin = await this.plugins.removeComponent(principal, input.pluginId, input.configObjectId);
@@ -144,7 +149,8 @@ export class PluginsTools {
     permission: 'catalog:write',
     input: z.object({ pluginId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a plugin', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deletePlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string }) {
     const plugin = await this.plugins.delete(principal, input.pluginId);

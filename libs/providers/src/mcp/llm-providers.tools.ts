@@ -54,7 +54,8 @@ export class LlmProvidersTools {
     permission: 'providers:read',
     input: z.object(pageInput),
     output: pageOutput(providerOutput),
-    annotations: { title: 'List LLM providers', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List LLM providers',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listProviders(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -67,7 +68,8 @@ export class LlmProvidersTools {
     permission: 'providers:read',
     input: z.object({ providerId }),
     output: providerOutput,
-    annotations: { title: 'Get an LLM provider', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get an LLM provider',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getProvider(@CurrentPrincipal() principal: Principal, @ToolInput() input: { providerId: string }) {
     return view(await this.providers.get(principal, input.providerId));
@@ -87,7 +89,8 @@ export class LlmProvidersTools {
       apiKey: apiKey.optional(),
     }),
     output: providerOutput,
-    annotations: { title: 'Create an LLM provider', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create an LLM provider',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createProvider(
     @CurrentPrincipal() principal: Principal,
@@ -109,7 +112,8 @@ export class LlmProvidersTools {
       apiKey: apiKey.nullable().optional().describe('New write-only API key, or null to remove the stored one'),
     }),
     output: providerOutput,
-    annotations: { title: 'Update an LLM provider', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update an LLM provider',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async updateProvider(@CurrentPrincipal() principal: Principal, @ToolInput() input: ProviderChanges & { providerId: string }) {
     const { providerId: id, ...changes } = input;
@@ -122,7 +126,8 @@ export class LlmProvidersTools {
     permission: 'providers:manage',
     input: z.object({ providerId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete an LLM provider', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete an LLM provider',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteProvider(@CurrentPrincipal() principal: Principal, @ToolInput() input: { providerId: string }) {
     const p = await this.providers.delete(principal, input.providerId);

@@ -54,7 +54,8 @@ export class ConfigObjectsTools {
     permission: 'catalog:read',
     input: z.object({ type: type.optional(), ...pageInput }),
     output: pageOutput(configObjectSummary),
-    annotations: { title: 'List config objects', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List config objects',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async list(@CurrentPrincipal() principal: Principal, @ToolInput() input: { type?: ConfigObjectType; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -67,7 +68,8 @@ export class ConfigObjectsTools {
     permission: 'catalog:read',
     input: z.object({ configObjectId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') }),
     output: configObjectDetail,
-    annotations: { title: 'Get a config object', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a config object',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async get(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string; version?: number }) {
     return detail(await this.objects.get(principal, CONFIG_OBJECT_KIND, input.configObjectId, input.version));
@@ -87,7 +89,8 @@ export class ConfigObjectsTools {
       metadata: metadata.default({}),
     }),
     output: configObjectDetail,
-    annotations: { title: 'Create a config object', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a config object',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -108,7 +111,8 @@ export class ConfigObjectsTools {
       metadata: metadata.optional(),
     }),
     output: configObjectDetail,
-    annotations: { title: 'Update a config object', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Update a config object',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async update(
     @CurrentPrincipal() principal: Principal,
@@ -124,7 +128,8 @@ export class ConfigObjectsTools {
     permission: 'catalog:write',
     input: z.object({ configObjectId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a config object', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a config object',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string }) {
     const deleted = await this.objects.delete(principal, CONFIG_OBJECT_KIND, input.configObjectId);

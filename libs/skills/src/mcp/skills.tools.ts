@@ -54,7 +54,8 @@ export class SkillsTools {
     permission: 'catalog:read',
     input: z.object(pageInput),
     output: pageOutput(skillSummary),
-    annotations: { title: 'List skills', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List skills',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listSkills(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -67,7 +68,8 @@ export class SkillsTools {
     permission: 'catalog:read',
     input: z.object({ skillId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') }),
     output: skillDetail,
-    annotations: { title: 'Get a skill', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a skill',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; version?: number }) {
     return detail(await this.objects.get(principal, SKILL_KIND, input.skillId, input.version));
@@ -82,7 +84,8 @@ export class SkillsTools {
     permission: 'catalog:write',
     input: z.object({ content: skillContent }),
     output: skillDetail,
-    annotations: { title: 'Create a skill', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a skill',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { content: string }) {
     return detail(await this.objects.create(principal, SKILL_KIND, { type: 'skill', content: input.content }));
@@ -96,7 +99,8 @@ export class SkillsTools {
     permission: 'catalog:write',
     input: z.object({ skillId, content: skillContent }),
     output: skillDetail,
-    annotations: { title: 'Update a skill', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Update a skill',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async updateSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; content: string }) {
     return detail(await this.objects.update(principal, SKILL_KIND, input.skillId, { content: input.content }));
@@ -108,7 +112,8 @@ export class SkillsTools {
     permission: 'catalog:write',
     input: z.object({ skillId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a skill', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a skill',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string }) {
     const deleted = await this.objects.delete(principal, SKILL_KIND, input.skillId);

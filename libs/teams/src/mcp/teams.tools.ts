@@ -41,7 +41,8 @@ export class TeamsTools {
     permission: 'teams:read',
     input: listInput,
     output: pageOutput(teamSchema),
-    annotations: { title: 'List teams', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List teams',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
     return this.teams.list(principal, input);
@@ -53,7 +54,8 @@ export class TeamsTools {
     permission: 'teams:manage',
     input: createInput,
     output: teamSchema,
-    annotations: { title: 'Create team', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create team',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
     return this.teams.create(principal, input);
@@ -65,7 +67,8 @@ export class TeamsTools {
     permission: 'teams:manage',
     input: updateInput,
     output: teamSchema,
-    annotations: { title: 'Update team', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update team',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
     return this.teams.update(principal, input);
@@ -77,7 +80,8 @@ export class TeamsTools {
     permission: 'teams:manage',
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string(), membersRemoved: z.number().int() }),
-    annotations: { title: 'Delete team', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete team',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteInput>) {
     return this.teams.delete(principal, input);
@@ -92,7 +96,8 @@ export class TeamsTools {
     permission: 'teams:manage',
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),
-    annotations: { title: 'Add team member', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Add team member',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   addMember(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof membershipInput>) {
     return this.teams.addMember(principal, input);
@@ -104,7 +109,8 @@ export class TeamsTools {
     permission: 'teams:manage',
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, removed: z.boolean().describe('false when they were not in the team') }),
-    annotations: { title: 'Remove team member', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Remove team member',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   removeMember(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof membershipInput>) {
     return this.teams.removeMember(principal, input);

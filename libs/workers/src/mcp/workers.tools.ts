@@ -49,7 +49,8 @@ export class WorkersTools {
     permission: 'workers:read',
     input: z.object({ status: z.enum(WORKER_STATUSES).optional().describe('Only workers in this status'), ...pageInput }),
     output: pageOutput(workerOutput),
-    annotations: { title: 'List workers', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List workers',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listWorkers(@CurrentPrincipal() principal: Principal, @ToolInput() input: { status?: WorkerStatus; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -62,7 +63,8 @@ export class WorkersTools {
     permission: 'workers:read',
     input: z.object({ workerId }),
     output: workerOutput,
-    annotations: { title: 'Get a worker', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a worker',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { workerId: string }) {
     return view(await this.workers.get(principal, input.workerId));
@@ -78,7 +80,8 @@ export class WorkersTools {
       runtime: runtime.default({}),
     }),
     output: workerOutput,
-    annotations: { title: 'Create a worker', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a worker',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string; runtime: Record<string, unknown> }) {
     return view(await this.workers.create(principal, input));
@@ -99,7 +102,8 @@ export class WorkersTools {
       status: z.enum(WORKER_STATUSES).optional().describe('Target status; must be an allowed next status (see allowedNextStatuses)'),
     }),
     output: workerOutput,
-    annotations: { title: 'Update, start or stop a worker', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Update, start or stop a worker',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async updateWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: WorkerChanges & { workerId: string }) {
     const { workerId: id, ...changes } = input;
@@ -112,7 +116,8 @@ export class WorkersTools {
     permission: 'workers:manage',
     input: z.object({ workerId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a worker', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a worker',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { workerId: string }) {
     const w = await this.workers.delete(principal, input.workerId);
