@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALL_PERMISSIONS, CurrentPrincipal, McpTool, McpTools, PERMISSIONS, ToolInput } from '@app/access';
+import { ALL_PERMISSIONS, CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { RolesService } from '../application/roles.service.js';
 import { roleSchema } from './schemas.js';
@@ -7,7 +7,7 @@ import { roleSchema } from './schemas.js';
 const permissionList = z
   .array(z.string().min(1).max(64))
   .max(ALL_PERMISSIONS.length)
-  .describe(`Permissions from the fixed list: ${ALL_PERMISSIONS.map((p) => `${p} (${PERMISSIONS[p].toLowerCase()})`).join('; ')}`);
+  .describe(`Any of: ${ALL_PERMISSIONS.join(', ')}`);
 const roleReference = z.string().min(1).max(64).describe('The custom role: its id or key (from list_roles)');
 
 const createRoleInput = z.object({
