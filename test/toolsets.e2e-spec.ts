@@ -205,4 +205,30 @@ describe('Toolset and read-only endpoints (SDK client)', () => {
     const body = (await other.json()) as { result: { isError: boolean; content: unknown; structuredContent?: unknown } };
     assert.equal(toolResultError(body.result).code, 'tool_not_in_toolset');
   });
+
+  it('narrows the 2026-07-28 era the same way: lists, calls outside the toolset, prompts', async () => {
+    const path = '/mcp/x/people';
+    const { token } = await mintAccess(t, owner, org.id, 'mcp:read mcp:write', `${t.url}${path}`);
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '1.0.0' },
+    };
+    const modern = async (id: number, method: string, params: Record<string, unknown>, name?: string) => {
+      const res = await rawMcp(
+        t.url,
+        { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } },
+        { authorization: `Bearer ${token}`, 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(name && { 'mcp-name': name }) },
+        path,
+      );
+      assert.equal(res.status, 200, method);
+      return (await res.json()) as { result: Record<string, unknown> };
+    };
+    const tools = ((await modern(1, 'tools/list', {})).result.tools as { name: string }[]).map((tool) => tool.name);
+    assert.deepEqual([...tools].sort(), [...PEOPLE_TOOLS].sort());
+    const call = (await modern(2, 'tools/call', { name: 'list_workers', arguments: {} }, 'list_workers')).result;
+    assert.equal(toolResultError(call).code, 'tool_not_in_toolset');
+    const prompts = ((await modern(3, 'prompts/list', {})).result.prompts as { name: string }[]).map((p) => p.name);
+    assert.deepEqual(prompts, ['check-identity', 'invite-teammate', 'assign-to-team']);
+  });
 });

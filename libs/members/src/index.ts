@@ -1,8 +1,10 @@
 export { MembersModule } from './members.module.js';
 export { OrganizationsService, type SeatUsage } from './application/organizations.service.js';
 export { BILLING_RULE } from './domain/members.errors.js';
-// The list_members use case, for the benchmark.
+// The list use cases, for the benchmark and for prompt argument completion.
 export { MembersService } from './application/members.service.js';
+export { RolesService } from './application/roles.service.js';
+export { InvitationsService } from './application/invitations.service.js';
 export { MemberDirectory, type DirectoryEntry } from './application/member-directory.js';
 export type { MemberView, InvitationView } from './application/views.js';
 export { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from './domain/members.errors.js';

@@ -38,6 +38,6 @@ const pages = [InvitationPageController];
   imports: [IdentityModule],
   controllers: [...tools, ...pages],
   providers: [...useCases, ...repositories],
-  exports: [OrganizationsService, MemberDirectory],
+  exports: [OrganizationsService, MemberDirectory, MembersService, RolesService, InvitationsService],
 })
 export class MembersModule {}

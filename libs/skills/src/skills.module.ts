@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConfigObjectsService } from './application/config-objects.service.js';
 import { ConfigObjectRepository } from './infrastructure/config-object.repository.js';
 import { ConfigObjectsTools } from './mcp/config-objects.tools.js';
+import { SkillResources } from './mcp/skill-resources.js';
 import { SkillsTools } from './mcp/skills.tools.js';
 
-const useCases = [ConfigObjectsService];
+const useCases = [ConfigObjectsService, SkillResources];
 const repositories = [ConfigObjectRepository];
 const tools = [SkillsTools, ConfigObjectsTools];
 
@@ -12,6 +13,6 @@ const tools = [SkillsTools, ConfigObjectsTools];
 @Module({
   controllers: tools,
   providers: [...useCases, ...repositories],
-  exports: [ConfigObjectsService],
+  exports: [ConfigObjectsService, SkillResources],
 })
 export class SkillsModule {}

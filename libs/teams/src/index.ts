@@ -1,2 +1,2 @@
 export { TeamsModule } from './teams.module.js';
-export type { TeamView } from './application/teams.service.js';
+export { TeamsService, type TeamView } from './application/teams.service.js';

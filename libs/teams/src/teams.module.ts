@@ -12,5 +12,6 @@ const tools = [TeamsTools];
   imports: [MembersModule],
   controllers: tools,
   providers: [...useCases, ...repositories],
+  exports: [TeamsService],
 })
 export class TeamsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import { AppConfig } from '@app/shared';
 import { EndpointSurface } from './endpoint-surface.js';
+import { PromptsAndResources } from './prompts-and-resources.js';
 import { SERVER_ICON_PATH } from './server-icon.controller.js';
 import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
 import { ToolLists } from './tool-lists.js';
@@ -41,7 +42,7 @@ export class McpServerHost {
   readonly strategy: McpStrategy;
   readonly toolLists = new ToolLists(currentMcpRequest);
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, promptsAndResources: PromptsAndResources) {
     this.transport = new StreamableHttpTransport({
       statefulMode: false,
       enableJsonResponse: true,
@@ -62,11 +63,12 @@ export class McpServerHost {
       icons: [{ src: `${config.publicUrl}${SERVER_ICON_PATH}`, mimeType: 'image/svg+xml', sizes: ['any'] }],
       transports: [surface.narrow(this.transport), surface.narrow(this.shared)],
       logging: false,
-      // Present but empty, so mcp-nest does not add `logging: {}` and the SDK registers no logging/setLevel.
-      capabilities: { logging: undefined },
+      // No logging key: mcp-nest would add `logging: {}` and the SDK a logging/setLevel it cannot deliver.
+      capabilities: { ...PromptsAndResources.CAPABILITIES, logging: undefined },
       serverMutator: (server) => {
         advertiseOnlyWhatIsDelivered(server);
         this.toolLists.install(server);
+        promptsAndResources.install(server);
         return surface.install(server);
       },
     });

@@ -43,7 +43,7 @@ export interface SharedMcpServerOptions {
 }
 
 /** Methods that leave nothing behind on the server: safe to serve from one shared instance. */
-const STATELESS_METHODS = new Set(['ping', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/list', 'prompts/get']);
+const STATELESS_METHODS = new Set(['ping', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/list', 'prompts/get', 'completion/complete']);
 const MAX_CACHED_TOOL_LISTS = 256;
 const CLOSE_BRACE = Buffer.from('}');
 

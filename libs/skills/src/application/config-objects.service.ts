@@ -46,6 +46,15 @@ export class ConfigObjectsService {
     return { object, version: row };
   }
 
+  /** The latest version of the organization's skill with this exact name (names are lowercase and unique). */
+  async getSkillByName(principal: Principal, name: string): Promise<ConfigObjectWithVersion> {
+    assertPermission(principal, 'catalog:read');
+    const object = await this.objects.findByName(principal.orgId, 'skill', name);
+    const version = object && (await this.objects.version(principal.orgId, object.id, object.latestVersion));
+    if (!object || !version) throw new NotFoundError('skill', name, 'Call list_skills (or list the skill:// resources) to see the skills of this organization.');
+    return { object, version };
+  }
+
   async create(
     principal: Principal,
     kind: ObjectKind,
