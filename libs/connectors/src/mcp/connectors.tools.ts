@@ -4,7 +4,7 @@ import { decodeCursor, FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormOb
 import { ConnectorsService } from '../application/connectors.service.js';
 import type { ConnectorRecord } from '../infrastructure/connector.repository.js';
 
-const connectorId = z.string().min(1).max(100).describe('The connector id (from list_connectors or create_connector)');
+const connectorId = z.string().min(1).max(100).describe('Connector id (from list_connectors)');
 const config = freeFormObject().describe(
   `Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON. Readable by every member: never put secrets here, at any depth.`,
 );
@@ -74,9 +74,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'create_connector',
-    description:
-      'Creates a connector with non-secret config and, optionally, write-only credentials (encrypted at rest, never returned). ' +
-      'An existing name gives already_exists with its id.',
+    description: 'Creates a connector with non-secret config and, optionally, write-only credentials (encrypted, never returned).',
     permission: 'connectors:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "GitHub (acme)"'),
@@ -97,7 +95,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'update_connector',
-    description: 'Renames a connector, replaces its config, or replaces (string) or removes (null) its credentials. Omitted fields stay as they are.',
+    description: 'Renames a connector, replaces its config, or replaces (string) or removes (null) its credentials. Omitted fields stay.',
     permission: 'connectors:manage',
     input: z.object({
       connectorId,

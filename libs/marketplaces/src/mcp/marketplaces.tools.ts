@@ -7,8 +7,8 @@ import { ShareSkillUseCase } from '../application/share-skill.use-case.js';
 import { ACCESS_ROLES, RESOURCE_TYPES, SUBJECT_TYPES, type AccessRole, type ResourceType, type SubjectType } from '../domain/access.js';
 import type { AccessGrantRecord } from '../infrastructure/access-grant.repository.js';
 
-const marketplaceId = z.string().min(1).max(100).describe('The marketplace id (from list_marketplaces or create_marketplace)');
-const pluginId = z.string().min(1).max(100).describe('The plugin id (from list_plugins or create_plugin)');
+const marketplaceId = z.string().min(1).max(100).describe('Marketplace id (from list_marketplaces)');
+const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
 const resourceType = z.enum(RESOURCE_TYPES).describe('What the grant is on: a plugin or a whole marketplace');
 const resourceId = z.string().min(1).max(100).describe('Id of that plugin or marketplace');
 
@@ -81,8 +81,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'create_marketplace',
-    description:
-      'Creates a marketplace to publish plugins to (owners and admins). An existing name gives already_exists with its id — use that one.',
+    description: 'Creates a marketplace to publish plugins to. An existing name gives already_exists with its id: use that one.',
     permission: 'marketplaces:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Engineering"'),
@@ -99,9 +98,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'publish_plugin',
-    description:
-      'Publishes a plugin in a marketplace. Who can then see and install it follows the access grants on the plugin or the marketplace ' +
-      '(grant_access); publishing again changes nothing.',
+    description: 'Publishes a plugin in a marketplace; who sees it follows the access grants (grant_access). Publishing again changes nothing.',
     permission: 'marketplaces:manage',
     input: z.object({ marketplaceId, pluginId }),
     output: publication,
@@ -129,9 +126,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'list_marketplace_plugins',
-    description:
-      'Lists the published plugins YOU can see and install, across marketplaces or in one: those shared with the whole organization, ' +
-      'with one of your teams or with you, and those you created (owners and admins see all). Each item says your access role and why.',
+    description: 'Lists the published plugins you can see and install, in every marketplace or one, with your access role and why.',
     permission: 'catalog:read',
     input: z.object({ marketplaceId: marketplaceId.optional(), ...pageInput }),
     output: pageOutput(
@@ -159,10 +154,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'grant_access',
-    description:
-      'Gives the whole organization, a team or one member viewer, editor or manager access to a plugin or a marketplace. ' +
-      'Organization-wide grants need an owner or admin; a plugin\'s creator or managers may grant to teams and members. ' +
-      'Granting again to the same subject changes the role instead of adding a second grant.',
+    description: 'Gives the organization, a team or one member viewer, editor or manager access to a plugin or marketplace. Granting the same subject again changes its role.',
     permission: 'catalog:write',
     input: z.object({
       resourceType,
@@ -216,10 +208,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'share_skill',
-    description:
-      'Shares a skill with the whole organization in one step: creates (or reuses) a plugin named after the skill, attaches the skill, ' +
-      'publishes the plugin in the given marketplace (default: the organization\'s first marketplace, created if there is none) and ' +
-      'grants everyone viewer access. Safe to repeat: nothing is created twice, and the result says what already existed.',
+    description: 'Shares a skill with the whole organization in one step: a plugin named after it, published in a marketplace (the first one, created if needed), viewer access for everyone. Safe to repeat.',
     permission: 'marketplaces:manage',
     input: z.object({ skillId: z.string().min(1).max(100).describe('The skill to share (from list_skills or create_skill)'), marketplaceId: marketplaceId.optional() }),
     output: z.object({

@@ -26,13 +26,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'invite_member',
-    description:
-      'Invites someone to the organization by email, with a role and optionally teams to join on acceptance. No email is ' +
-      'sent: the result contains acceptUrl, a one-time link valid for 7 days, for you to hand to the person. Inviting an ' +
-      'address that already has a pending invitation re-sends it (new link and expiry, same invitation). Fails with ' +
-      'email_domain_not_allowed when the domain is not in the allowed list (an admin can call ' +
-      'update_allowed_email_domains), seat_limit_reached when every seat is used (active members and pending invitations ' +
-      'count), already_member for existing members. Needs members:invite.',
+    description: 'Invites someone by email with a role and optional teams they join on acceptance. No email is sent: hand them the result\'s acceptUrl (one-time, 7 days). Re-inviting a pending address renews its link.',
     permission: 'members:invite',
     input: inviteInput,
     output: z.object({
@@ -63,7 +57,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'revoke_invitation',
-    description: 'Revokes a pending invitation: its link stops working and its seat is freed. Needs members:invite.',
+    description: 'Revokes a pending invitation: its link stops working and its seat is freed.',
     permission: 'members:invite',
     input: revokeInput,
     output: invitationSchema,

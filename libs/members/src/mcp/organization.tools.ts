@@ -22,10 +22,7 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'get_organization',
-    description:
-      'Shows the organization this connection manages: name, plan, seat limit, seats used (active members plus pending ' +
-      'invitations) and seats available, the billing rule and URL, and the allowed email domains for invitations. ' +
-      'Check it before inviting people.',
+    description: 'Shows the organization: name, plan, seats used and available, billing rule and URL, allowed email domains. Check it before inviting people.',
     permission: 'org:read',
     input: z.object({}),
     output: organizationSchema,
@@ -38,7 +35,7 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_organization',
-    description: 'Renames the organization. Needs the org:manage permission (owners and admins). Returns the updated organization.',
+    description: 'Renames the organization (the slug does not change).',
     permission: 'org:manage',
     input: updateOrganizationInput,
     output: organizationSchema,
@@ -51,10 +48,7 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_allowed_email_domains',
-    description:
-      'Changes which email domains may be invited. When the list is non-empty, invite_member refuses other domains ' +
-      '(error email_domain_not_allowed); an empty list allows any domain. Use add to allow one more domain without ' +
-      'touching the others. Existing members are not affected. Needs org:manage (owners and admins).',
+    description: 'Changes which email domains invite_member accepts (an empty list allows any). Use add to allow one more domain without touching the others.',
     permission: 'org:manage',
     input: updateDomainsInput,
     output: organizationSchema,

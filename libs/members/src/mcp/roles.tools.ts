@@ -42,9 +42,7 @@ export class RolesTools {
 
   @McpTool({
     name: 'create_role',
-    description:
-      'Creates a custom role over the fixed permission list; assign it with update_member_role or invite_member using ' +
-      'the returned key. You can only include permissions your own role has. Needs roles:manage.',
+    description: 'Creates a custom role from the fixed permission list (at most your own permissions); assign its key with update_member_role or invite_member.',
     permission: 'roles:manage',
     input: createRoleInput,
     output: roleSchema,
@@ -57,7 +55,7 @@ export class RolesTools {
 
   @McpTool({
     name: 'update_role',
-    description: "Renames a custom role or replaces its description or permissions; members with the role get the new permissions at their next request. Built-in roles cannot be changed. Needs roles:manage.",
+    description: 'Renames a custom role or replaces its description or permissions, effective at its members\' next request. Built-in roles cannot be changed.',
     permission: 'roles:manage',
     input: updateRoleInput,
     output: roleSchema,
@@ -70,7 +68,7 @@ export class RolesTools {
 
   @McpTool({
     name: 'delete_role',
-    description: 'Deletes a custom role. Refused (role_in_use) while members or pending invitations use it: give them another role first. Needs roles:manage.',
+    description: 'Deletes a custom role; refused while members or pending invitations have it.',
     permission: 'roles:manage',
     input: deleteRoleInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), key: z.string() }),

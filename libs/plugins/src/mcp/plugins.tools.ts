@@ -4,7 +4,7 @@ import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@ap
 import { PluginsService } from '../application/plugins.service.js';
 import type { PluginRecord } from '../infrastructure/plugin.repository.js';
 
-const pluginId = z.string().min(1).max(100).describe('The plugin id (from list_plugins or create_plugin)');
+const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
 const configObjectId = z.string().min(1).max(100).describe('Id of a skill or config object of this organization');
 
 const pluginSummary = z.object({
@@ -96,9 +96,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'create_plugin',
-    description:
-      'Creates an empty plugin; then add skills or config objects with add_plugin_component and publish it with publish_plugin. ' +
-      'An existing name gives already_exists with its id. To share a single skill in one step, use share_skill instead.',
+    description: 'Creates an empty plugin; add skills or config objects with add_plugin_component, then publish_plugin. To share one skill in one step use share_skill.',
     permission: 'catalog:write',
     input: z.object({
       name: z.string().min(1).max(64).describe('1-64 lowercase letters, digits or hyphens, unique in the organization, e.g. "weekly-status-report"'),
@@ -114,8 +112,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'add_plugin_component',
-    description: 'Adds a skill or config object to a plugin. Adding one that is already there changes nothing (alreadyAttached: true). ' +
-      'Changing a plugin is for its creator, editors/managers (grant_access) and admins.',
+    description: 'Adds a skill or config object to a plugin; one already there changes nothing.',
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: componentResult,
@@ -129,8 +126,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'remove_plugin_component',
-    description: 'Removes a skill or config object from a plugin (the object itself is kept). Users of the plugin lose it. ' +
-      'Changing a plugin is for its creator, editors/managers (grant_access) and admins.',
+    description: 'Removes a skill or config object from a plugin (the object itself is kept).',
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: z.object({ pluginId: z.string(), configObjectId: z.string(), removed: z.literal(true) }),
@@ -144,8 +140,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'delete_plugin',
-    description: 'Deletes a plugin, unpublishes it from every marketplace and drops its access grants. Its skills and config objects are kept. ' +
-      'Allowed for its creator, editors/managers and admins.',
+    description: 'Deletes a plugin, unpublishes it everywhere and drops its access grants; its skills and config objects are kept.',
     permission: 'catalog:write',
     input: z.object({ pluginId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),

@@ -5,8 +5,8 @@ import { LlmProvidersService, type ProviderChanges } from '../application/llm-pr
 import { PROVIDER_KINDS, type ProviderKind } from '../domain/llm-provider.js';
 import type { LlmProviderRecord } from '../infrastructure/llm-provider.repository.js';
 
-const providerId = z.string().min(1).max(100).describe('The LLM provider id (from list_llm_providers or create_llm_provider)');
-const kind = z.enum(PROVIDER_KINDS).describe('The API family: openai, anthropic, azure_openai, google, mistral, groq, openrouter, ollama or openai_compatible');
+const providerId = z.string().min(1).max(100).describe('Provider id (from list_llm_providers)');
+const kind = z.enum(PROVIDER_KINDS).describe('The API family');
 const baseUrl = z.string().max(2000).describe('API endpoint; required for azure_openai, ollama and openai_compatible');
 const models = z.array(z.string().max(200)).max(100).describe('Model ids members may use, e.g. ["claude-sonnet-4-5"]');
 const apiKey = z
@@ -77,9 +77,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'create_llm_provider',
-    description:
-      'Adds an LLM provider for the organization with its models and, optionally, a write-only API key (encrypted, never returned). ' +
-      'An existing name gives already_exists with its id.',
+    description: 'Adds an LLM provider with its models and, optionally, a write-only API key (encrypted, never returned).',
     permission: 'providers:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Anthropic (prod)"'),
@@ -101,7 +99,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'update_llm_provider',
-    description: 'Changes an LLM provider: name, kind, base URL, models, or replaces (string) or removes (null) its API key. Omitted fields stay.',
+    description: 'Changes an LLM provider\'s name, kind, base URL or models, or replaces (string) or removes (null) its API key. Omitted fields stay.',
     permission: 'providers:manage',
     input: z.object({
       providerId,

@@ -5,8 +5,8 @@ import { CONFIG_OBJECT_KIND, ConfigObjectsService, type ConfigObjectWithVersion 
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH, type ConfigObjectType } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
 
-const configObjectId = z.string().min(1).max(100).describe('The config object id (from list_config_objects or create_config_object)');
-const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('agent, command, tool, mcp (an MCP server definition), hook, context or custom; skills have their own tools');
+const configObjectId = z.string().min(1).max(100).describe('Config object id (from list_config_objects)');
+const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('Kind of object (mcp: an MCP server definition); skills have their own tools');
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
 const metadata = freeFormObject().describe(
   `Optional structured settings stored with this version; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON`,
@@ -77,9 +77,7 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'create_config_object',
-    description:
-      'Creates a config object (version 1). Names are unique per type; an existing name gives already_exists with its id. ' +
-      'For skills use create_skill.',
+    description: 'Creates a config object (version 1); names are unique per type. For skills use create_skill.',
     permission: 'catalog:write',
     input: z.object({
       type,

@@ -5,14 +5,14 @@ import { ConfigObjectsService, SKILL_KIND, type ConfigObjectWithVersion } from '
 import { MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
 
-const skillId = z.string().min(1).max(100).describe('The skill id (from list_skills or create_skill)');
+const skillId = z.string().min(1).max(100).describe('Skill id (from list_skills)');
 const skillContent = z
   .string()
   .min(1)
   .max(MAX_CONTENT_LENGTH)
   .describe(
-    'The whole SKILL.md text: YAML front matter between "---" lines with name (lowercase letters, digits, hyphens, at most 64) ' +
-      'and description (at most 1024 characters, say what the skill does and when to use it), then the Markdown instructions.',
+    'The whole SKILL.md: front matter ("---" lines) with name (lowercase, digits, hyphens) and description (what it does, ' +
+      'when to use it), then Markdown instructions',
   );
 
 const skillSummary = z.object({
@@ -77,10 +77,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'create_skill',
-    description:
-      'Creates a skill from SKILL.md text (validated: front matter name and description, then the body) and stores it as version 1. ' +
-      'If a skill with that name exists the result is already_exists with its id: update it with update_skill instead. ' +
-      'To share it with the organization afterwards, call share_skill.',
+    description: 'Creates a skill from SKILL.md text (front matter name and description, then the body) as version 1. An existing name gives already_exists with its id; share it with share_skill.',
     permission: 'catalog:write',
     input: z.object({ content: skillContent }),
     output: skillDetail,
@@ -93,9 +90,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'update_skill',
-    description:
-      'Replaces a skill\'s SKILL.md text, stored as a new version (earlier versions stay readable with get_skill). ' +
-      'The name and description follow the new front matter.',
+    description: 'Replaces a skill\'s SKILL.md text as a new version (earlier versions stay readable with get_skill).',
     permission: 'catalog:write',
     input: z.object({ skillId, content: skillContent }),
     output: skillDetail,

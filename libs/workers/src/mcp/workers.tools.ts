@@ -5,7 +5,7 @@ import { WorkersService, type WorkerChanges } from '../application/workers.servi
 import { allowedNextStatuses, WORKER_STATUSES, type WorkerStatus } from '../domain/worker.js';
 import type { WorkerRecord } from '../infrastructure/worker.repository.js';
 
-const workerId = z.string().min(1).max(100).describe('The worker id (from list_workers or create_worker)');
+const workerId = z.string().min(1).max(100).describe('Worker id (from list_workers)');
 const runtime = z
   .record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 settings')
@@ -72,7 +72,7 @@ export class WorkersTools {
 
   @McpTool({
     name: 'create_worker',
-    description: 'Creates a worker record in status "stopped". Start it with update_worker status "starting". An existing name gives already_exists.',
+    description: 'Creates a worker in status "stopped"; start it with update_worker status "starting".',
     permission: 'workers:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization'),
@@ -89,10 +89,7 @@ export class WorkersTools {
 
   @McpTool({
     name: 'update_worker',
-    description:
-      'Renames a worker, changes its description or runtime settings, and/or moves its status along the lifecycle ' +
-      'stopped → starting → running → stopping → stopped (any moving state may become failed; failed → starting restarts). ' +
-      'Start = status "starting", stop = status "stopping". Other moves give invalid_status_transition with the allowed next statuses.',
+    description: 'Renames a worker, changes its description or runtime, and/or moves its status: start = "starting", stop = "stopping" (see allowedNextStatuses from get_worker).',
     permission: 'workers:manage',
     input: z.object({
       workerId,
