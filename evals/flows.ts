@@ -197,8 +197,13 @@ export const flows: Flow[] = [
       assert.deepEqual(visible.items.map((i: { plugin: { name: string }; role: string }) => [i.plugin.name, i.role]), [['weekly-status-report', 'viewer']]);
       // A member may install it, not re-share it.
       await refused(teammate, 'share_skill', { skillId: skill.id }, 'permission_denied');
+      // Her list holds only what a member can use: share_skill is not in it (though calling it is answered
+      // with permission_denied above, not "unknown tool"), nor are the people-management tools.
       const teammateTools = (await teammate.listTools()).tools.map((t) => t.name);
       assert.ok(teammateTools.includes('list_marketplace_plugins'));
+      for (const hidden of ['share_skill', 'invite_member', 'remove_member', 'create_role', 'list_audit_events']) {
+        assert.ok(!teammateTools.includes(hidden), `a member's tool list shows ${hidden}`);
+      }
       assert.equal((await call(teammate, 'get_skill', { skillId: skill.id })).isError, false);
     },
   },

@@ -26,12 +26,13 @@ describe('every registered tool follows the conventions', () => {
   });
   after(() => t.close());
 
-  it('has a snake_case verb_noun name of at most 48 characters, an agent-oriented description and all annotations', () => {
+  it('has a snake_case verb_noun name of at most 48 characters, a title, an agent-oriented description and all annotations', () => {
     assert.ok(tools.length > 0);
     for (const tool of tools) {
       assert.match(tool.name, NAME, `${tool.name}: snake_case verb_noun`);
       assert.ok(tool.name.length <= 48, `${tool.name}: at most 48 characters`);
       assert.ok((tool.description ?? '').length >= 40, `${tool.name}: a description written for an agent`);
+      assert.ok(typeof tool.title === 'string' && tool.title.length > 0, `${tool.name}: a top-level title`);
       for (const hint of HINTS) assert.equal(typeof tool.annotations?.[hint], 'boolean', `${tool.name}: annotation ${hint}`);
       if (tool.annotations?.readOnlyHint) assert.equal(tool.annotations.destructiveHint, false, `${tool.name}: read-only tools are not destructive`);
     }

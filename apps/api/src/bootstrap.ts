@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import { oauthBodyErrorHandler } from '@app/oauth';
+import { oauthBodyErrorHandler, oauthEndpointAliases } from '@app/oauth';
 import { createRootLogger, PinoLoggerService, refuseUnstorableText, type AppConfig, type Database } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { mcpBodyErrorHandler, refuseDeepJson } from './gateway/mcp-body-errors.js';
@@ -25,6 +25,7 @@ export async function createApp({ config, database }: CreateAppOptions): Promise
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(oauthEndpointAliases);
   app.use(resolveMcpEndpoint);
   // Nest reserves `verify` only for its rawBody option (off here) and hands these options to express.json as they are.
   app.useBodyParser('json', { limit: '1mb', verify: refuseDeepJson } as NestExpressBodyParserOptionsFor<'json'>);

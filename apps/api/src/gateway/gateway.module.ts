@@ -11,11 +11,12 @@ import { McpRequestBudget, McpRequestPolicy } from './mcp-request-policy.js';
 import { McpServerHost } from './mcp-server.host.js';
 import { PromptsAndResources } from './prompts-and-resources.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
+import { ServerIconController } from './server-icon.controller.js';
 
 @Module({
   // Prompt argument completion and skill resources read through these areas' services.
   imports: [PassportModule, MembersModule, TeamsModule, SkillsModule],
-  controllers: [McpGatewayController, ProtectedResourceController],
+  controllers: [McpGatewayController, ProtectedResourceController, ServerIconController],
   providers: [
     McpServerHost,
     PromptsAndResources,

@@ -3,6 +3,7 @@ import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import { AppConfig } from '@app/shared';
 import { EndpointSurface } from './endpoint-surface.js';
 import { PromptsAndResources } from './prompts-and-resources.js';
+import { SERVER_ICON_PATH } from './server-icon.controller.js';
 import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
 import { ToolLists } from './tool-lists.js';
 import { visibleSetOfRequest } from './tool-visibility.js';
@@ -10,11 +11,25 @@ import { visibleSetOfRequest } from './tool-visibility.js';
 export const MCP_SERVER_NAME = 'openwork-cloud';
 export const MCP_SERVER_VERSION = '0.1.0';
 
-const INSTRUCTIONS = `Manage the OpenWork Cloud organization this token was authorized for.
-Start with get_current_identity to learn the organization, your role and what you may do.
-Lists are paginated: pass nextCursor back as cursor. Failures come back as isError results whose
-structuredContent.error has a code, the rule that applied (details) and a hint for what to do next;
-follow the hint (for example update_allowed_email_domains before invite_member) rather than retrying.`;
+function instructionsFor(publicUrl: string): string {
+  return `Manage the OpenWork Cloud organization this token was authorized for.
+Start with get_current_identity: it names the organization, your role, its permissions and your scopes.
+The tool list shows only what your role and token can use; another role's tools answer permission_denied.
+References: wherever a tool takes a person, team, role, skill, plugin, marketplace, worker, connector or
+LLM provider, pass its id or its name (people: email or name; config objects: name with type). Names match
+ignoring case; several matches answer ambiguous_reference with details.candidates, none answers not_found
+with details.suggestions and details.listTool.
+Lists are paginated: pass nextCursor back as cursor; limit is 1-200 (default 50).
+Failures are isError results whose text is JSON {"error":{code,message,details,hint}}: the rule that
+applied and what would fix it. Follow the hint (for example update_allowed_email_domains before
+invite_member) rather than retrying.
+Invitations: a pending invitation is changed with update_invitation (role, addTeams, removeTeams; the link
+stays the same); invite_member on a pending address keeps its role unless you give one and adds teams;
+resend_invitation sends a new link.
+Prompts check-identity, invite-teammate, assign-to-team and share-skill walk through the common tasks.
+Smaller tool lists: ${publicUrl}/mcp/x/<toolsets> (people, catalog, runtime, audit, comma-separated)
+and ${publicUrl}/mcp/readonly serve subsets; each is its own OAuth resource.`;
+}
 
 /**
  * One MCP server per app instance (stateless Streamable HTTP), owned by the gateway controller. Requests
@@ -44,15 +59,34 @@ export class McpServerHost {
       name: MCP_SERVER_NAME,
       title: 'OpenWork Cloud',
       version: MCP_SERVER_VERSION,
-      instructions: INSTRUCTIONS,
+      instructions: instructionsFor(config.publicUrl),
+      icons: [{ src: `${config.publicUrl}${SERVER_ICON_PATH}`, mimeType: 'image/svg+xml', sizes: ['any'] }],
       transports: [surface.narrow(this.transport), surface.narrow(this.shared)],
       logging: false,
-      capabilities: PromptsAndResources.CAPABILITIES,
+      // No logging key: mcp-nest would add `logging: {}` and the SDK a logging/setLevel it cannot deliver.
+      capabilities: { ...PromptsAndResources.CAPABILITIES, logging: undefined },
       serverMutator: (server) => {
+        advertiseOnlyWhatIsDelivered(server);
         this.toolLists.install(server);
         promptsAndResources.install(server);
         return surface.install(server);
       },
     });
+  }
+}
+
+type Capabilities = Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * A stateless JSON transport has no stream for notifications: list-changed notifications and log messages
+ * could never arrive, so neither is advertised (mcp-nest turns list-changed on by default; logging is kept
+ * off by the strategy options). The SDK server hands out its live capabilities object, which is what
+ * initialize and server/discover answer with.
+ */
+function advertiseOnlyWhatIsDelivered(server: { server: object }): void {
+  const capabilities = (server.server as { getCapabilities(): Capabilities }).getCapabilities();
+  for (const kind of ['tools', 'resources', 'prompts']) {
+    const { listChanged: _never, subscribe: _neither, ...rest } = capabilities[kind] ?? {};
+    if (capabilities[kind]) capabilities[kind] = rest;
   }
 }

@@ -12,12 +12,14 @@ export const SCOPE_WRITE = 'mcp:write';
 export interface McpToolOptions {
   /** snake_case verb_noun, at most 48 characters. */
   name: string;
+  /** Display name for people choosing or approving the tool, e.g. "Invite member". */
+  title: string;
   /** Written for an agent: what it does, when to use it, what it returns. */
   description: string;
   permission: Permission;
   input: z.ZodObject;
   output: z.ZodObject;
-  annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>> & { title?: string };
+  annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>>;
 }
 
 export interface ToolDefinition {
@@ -80,7 +82,8 @@ export function McpTool(options: McpToolOptions): MethodDecorator {
       description: options.description,
       parameters: deferredInputSchema(options.input),
       outputSchema: toolOutputSchema(options.output),
-      annotations: options.annotations,
+      // mcp-nest has no top-level title; it travels in the annotations and tools/list lifts it (tool-lists.ts).
+      annotations: { ...options.annotations, title: options.title },
     }),
     ToolScopes([scope]),
     SetMetadata(TOOL_DEFINITION, definition),

@@ -10,9 +10,7 @@ export class AuditTools {
 
   @McpTool({
     name: 'list_audit_events',
-    description:
-      'Reads the organization\'s audit log, newest first: who (user, MCP client) changed what and when. Every change made through ' +
-      'this server is recorded. Filter by action (exact, e.g. "skill.created", or a prefix ending in ".", e.g. "worker."), target or actor.',
+    description: 'Reads the audit log, newest first: who (user, MCP client) changed what and when. Filter by action (exact, or a prefix ending in "."), target or actor.',
     permission: 'audit:read',
     input: z.object({
       action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
@@ -34,7 +32,8 @@ export class AuditTools {
         createdAt: z.string(),
       }),
     ),
-    annotations: { title: 'Read the audit log', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Read the audit log',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listAuditEvents(@CurrentPrincipal() principal: Principal, @ToolInput() input: AuditFilter & { cursor?: string; limit: number }) {
     const page = decodeCursor(input);

@@ -4,7 +4,7 @@ import { decodeCursor, FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormOb
 import { ConnectorsService } from '../application/connectors.service.js';
 import type { ConnectorRecord } from '../infrastructure/connector.repository.js';
 
-const connectorId = z.string().min(1).max(100).describe('The connector id (from list_connectors or create_connector)');
+const connectorId = z.string().min(1).max(100).describe('Connector id (from list_connectors)');
 const config = freeFormObject().describe(
   `Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON. Readable by every member: never put secrets here, at any depth.`,
 );
@@ -51,7 +51,8 @@ export class ConnectorsTools {
     permission: 'connectors:read',
     input: z.object({ type: z.string().max(50).optional().describe('Only connectors of this type, e.g. github'), ...pageInput }),
     output: pageOutput(connectorOutput),
-    annotations: { title: 'List connectors', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List connectors',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listConnectors(@CurrentPrincipal() principal: Principal, @ToolInput() input: { type?: string; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -64,7 +65,8 @@ export class ConnectorsTools {
     permission: 'connectors:read',
     input: z.object({ connectorId }),
     output: connectorOutput,
-    annotations: { title: 'Get a connector', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a connector',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getConnector(@CurrentPrincipal() principal: Principal, @ToolInput() input: { connectorId: string }) {
     return view(await this.connectors.get(principal, input.connectorId));
@@ -72,9 +74,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'create_connector',
-    description:
-      'Creates a connector with non-secret config and, optionally, write-only credentials (encrypted at rest, never returned). ' +
-      'An existing name gives already_exists with its id.',
+    description: 'Creates a connector with non-secret config and, optionally, write-only credentials (encrypted, never returned).',
     permission: 'connectors:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "GitHub (acme)"'),
@@ -83,7 +83,8 @@ export class ConnectorsTools {
       credentials: credentials.optional(),
     }),
     output: connectorOutput,
-    annotations: { title: 'Create a connector', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a connector',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createConnector(
     @CurrentPrincipal() principal: Principal,
@@ -94,7 +95,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'update_connector',
-    description: 'Renames a connector, replaces its config, or replaces (string) or removes (null) its credentials. Omitted fields stay as they are.',
+    description: 'Renames a connector, replaces its config, or replaces (string) or removes (null) its credentials. Omitted fields stay.',
     permission: 'connectors:manage',
     input: z.object({
       connectorId,
@@ -103,7 +104,8 @@ export class ConnectorsTools {
       credentials: credentials.nullable().optional().describe('New write-only secret, or null to remove the stored one'),
     }),
     output: connectorOutput,
-    annotations: { title: 'Update a connector', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update a connector',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async updateConnector(
     @CurrentPrincipal() principal: Principal,
@@ -119,7 +121,8 @@ export class ConnectorsTools {
     permission: 'connectors:manage',
     input: z.object({ connectorId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a connector', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a connector',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteConnector(@CurrentPrincipal() principal: Principal, @ToolInput() input: { connectorId: string }) {
     const c = await this.connectors.delete(principal, input.connectorId);

@@ -7,8 +7,8 @@ import { ShareSkillUseCase } from '../application/share-skill.use-case.js';
 import { ACCESS_ROLES, RESOURCE_TYPES, SUBJECT_TYPES, type AccessRole, type ResourceType, type SubjectType } from '../domain/access.js';
 import type { AccessGrantRecord } from '../infrastructure/access-grant.repository.js';
 
-const marketplaceId = z.string().min(1).max(100).describe('The marketplace id (from list_marketplaces or create_marketplace)');
-const pluginId = z.string().min(1).max(100).describe('The plugin id (from list_plugins or create_plugin)');
+const marketplaceId = z.string().min(1).max(100).describe('Marketplace id (from list_marketplaces)');
+const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
 const resourceType = z.enum(RESOURCE_TYPES).describe('What the grant is on: a plugin or a whole marketplace');
 const resourceId = z.string().min(1).max(100).describe('Id of that plugin or marketplace');
 
@@ -64,7 +64,8 @@ export class MarketplacesTools {
     permission: 'catalog:read',
     input: z.object(pageInput),
     output: pageOutput(marketplaceOutput),
-    annotations: { title: 'List marketplaces', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List marketplaces',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listMarketplaces(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -80,15 +81,15 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'create_marketplace',
-    description:
-      'Creates a marketplace to publish plugins to (owners and admins). An existing name gives already_exists with its id — use that one.',
+    description: 'Creates a marketplace to publish plugins to. An existing name gives already_exists with its id: use that one.',
     permission: 'marketplaces:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Engineering"'),
       description: z.string().max(1024).default('').describe('Who the marketplace is for'),
     }),
     output: marketplaceOutput,
-    annotations: { title: 'Create a marketplace', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a marketplace',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createMarketplace(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string }) {
     const m = await this.marketplaces.create(principal, input);
@@ -97,13 +98,12 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'publish_plugin',
-    description:
-      'Publishes a plugin in a marketplace. Who can then see and install it follows the access grants on the plugin or the marketplace ' +
-      '(grant_access); publishing again changes nothing.',
+    description: 'Publishes a plugin in a marketplace; who sees it follows the access grants (grant_access). Publishing again changes nothing.',
     permission: 'marketplaces:manage',
     input: z.object({ marketplaceId, pluginId }),
     output: publication,
-    annotations: { title: 'Publish a plugin', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Publish a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async publishPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId: string; pluginId: string }) {
     const r = await this.marketplaces.publish(principal, input.marketplaceId, input.pluginId);
@@ -116,7 +116,8 @@ export class MarketplacesTools {
     permission: 'marketplaces:manage',
     input: z.object({ marketplaceId, pluginId }),
     output: z.object({ marketplaceId: z.string(), pluginId: z.string(), unpublished: z.literal(true) }),
-    annotations: { title: 'Unpublish a plugin', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Unpublish a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async unpublishPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId: string; pluginId: string }) {
     const r = await this.marketplaces.unpublish(principal, input.marketplaceId, input.pluginId);
@@ -125,9 +126,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'list_marketplace_plugins',
-    description:
-      'Lists the published plugins YOU can see and install, across marketplaces or in one: those shared with the whole organization, ' +
-      'with one of your teams or with you, and those you created (owners and admins see all). Each item says your access role and why.',
+    description: 'Lists the published plugins you can see and install, in every marketplace or one, with your access role and why.',
     permission: 'catalog:read',
     input: z.object({ marketplaceId: marketplaceId.optional(), ...pageInput }),
     output: pageOutput(
@@ -140,7 +139,8 @@ export class MarketplacesTools {
         via: z.array(z.string()).describe('Why you have access'),
       }),
     ),
-    annotations: { title: 'List installable plugins', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List installable plugins',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listMarketplacePlugins(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId?: string; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -154,10 +154,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'grant_access',
-    description:
-      'Gives the whole organization, a team or one member viewer, editor or manager access to a plugin or a marketplace. ' +
-      'Organization-wide grants need an owner or admin; a plugin\'s creator or managers may grant to teams and members. ' +
-      'Granting again to the same subject changes the role instead of adding a second grant.',
+    description: 'Gives the organization, a team or one member viewer, editor or manager access to a plugin or marketplace. Granting the same subject again changes its role.',
     permission: 'catalog:write',
     input: z.object({
       resourceType,
@@ -171,7 +168,8 @@ export class MarketplacesTools {
       created: z.boolean().describe('false when that subject already had a grant (its role is now the given one)'),
       previousRole: z.string().nullable(),
     }),
-    annotations: { title: 'Grant access', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Grant access',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async grantAccess(
     @CurrentPrincipal() principal: Principal,
@@ -187,7 +185,8 @@ export class MarketplacesTools {
     permission: 'catalog:write',
     input: z.object({ grantId: z.string().min(1).max(100).describe('The grant id') }),
     output: grantOutput.extend({ revoked: z.literal(true) }),
-    annotations: { title: 'Revoke access', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Revoke access',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async revokeAccess(@CurrentPrincipal() principal: Principal, @ToolInput() input: { grantId: string }) {
     return { ...grantView(await this.access.revoke(principal, input.grantId)), revoked: true as const };
@@ -199,7 +198,8 @@ export class MarketplacesTools {
     permission: 'catalog:read',
     input: z.object({ resourceType, resourceId, ...pageInput }),
     output: pageOutput(grantOutput.extend({ teamName: z.string().nullable() })),
-    annotations: { title: 'List access grants', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List access grants',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listAccessGrants(@CurrentPrincipal() principal: Principal, @ToolInput() input: { resourceType: ResourceType; resourceId: string; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -208,10 +208,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'share_skill',
-    description:
-      'Shares a skill with the whole organization in one step: creates (or reuses) a plugin named after the skill, attaches the skill, ' +
-      'publishes the plugin in the given marketplace (default: the organization\'s first marketplace, created if there is none) and ' +
-      'grants everyone viewer access. Safe to repeat: nothing is created twice, and the result says what already existed.',
+    description: 'Shares a skill with the whole organization in one step: a plugin named after it, published in a marketplace (the first one, created if needed), viewer access for everyone. Safe to repeat.',
     permission: 'marketplaces:manage',
     input: z.object({ skillId: z.string().min(1).max(100).describe('The skill to share (from list_skills or create_skill)'), marketplaceId: marketplaceId.optional() }),
     output: z.object({
@@ -224,7 +221,8 @@ export class MarketplacesTools {
       alreadyExisted: z.array(z.string()).describe('The steps that were already done before this call'),
       summary: z.string(),
     }),
-    annotations: { title: 'Share a skill with the organization', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Share a skill with the organization',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   shareSkillTool(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; marketplaceId?: string }) {
     return this.shareSkill.execute(principal, input);

@@ -20,14 +20,12 @@ export class IdentityTools {
 
   @McpTool({
     name: 'get_current_identity',
-    description:
-      'Answers "which OpenWork Cloud organization am I connected to?": the organization (name, slug, plan), the signed-in ' +
-      'account, the role in that organization with its permissions, the OAuth scopes granted to this connection and the ' +
-      'client name. Call this first to know what you are allowed to do.',
+    description: 'Which organization this connection manages, the signed-in account, its role and permissions, the granted scopes and the client. Call this first.',
     permission: 'org:read',
     input: z.object({}),
     output: identityOutput,
-    annotations: { title: 'Who am I', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Who am I',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   getCurrentIdentity(@CurrentPrincipal() principal: Principal) {
     return this.currentIdentity.execute(principal);

@@ -26,13 +26,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'invite_member',
-    description:
-      'Invites someone to the organization by email, with a role and optionally teams to join on acceptance. No email is ' +
-      'sent: the result contains acceptUrl, a one-time link valid for 7 days, for you to hand to the person. Inviting an ' +
-      'address that already has a pending invitation re-sends it (new link and expiry, same invitation). Fails with ' +
-      'email_domain_not_allowed when the domain is not in the allowed list (an admin can call ' +
-      'update_allowed_email_domains), seat_limit_reached when every seat is used (active members and pending invitations ' +
-      'count), already_member for existing members. Needs members:invite.',
+    description: 'Invites someone by email with a role and optional teams they join on acceptance. No email is sent: hand them the result\'s acceptUrl (one-time, 7 days). Re-inviting a pending address renews its link.',
     permission: 'members:invite',
     input: inviteInput,
     output: z.object({
@@ -41,7 +35,8 @@ export class InvitationsTools {
       refreshed: z.boolean().describe('true when an existing pending invitation was re-sent instead of a new one created'),
       emailSent: z.literal(false).describe('Always false: deliver acceptUrl to the person yourself'),
     }),
-    annotations: { title: 'Invite member', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Invite member',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   invite(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof inviteInput>) {
     return this.invitations.invite(principal, input);
@@ -53,7 +48,8 @@ export class InvitationsTools {
     permission: 'members:read',
     input: listInvitationsInput,
     output: pageOutput(invitationSchema),
-    annotations: { title: 'List invitations', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List invitations',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInvitationsInput>) {
     return this.invitations.list(principal, input);
@@ -61,11 +57,12 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'revoke_invitation',
-    description: 'Revokes a pending invitation: its link stops working and its seat is freed. Needs members:invite.',
+    description: 'Revokes a pending invitation: its link stops working and its seat is freed.',
     permission: 'members:invite',
     input: revokeInput,
     output: invitationSchema,
-    annotations: { title: 'Revoke invitation', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Revoke invitation',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   revoke(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof revokeInput>) {
     return this.invitations.revoke(principal, input);

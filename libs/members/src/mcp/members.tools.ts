@@ -23,13 +23,12 @@ export class MembersTools {
 
   @McpTool({
     name: 'list_members',
-    description:
-      'Lists the active members of the organization (id, name, email, role, join time), oldest first, paginated. ' +
-      'Filter by name/email text, role or team. People who were invited but have not accepted are in list_invitations.',
+    description: 'Lists active members (id, name, email, role, join time), oldest first; filter by name or email text, role or team. Pending invitees are in list_invitations.',
     permission: 'members:read',
     input: listMembersInput,
     output: pageOutput(memberSchema),
-    annotations: { title: 'List members', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List members',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listMembersInput>) {
     return this.members.list(principal, input);
@@ -41,7 +40,8 @@ export class MembersTools {
     permission: 'members:read',
     input: getMemberInput,
     output: memberSchema,
-    annotations: { title: 'Get member', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get member',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getMemberInput>) {
     return this.members.get(principal, input);
@@ -49,14 +49,12 @@ export class MembersTools {
 
   @McpTool({
     name: 'update_member_role',
-    description:
-      "Changes a member's role; it applies from the member's next request. Only owners can make someone an owner or " +
-      "change an owner's role, you cannot give a role with permissions you lack, and the last owner cannot be demoted. " +
-      'Needs members:manage.',
+    description: 'Changes a member\'s role from their next request. Only owners make or change owners; the last owner cannot be demoted.',
     permission: 'members:manage',
     input: updateRoleInput,
     output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
-    annotations: { title: 'Change member role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Change member role',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   updateRole(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
     return this.members.updateRole(principal, input);
@@ -64,17 +62,15 @@ export class MembersTools {
 
   @McpTool({
     name: 'remove_member',
-    description:
-      'Removes a member from the organization: their membership, team memberships and access grants go, and every MCP ' +
-      'connection they authorized for this organization stops working at its next request. Their account itself stays. ' +
-      'The last owner cannot be removed; only owners remove owners. Needs members:manage.',
+    description: 'Removes a member from the organization with their team memberships and access grants; their MCP connections to it stop working. Their account stays.',
     permission: 'members:manage',
     input: removeMemberInput,
     output: z.object({
       removed: memberSchema.describe('The membership that was removed'),
       grantsRevoked: z.number().int().describe('How many of their OAuth connections to this organization were revoked'),
     }),
-    annotations: { title: 'Remove member', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Remove member',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   remove(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof removeMemberInput>) {
     return this.members.remove(principal, input);

@@ -22,14 +22,12 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'get_organization',
-    description:
-      'Shows the organization this connection manages: name, plan, seat limit, seats used (active members plus pending ' +
-      'invitations) and seats available, the billing rule and URL, and the allowed email domains for invitations. ' +
-      'Check it before inviting people.',
+    description: 'Shows the organization: name, plan, seats used and available, billing rule and URL, allowed email domains. Check it before inviting people.',
     permission: 'org:read',
     input: z.object({}),
     output: organizationSchema,
-    annotations: { title: 'Get organization', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get organization',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal) {
     return this.settings.get(principal);
@@ -37,11 +35,12 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_organization',
-    description: 'Renames the organization. Needs the org:manage permission (owners and admins). Returns the updated organization.',
+    description: 'Renames the organization (the slug does not change).',
     permission: 'org:manage',
     input: updateOrganizationInput,
     output: organizationSchema,
-    annotations: { title: 'Update organization', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update organization',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateOrganizationInput>) {
     return this.settings.update(principal, input);
@@ -49,14 +48,12 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_allowed_email_domains',
-    description:
-      'Changes which email domains may be invited. When the list is non-empty, invite_member refuses other domains ' +
-      '(error email_domain_not_allowed); an empty list allows any domain. Use add to allow one more domain without ' +
-      'touching the others. Existing members are not affected. Needs org:manage (owners and admins).',
+    description: 'Changes which email domains invite_member accepts (an empty list allows any). Use add to allow one more domain without touching the others.',
     permission: 'org:manage',
     input: updateDomainsInput,
     output: organizationSchema,
-    annotations: { title: 'Update allowed email domains', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update allowed email domains',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   updateDomains(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateDomainsInput>) {
     return this.settings.updateAllowedEmailDomains(principal, input);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALL_PERMISSIONS, CurrentPrincipal, McpTool, McpTools, PERMISSIONS, ToolInput } from '@app/access';
+import { ALL_PERMISSIONS, CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { RolesService } from '../application/roles.service.js';
 import { roleSchema } from './schemas.js';
@@ -7,7 +7,7 @@ import { roleSchema } from './schemas.js';
 const permissionList = z
   .array(z.string().min(1).max(64))
   .max(ALL_PERMISSIONS.length)
-  .describe(`Permissions from the fixed list: ${ALL_PERMISSIONS.map((p) => `${p} (${PERMISSIONS[p].toLowerCase()})`).join('; ')}`);
+  .describe(`Any of: ${ALL_PERMISSIONS.join(', ')}`);
 const roleReference = z.string().min(1).max(64).describe('The custom role: its id or key (from list_roles)');
 
 const createRoleInput = z.object({
@@ -33,7 +33,8 @@ export class RolesTools {
     permission: 'roles:read',
     input: z.object({ ...pageInput }),
     output: pageOutput(roleSchema),
-    annotations: { title: 'List roles', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List roles',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit?: number }) {
     return this.roles.list(principal, input);
@@ -41,13 +42,12 @@ export class RolesTools {
 
   @McpTool({
     name: 'create_role',
-    description:
-      'Creates a custom role over the fixed permission list; assign it with update_member_role or invite_member using ' +
-      'the returned key. You can only include permissions your own role has. Needs roles:manage.',
+    description: 'Creates a custom role from the fixed permission list (at most your own permissions); assign its key with update_member_role or invite_member.',
     permission: 'roles:manage',
     input: createRoleInput,
     output: roleSchema,
-    annotations: { title: 'Create role', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create role',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createRoleInput>) {
     return this.roles.create(principal, input);
@@ -55,11 +55,12 @@ export class RolesTools {
 
   @McpTool({
     name: 'update_role',
-    description: "Renames a custom role or replaces its description or permissions; members with the role get the new permissions at their next request. Built-in roles cannot be changed. Needs roles:manage.",
+    description: 'Renames a custom role or replaces its description or permissions, effective at its members\' next request. Built-in roles cannot be changed.',
     permission: 'roles:manage',
     input: updateRoleInput,
     output: roleSchema,
-    annotations: { title: 'Update role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update role',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
     return this.roles.update(principal, input);
@@ -67,11 +68,12 @@ export class RolesTools {
 
   @McpTool({
     name: 'delete_role',
-    description: 'Deletes a custom role. Refused (role_in_use) while members or pending invitations use it: give them another role first. Needs roles:manage.',
+    description: 'Deletes a custom role; refused while members or pending invitations have it.',
     permission: 'roles:manage',
     input: deleteRoleInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), key: z.string() }),
-    annotations: { title: 'Delete role', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete role',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteRoleInput>) {
     return this.roles.delete(principal, input);

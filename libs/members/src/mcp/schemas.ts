@@ -50,4 +50,4 @@ export const memberReference = z
   .string()
   .min(1)
   .max(254)
-  .describe('The member: membership id (from list_members), their user id, or their email address');
+  .describe('Membership id, user id or email');

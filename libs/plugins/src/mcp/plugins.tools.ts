@@ -4,7 +4,7 @@ import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@ap
 import { PluginsService } from '../application/plugins.service.js';
 import type { PluginRecord } from '../infrastructure/plugin.repository.js';
 
-const pluginId = z.string().min(1).max(100).describe('The plugin id (from list_plugins or create_plugin)');
+const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
 const configObjectId = z.string().min(1).max(100).describe('Id of a skill or config object of this organization');
 
 const pluginSummary = z.object({
@@ -61,7 +61,8 @@ export class PluginsTools {
     permission: 'catalog:read',
     input: z.object(pageInput),
     output: pageOutput(pluginSummary),
-    annotations: { title: 'List plugins', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List plugins',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listPlugins(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -74,7 +75,8 @@ export class PluginsTools {
     permission: 'catalog:read',
     input: z.object({ pluginId }),
     output: pluginDetail,
-    annotations: { title: 'Get a plugin', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a plugin',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string }) {
     const p = await this.plugins.get(principal, input.pluginId);
@@ -94,16 +96,15 @@ export class PluginsTools {
 
   @McpTool({
     name: 'create_plugin',
-    description:
-      'Creates an empty plugin; then add skills or config objects with add_plugin_component and publish it with publish_plugin. ' +
-      'An existing name gives already_exists with its id. To share a single skill in one step, use share_skill instead.',
+    description: 'Creates an empty plugin; add skills or config objects with add_plugin_component, then publish_plugin. To share one skill in one step use share_skill.',
     permission: 'catalog:write',
     input: z.object({
       name: z.string().min(1).max(64).describe('1-64 lowercase letters, digits or hyphens, unique in the organization, e.g. "weekly-status-report"'),
       description: z.string().max(1024).default('').describe('What the plugin gives its users'),
     }),
     output: pluginSummary,
-    annotations: { title: 'Create a plugin', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string }) {
     return summary({ ...(await this.plugins.create(principal, input)), _count: { components: 0, listings: 0 } });
@@ -111,12 +112,12 @@ export class PluginsTools {
 
   @McpTool({
     name: 'add_plugin_component',
-    description: 'Adds a skill or config object to a plugin. Adding one that is already there changes nothing (alreadyAttached: true). ' +
-      'Changing a plugin is for its creator, editors/managers (grant_access) and admins.',
+    description: 'Adds a skill or config object to a plugin; one already there changes nothing.',
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: componentResult,
-    annotations: { title: 'Add to a plugin', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Add to a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async addComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string; configObjectId: string }) {
     const { plugin, object, alreadyAttached } = await this.plugins.addComponent(principal, input.pluginId, input.configObjectId);
@@ -125,12 +126,12 @@ export class PluginsTools {
 
   @McpTool({
     name: 'remove_plugin_component',
-    description: 'Removes a skill or config object from a plugin (the object itself is kept). Users of the plugin lose it. ' +
-      'Changing a plugin is for its creator, editors/managers (grant_access) and admins.',
+    description: 'Removes a skill or config object from a plugin (the object itself is kept).',
     permission: 'catalog:write',
     input: z.object({ pluginId, configObjectId }),
     output: z.object({ pluginId: z.string(), configObjectId: z.string(), removed: z.literal(true) }),
-    annotations: { title: 'Remove from a plugin', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Remove from a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async removeComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string; configObjectId: string }) {
     const plugin = await this.plugins.removeComponent(principal, input.pluginId, input.configObjectId);
@@ -139,12 +140,12 @@ export class PluginsTools {
 
   @McpTool({
     name: 'delete_plugin',
-    description: 'Deletes a plugin, unpublishes it from every marketplace and drops its access grants. Its skills and config objects are kept. ' +
-      'Allowed for its creator, editors/managers and admins.',
+    description: 'Deletes a plugin, unpublishes it everywhere and drops its access grants; its skills and config objects are kept.',
     permission: 'catalog:write',
     input: z.object({ pluginId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a plugin', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a plugin',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deletePlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string }) {
     const plugin = await this.plugins.delete(principal, input.pluginId);

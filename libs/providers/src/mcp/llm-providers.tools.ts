@@ -5,8 +5,8 @@ import { LlmProvidersService, type ProviderChanges } from '../application/llm-pr
 import { PROVIDER_KINDS, type ProviderKind } from '../domain/llm-provider.js';
 import type { LlmProviderRecord } from '../infrastructure/llm-provider.repository.js';
 
-const providerId = z.string().min(1).max(100).describe('The LLM provider id (from list_llm_providers or create_llm_provider)');
-const kind = z.enum(PROVIDER_KINDS).describe('The API family: openai, anthropic, azure_openai, google, mistral, groq, openrouter, ollama or openai_compatible');
+const providerId = z.string().min(1).max(100).describe('Provider id (from list_llm_providers)');
+const kind = z.enum(PROVIDER_KINDS).describe('The API family');
 const baseUrl = z.string().max(2000).describe('API endpoint; required for azure_openai, ollama and openai_compatible');
 const models = z.array(z.string().max(200)).max(100).describe('Model ids members may use, e.g. ["claude-sonnet-4-5"]');
 const apiKey = z
@@ -54,7 +54,8 @@ export class LlmProvidersTools {
     permission: 'providers:read',
     input: z.object(pageInput),
     output: pageOutput(providerOutput),
-    annotations: { title: 'List LLM providers', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List LLM providers',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listProviders(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -67,7 +68,8 @@ export class LlmProvidersTools {
     permission: 'providers:read',
     input: z.object({ providerId }),
     output: providerOutput,
-    annotations: { title: 'Get an LLM provider', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get an LLM provider',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getProvider(@CurrentPrincipal() principal: Principal, @ToolInput() input: { providerId: string }) {
     return view(await this.providers.get(principal, input.providerId));
@@ -75,9 +77,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'create_llm_provider',
-    description:
-      'Adds an LLM provider for the organization with its models and, optionally, a write-only API key (encrypted, never returned). ' +
-      'An existing name gives already_exists with its id.',
+    description: 'Adds an LLM provider with its models and, optionally, a write-only API key (encrypted, never returned).',
     permission: 'providers:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Anthropic (prod)"'),
@@ -87,7 +87,8 @@ export class LlmProvidersTools {
       apiKey: apiKey.optional(),
     }),
     output: providerOutput,
-    annotations: { title: 'Create an LLM provider', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create an LLM provider',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createProvider(
     @CurrentPrincipal() principal: Principal,
@@ -98,7 +99,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'update_llm_provider',
-    description: 'Changes an LLM provider: name, kind, base URL, models, or replaces (string) or removes (null) its API key. Omitted fields stay.',
+    description: 'Changes an LLM provider\'s name, kind, base URL or models, or replaces (string) or removes (null) its API key. Omitted fields stay.',
     permission: 'providers:manage',
     input: z.object({
       providerId,
@@ -109,7 +110,8 @@ export class LlmProvidersTools {
       apiKey: apiKey.nullable().optional().describe('New write-only API key, or null to remove the stored one'),
     }),
     output: providerOutput,
-    annotations: { title: 'Update an LLM provider', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update an LLM provider',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async updateProvider(@CurrentPrincipal() principal: Principal, @ToolInput() input: ProviderChanges & { providerId: string }) {
     const { providerId: id, ...changes } = input;
@@ -122,7 +124,8 @@ export class LlmProvidersTools {
     permission: 'providers:manage',
     input: z.object({ providerId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete an LLM provider', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete an LLM provider',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteProvider(@CurrentPrincipal() principal: Principal, @ToolInput() input: { providerId: string }) {
     const p = await this.providers.delete(principal, input.providerId);

@@ -4,20 +4,23 @@ import { InvalidInputError } from '../errors/domain-error.js';
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
-/** Input fields every list tool accepts. */
+/**
+ * Input fields every list tool accepts. Their descriptions are short on purpose: they repeat in every list
+ * tool, and the server instructions explain pagination once (the schema carries the bounds and default).
+ */
 export const pageInput = {
   cursor: z
     .string()
     .max(200)
     .optional()
-    .describe('Opaque cursor from the previous page\'s nextCursor; omit for the first page.'),
+    .describe('nextCursor of the previous page'),
   limit: z
     .number()
     .int()
     .min(1)
     .max(MAX_PAGE_SIZE)
     .default(DEFAULT_PAGE_SIZE)
-    .describe(`Page size, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`),
+    .describe('Page size'),
 };
 
 export function pageOutput<T extends z.ZodType>(item: T) {

@@ -5,8 +5,8 @@ import { CONFIG_OBJECT_KIND, ConfigObjectsService, type ConfigObjectWithVersion 
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH, type ConfigObjectType } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
 
-const configObjectId = z.string().min(1).max(100).describe('The config object id (from list_config_objects or create_config_object)');
-const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('agent, command, tool, mcp (an MCP server definition), hook, context or custom; skills have their own tools');
+const configObjectId = z.string().min(1).max(100).describe('Config object id (from list_config_objects)');
+const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('Kind of object (mcp: an MCP server definition); skills have their own tools');
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
 const metadata = freeFormObject().describe(
   `Optional structured settings stored with this version; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON`,
@@ -54,7 +54,8 @@ export class ConfigObjectsTools {
     permission: 'catalog:read',
     input: z.object({ type: type.optional(), ...pageInput }),
     output: pageOutput(configObjectSummary),
-    annotations: { title: 'List config objects', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List config objects',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async list(@CurrentPrincipal() principal: Principal, @ToolInput() input: { type?: ConfigObjectType; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -67,7 +68,8 @@ export class ConfigObjectsTools {
     permission: 'catalog:read',
     input: z.object({ configObjectId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') }),
     output: configObjectDetail,
-    annotations: { title: 'Get a config object', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a config object',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async get(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string; version?: number }) {
     return detail(await this.objects.get(principal, CONFIG_OBJECT_KIND, input.configObjectId, input.version));
@@ -75,9 +77,7 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'create_config_object',
-    description:
-      'Creates a config object (version 1). Names are unique per type; an existing name gives already_exists with its id. ' +
-      'For skills use create_skill.',
+    description: 'Creates a config object (version 1); names are unique per type. For skills use create_skill.',
     permission: 'catalog:write',
     input: z.object({
       type,
@@ -87,7 +87,8 @@ export class ConfigObjectsTools {
       metadata: metadata.default({}),
     }),
     output: configObjectDetail,
-    annotations: { title: 'Create a config object', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a config object',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -108,7 +109,8 @@ export class ConfigObjectsTools {
       metadata: metadata.optional(),
     }),
     output: configObjectDetail,
-    annotations: { title: 'Update a config object', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Update a config object',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async update(
     @CurrentPrincipal() principal: Principal,
@@ -124,7 +126,8 @@ export class ConfigObjectsTools {
     permission: 'catalog:write',
     input: z.object({ configObjectId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a config object', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a config object',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string }) {
     const deleted = await this.objects.delete(principal, CONFIG_OBJECT_KIND, input.configObjectId);

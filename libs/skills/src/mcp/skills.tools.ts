@@ -5,14 +5,14 @@ import { ConfigObjectsService, SKILL_KIND, type ConfigObjectWithVersion } from '
 import { MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
 
-const skillId = z.string().min(1).max(100).describe('The skill id (from list_skills or create_skill)');
+const skillId = z.string().min(1).max(100).describe('Skill id (from list_skills)');
 const skillContent = z
   .string()
   .min(1)
   .max(MAX_CONTENT_LENGTH)
   .describe(
-    'The whole SKILL.md text: YAML front matter between "---" lines with name (lowercase letters, digits, hyphens, at most 64) ' +
-      'and description (at most 1024 characters, say what the skill does and when to use it), then the Markdown instructions.',
+    'The whole SKILL.md: front matter ("---" lines) with name (lowercase, digits, hyphens) and description (what it does, ' +
+      'when to use it), then Markdown instructions',
   );
 
 const skillSummary = z.object({
@@ -54,7 +54,8 @@ export class SkillsTools {
     permission: 'catalog:read',
     input: z.object(pageInput),
     output: pageOutput(skillSummary),
-    annotations: { title: 'List skills', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List skills',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listSkills(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -67,7 +68,8 @@ export class SkillsTools {
     permission: 'catalog:read',
     input: z.object({ skillId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') }),
     output: skillDetail,
-    annotations: { title: 'Get a skill', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a skill',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; version?: number }) {
     return detail(await this.objects.get(principal, SKILL_KIND, input.skillId, input.version));
@@ -75,14 +77,12 @@ export class SkillsTools {
 
   @McpTool({
     name: 'create_skill',
-    description:
-      'Creates a skill from SKILL.md text (validated: front matter name and description, then the body) and stores it as version 1. ' +
-      'If a skill with that name exists the result is already_exists with its id: update it with update_skill instead. ' +
-      'To share it with the organization afterwards, call share_skill.',
+    description: 'Creates a skill from SKILL.md text (front matter name and description, then the body) as version 1. An existing name gives already_exists with its id; share it with share_skill.',
     permission: 'catalog:write',
     input: z.object({ content: skillContent }),
     output: skillDetail,
-    annotations: { title: 'Create a skill', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a skill',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { content: string }) {
     return detail(await this.objects.create(principal, SKILL_KIND, { type: 'skill', content: input.content }));
@@ -90,13 +90,12 @@ export class SkillsTools {
 
   @McpTool({
     name: 'update_skill',
-    description:
-      'Replaces a skill\'s SKILL.md text, stored as a new version (earlier versions stay readable with get_skill). ' +
-      'The name and description follow the new front matter.',
+    description: 'Replaces a skill\'s SKILL.md text as a new version (earlier versions stay readable with get_skill).',
     permission: 'catalog:write',
     input: z.object({ skillId, content: skillContent }),
     output: skillDetail,
-    annotations: { title: 'Update a skill', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Update a skill',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async updateSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; content: string }) {
     return detail(await this.objects.update(principal, SKILL_KIND, input.skillId, { content: input.content }));
@@ -108,7 +107,8 @@ export class SkillsTools {
     permission: 'catalog:write',
     input: z.object({ skillId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a skill', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a skill',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string }) {
     const deleted = await this.objects.delete(principal, SKILL_KIND, input.skillId);

@@ -11,7 +11,7 @@ const teamSchema = z.object({
   memberCount: z.number().int(),
   createdAt: z.string(),
 });
-const teamReference = z.string().min(1).max(100).describe('The team: its id or exact name (from list_teams)');
+const teamReference = z.string().min(1).max(100).describe('Team id or exact name');
 const memberReference = z.string().min(1).max(254).describe('The person: membership id (from list_members), user id or email');
 
 const listInput = z.object({
@@ -37,11 +37,12 @@ export class TeamsTools {
 
   @McpTool({
     name: 'list_teams',
-    description: 'Lists the teams of the organization with their member counts, paginated; filter by name text or by a member. list_members with teamId shows who is in a team.',
+    description: 'Lists teams with member counts; filter by name text or by a member. list_members with teamId shows who is in a team.',
     permission: 'teams:read',
     input: listInput,
     output: pageOutput(teamSchema),
-    annotations: { title: 'List teams', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List teams',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
     return this.teams.list(principal, input);
@@ -49,11 +50,12 @@ export class TeamsTools {
 
   @McpTool({
     name: 'create_team',
-    description: 'Creates a team. A name already used in the organization fails with already_exists and the existing team id. Needs teams:manage.',
+    description: 'Creates a team. An existing name gives already_exists with its id.',
     permission: 'teams:manage',
     input: createInput,
     output: teamSchema,
-    annotations: { title: 'Create team', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create team',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
     return this.teams.create(principal, input);
@@ -61,11 +63,12 @@ export class TeamsTools {
 
   @McpTool({
     name: 'update_team',
-    description: 'Renames a team or changes its description. Needs teams:manage.',
+    description: 'Renames a team or changes its description.',
     permission: 'teams:manage',
     input: updateInput,
     output: teamSchema,
-    annotations: { title: 'Update team', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Update team',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
     return this.teams.update(principal, input);
@@ -73,11 +76,12 @@ export class TeamsTools {
 
   @McpTool({
     name: 'delete_team',
-    description: 'Deletes a team, its memberships and the access given to the team; the members stay in the organization. Needs teams:manage.',
+    description: 'Deletes a team with its memberships and the access given to it; its members stay in the organization.',
     permission: 'teams:manage',
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string(), membersRemoved: z.number().int() }),
-    annotations: { title: 'Delete team', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete team',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteInput>) {
     return this.teams.delete(principal, input);
@@ -85,14 +89,12 @@ export class TeamsTools {
 
   @McpTool({
     name: 'add_team_member',
-    description:
-      'Adds an active member of the organization to a team (by membership id, user id or email). Someone who was invited ' +
-      'but has not accepted yet gets member_pending_invitation: add them after they accept, or re-send their invitation ' +
-      'with the team. Adding someone already in the team changes nothing (added: false). Needs teams:manage.',
+    description: 'Adds an active member (membership id, user id or email) to a team. A pending invitee cannot be added yet; adding someone already in the team changes nothing.',
     permission: 'teams:manage',
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),
-    annotations: { title: 'Add team member', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Add team member',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   addMember(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof membershipInput>) {
     return this.teams.addMember(principal, input);
@@ -100,11 +102,12 @@ export class TeamsTools {
 
   @McpTool({
     name: 'remove_team_member',
-    description: 'Removes a member from a team (they stay in the organization). Removing someone not in the team changes nothing (removed: false). Needs teams:manage.',
+    description: 'Removes a member from a team (they stay in the organization); removing someone not in it changes nothing.',
     permission: 'teams:manage',
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, removed: z.boolean().describe('false when they were not in the team') }),
-    annotations: { title: 'Remove team member', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Remove team member',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   removeMember(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof membershipInput>) {
     return this.teams.removeMember(principal, input);

@@ -5,7 +5,7 @@ import { WorkersService, type WorkerChanges } from '../application/workers.servi
 import { allowedNextStatuses, WORKER_STATUSES, type WorkerStatus } from '../domain/worker.js';
 import type { WorkerRecord } from '../infrastructure/worker.repository.js';
 
-const workerId = z.string().min(1).max(100).describe('The worker id (from list_workers or create_worker)');
+const workerId = z.string().min(1).max(100).describe('Worker id (from list_workers)');
 const runtime = z
   .record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 settings')
@@ -49,7 +49,8 @@ export class WorkersTools {
     permission: 'workers:read',
     input: z.object({ status: z.enum(WORKER_STATUSES).optional().describe('Only workers in this status'), ...pageInput }),
     output: pageOutput(workerOutput),
-    annotations: { title: 'List workers', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'List workers',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async listWorkers(@CurrentPrincipal() principal: Principal, @ToolInput() input: { status?: WorkerStatus; cursor?: string; limit: number }) {
     const page = decodeCursor(input);
@@ -62,7 +63,8 @@ export class WorkersTools {
     permission: 'workers:read',
     input: z.object({ workerId }),
     output: workerOutput,
-    annotations: { title: 'Get a worker', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    title: 'Get a worker',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   async getWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { workerId: string }) {
     return view(await this.workers.get(principal, input.workerId));
@@ -70,7 +72,7 @@ export class WorkersTools {
 
   @McpTool({
     name: 'create_worker',
-    description: 'Creates a worker record in status "stopped". Start it with update_worker status "starting". An existing name gives already_exists.',
+    description: 'Creates a worker in status "stopped"; start it with update_worker status "starting".',
     permission: 'workers:manage',
     input: z.object({
       name: z.string().min(1).max(100).describe('Unique in the organization'),
@@ -78,7 +80,8 @@ export class WorkersTools {
       runtime: runtime.default({}),
     }),
     output: workerOutput,
-    annotations: { title: 'Create a worker', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Create a worker',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async createWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string; runtime: Record<string, unknown> }) {
     return view(await this.workers.create(principal, input));
@@ -86,10 +89,7 @@ export class WorkersTools {
 
   @McpTool({
     name: 'update_worker',
-    description:
-      'Renames a worker, changes its description or runtime settings, and/or moves its status along the lifecycle ' +
-      'stopped → starting → running → stopping → stopped (any moving state may become failed; failed → starting restarts). ' +
-      'Start = status "starting", stop = status "stopping". Other moves give invalid_status_transition with the allowed next statuses.',
+    description: 'Renames a worker, changes its description or runtime, and/or moves its status: start = "starting", stop = "stopping" (see allowedNextStatuses from get_worker).',
     permission: 'workers:manage',
     input: z.object({
       workerId,
@@ -99,7 +99,8 @@ export class WorkersTools {
       status: z.enum(WORKER_STATUSES).optional().describe('Target status; must be an allowed next status (see allowedNextStatuses)'),
     }),
     output: workerOutput,
-    annotations: { title: 'Update, start or stop a worker', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    title: 'Update, start or stop a worker',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   async updateWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: WorkerChanges & { workerId: string }) {
     const { workerId: id, ...changes } = input;
@@ -112,7 +113,8 @@ export class WorkersTools {
     permission: 'workers:manage',
     input: z.object({ workerId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    annotations: { title: 'Delete a worker', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    title: 'Delete a worker',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
   async deleteWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { workerId: string }) {
     const w = await this.workers.delete(principal, input.workerId);
