@@ -3,7 +3,7 @@ export { ConfigModule } from './config/config.module.js';
 export { DATABASE, openDatabase, type Database } from './prisma/database.js';
 export { DatabaseModule, type DatabaseModuleOptions } from './prisma/database.module.js';
 export { EmbeddedDatabaseBusyError } from './prisma/embedded-lock.js';
-export { applyMigrations, diffMigrationsToSchema, MIGRATIONS_DIR } from './prisma/migrator.js';
+export { applyMigrations, diffMigrationsToSchema, migrationNames, MIGRATIONS_DIR } from './prisma/migrator.js';
 export { PrismaService, type TransactionClient } from './prisma/prisma.service.js';
 export { Prisma } from './prisma/generated/client.js';
 export * as Db from './prisma/generated/enums.js';

@@ -1,12 +1,12 @@
 import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { PrismaService } from '@app/shared';
 import { MetricsService } from './metrics.service.js';
+import { ReadinessService } from './readiness.service.js';
 
 @Controller()
 export class HealthController {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly readinessCheck: ReadinessService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -18,9 +18,10 @@ export class HealthController {
 
   @Get('readyz')
   async readiness(@Res({ passthrough: true }) res: Response) {
-    const database = await this.prisma.isReachable();
-    if (!database) res.status(503).setHeader('Retry-After', '5');
-    return { status: database ? 'ready' : 'unavailable', database: database ? 'ok' : 'unreachable' };
+    const state = await this.readinessCheck.check();
+    if (state.ready) return { status: 'ready', database: 'ok' };
+    res.status(503).setHeader('Retry-After', '5');
+    return { status: 'unavailable' };
   }
 
   @Get('metrics')

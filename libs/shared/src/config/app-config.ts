@@ -22,6 +22,12 @@ export abstract class AppConfig {
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
+  /** Audit events older than this many days are deleted; 0 keeps them forever. */
+  abstract readonly auditRetentionDays: number;
+  /** Sent or failed outbox mail older than this many days is deleted; 0 keeps it forever. */
+  abstract readonly mailRetentionDays: number;
+  /** OTLP/HTTP collector base URL; tracing is off (and its SDK never loaded) when unset. */
+  abstract readonly otlpEndpoint: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +55,9 @@ const schema = {
   LOG_LEVEL: z.enum(logLevels),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   RATE_LIMITS: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  AUDIT_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
+  MAIL_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }),
 };
 
 type Env = Record<string, string | undefined>;
@@ -102,5 +111,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimits: read(env, 'RATE_LIMITS', 'on')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
+    auditRetentionDays: read(env, 'AUDIT_RETENTION_DAYS', '365')!,
+    mailRetentionDays: read(env, 'MAIL_RETENTION_DAYS', '30')!,
+    otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.replace(/\/+$/, ''),
   });
 }
