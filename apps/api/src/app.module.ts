@@ -15,6 +15,7 @@ import { WorkersModule } from '@app/workers';
 import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { OrganizationDirectoryModule } from './organization-directory.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -51,6 +52,7 @@ export class AppModule {
         DatabaseModule.forRoot({ shared: options.database }),
         SharedModule,
         HealthModule,
+        MaintenanceModule,
         GatewayModule,
         WebModule,
         OrganizationDirectoryModule,

@@ -41,3 +41,4 @@ export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { isUniqueViolation } from './prisma/prisma-errors.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
+export { DAY_MS, deleteBatchWhere, RetentionRegistry, type RetentionRule } from './retention/retention.js';
