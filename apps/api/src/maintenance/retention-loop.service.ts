@@ -14,6 +14,8 @@ export interface RetentionTableReport {
   deleted: number;
   batches: number;
   longestBatchMs: number;
+  /** Each batch's duration, in order. */
+  batchMs: number[];
 }
 
 export interface RetentionReport {
@@ -91,12 +93,14 @@ export class RetentionLoop implements OnApplicationBootstrap, OnApplicationShutd
   private async deleteAll(batchSize: number): Promise<RetentionTableReport[]> {
     const reports: RetentionTableReport[] = [];
     for (const rule of this.registry.rules()) {
-      const report: RetentionTableReport = { table: rule.table, deletes: rule.deletes, deleted: 0, batches: 0, longestBatchMs: 0 };
+      const report: RetentionTableReport = { table: rule.table, deletes: rule.deletes, deleted: 0, batches: 0, longestBatchMs: 0, batchMs: [] };
       reports.push(report);
       while (!this.stopping) {
         const batchStarted = performance.now();
         const deleted = await rule.deleteBatch(this.clock.now(), batchSize);
-        report.longestBatchMs = Math.max(report.longestBatchMs, performance.now() - batchStarted);
+        const tookMs = performance.now() - batchStarted;
+        report.batchMs.push(tookMs);
+        report.longestBatchMs = Math.max(report.longestBatchMs, tookMs);
         report.batches++;
         report.deleted += deleted;
         if (deleted < batchSize) break;
