@@ -3,7 +3,7 @@
 // before and after and the longest single delete batch (target: 100 ms on PostgreSQL). Runs on the
 // embedded database, or on a throw-away database of the PostgreSQL server in DATABASE_URL.
 import { PrismaService } from '@app/shared';
-import { RETENTION_BATCH_SIZE, RetentionLoop } from '../apps/api/src/maintenance/retention-loop.service.js';
+import { EMBEDDED_BATCH_SIZE, RETENTION_BATCH_SIZE, RetentionLoop } from '../apps/api/src/maintenance/retention-loop.service.js';
 import { createOrg, createUser } from '../test/support/fixtures.js';
 import { ownDatabase, startTestApp } from '../test/support/test-app.js';
 import { loadavg } from 'node:os';
@@ -58,7 +58,7 @@ try {
   if (!report.ran) throw new Error('another retention pass held the lock; run the benchmark again');
   const afterPass = await count();
 
-  console.log(`retention pass on ${t.database.description} (batches of ${RETENTION_BATCH_SIZE}; seeded in ${fmt(seededMs / 1000, 1)} s)`);
+  console.log(`retention pass on ${t.database.description} (batches of ${t.database.kind === 'embedded' ? EMBEDDED_BATCH_SIZE : RETENTION_BATCH_SIZE}; seeded in ${fmt(seededMs / 1000, 1)} s)`);
   for (const table of Object.keys(before) as (keyof typeof before)[]) {
     console.log(`  ${table.padEnd(13)} ${String(before[table]).padStart(7)} rows before, ${String(afterPass[table]).padStart(7)} after`);
   }

@@ -36,7 +36,7 @@ export {
 export type { Principal } from './principal.js';
 export { AuditLog, type AuditActor, type AuditEntry } from './audit/audit-log.js';
 export { SharedModule } from './shared.module.js';
-export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';
+export { createRootLogger, PinoLoggerService, type LogOutput } from './logging/pino-logger.js';
 export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { isUniqueViolation } from './prisma/prisma-errors.js';

@@ -3,6 +3,8 @@ import { Clock, DATABASE, RetentionRegistry, type Database } from '@app/shared';
 
 /** Rows per delete statement: small enough that no batch holds its locks for long. */
 export const RETENTION_BATCH_SIZE = 500;
+// The embedded database runs on the server's own thread: smaller batches keep each pause short.
+export const EMBEDDED_BATCH_SIZE = 100;
 const FIRST_PASS_DELAY_MS = 60_000;
 const PASS_INTERVAL_MS = 60 * 60 * 1000;
 // Any constant works; it only has to be the same in every instance (the keys use another).
@@ -55,7 +57,7 @@ export class RetentionLoop implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** One full pass over every declared rule, batch after batch until nothing is left to delete. */
-  async runOnce(batchSize = RETENTION_BATCH_SIZE): Promise<RetentionReport> {
+  async runOnce(batchSize = this.database.kind === 'embedded' ? EMBEDDED_BATCH_SIZE : RETENTION_BATCH_SIZE): Promise<RetentionReport> {
     const started = performance.now();
     const pass = this.database.runExclusive(RETENTION_LOCK_ID, () => this.deleteAll(batchSize));
     this.running = pass;
