@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, SharedModule, type Database } from '@app/shared';
 import { AccessModule } from '@app/access';
 import { AuditModule } from '@app/audit';
@@ -23,6 +23,16 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** An open database to share between app instances in one process (tests only). */
   database?: Database;
+  /** Started when OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed when the app stops. */
+  tracing?: { shutdown(): Promise<void> };
+}
+
+// Exports the spans still buffered when the server stops.
+class TracingShutdown implements OnApplicationShutdown {
+  constructor(private readonly tracing?: { shutdown(): Promise<void> }) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.tracing?.shutdown();
+  }
 }
 
 // Resource areas: one import line each.
@@ -58,6 +68,7 @@ export class AppModule {
         OrganizationDirectoryModule,
         ...contexts,
       ],
+      providers: [{ provide: TracingShutdown, useValue: new TracingShutdown(options.tracing) }],
     };
   }
 }

@@ -42,3 +42,4 @@ export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { isUniqueViolation } from './prisma/prisma-errors.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
 export { DAY_MS, deleteBatchWhere, RetentionRegistry, type RetentionRule } from './retention/retention.js';
+export { annotateActiveSpan, withSpan } from './tracing/spans.js';
