@@ -28,6 +28,10 @@ export abstract class AppConfig {
   abstract readonly mailRetentionDays: number;
   /** OTLP/HTTP collector base URL; tracing is off (and its SDK never loaded) when unset. */
   abstract readonly otlpEndpoint: string | undefined;
+  /** Bearer token that opens `/metrics` on the public port; unset, the public `/metrics` is 404. */
+  abstract readonly metricsToken: string | undefined;
+  /** A second listener on 127.0.0.1 serving `/metrics` without a token; unset, there is none. */
+  abstract readonly metricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +62,9 @@ const schema = {
   AUDIT_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
   MAIL_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }),
+  // Long and plain enough to be a generated secret, never a word someone can guess.
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 visible ASCII characters, no spaces (for example `openssl rand -hex 32`)'),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535),
 };
 
 type Env = Record<string, string | undefined>;
@@ -99,6 +106,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDirRaw = read(env, 'DATA_DIR', './.data')!;
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw);
   const secretsKey = read(env, 'SECRETS_KEY') ?? secretsKeyFromDataDir(dataDir);
+  const metricsPort = read(env, 'METRICS_PORT');
+  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', 'must differ from PORT');
   return Object.freeze({
     port,
     publicUrl,
@@ -114,5 +123,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auditRetentionDays: read(env, 'AUDIT_RETENTION_DAYS', '365')!,
     mailRetentionDays: read(env, 'MAIL_RETENTION_DAYS', '30')!,
     otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.replace(/\/+$/, ''),
+    metricsToken: read(env, 'METRICS_TOKEN'),
+    metricsPort,
   });
 }
