@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { PrismaService } from '@app/shared';
 import { ReadinessService } from '../apps/api/src/health/readiness.service.js';
 import { ownDatabase, startTestApp, type TestApp } from './support/test-app.js';
@@ -15,6 +16,16 @@ function assertUnreadyWithoutReason(probe: { status: number; body: string; retry
   assert.equal(probe.status, 503);
   assert.deepEqual(JSON.parse(probe.body), { status: 'unavailable' });
   assert.equal(probe.retryAfter, '5');
+}
+
+// What the instance tells its operator, to check the reason is logged once per change, not per probe.
+class CapturingLogger implements LoggerService {
+  readonly lines: { level: string; context?: string; message: string }[] = [];
+  log(message: unknown, context?: string) { this.lines.push({ level: 'log', context, message: String(message) }); }
+  error(message: unknown, _trace?: string, context?: string) { this.lines.push({ level: 'error', context, message: String(message) }); }
+  warn(message: unknown, context?: string) { this.lines.push({ level: 'warn', context, message: String(message) }); }
+  debug() {}
+  verbose() {}
 }
 
 describe('readiness (/readyz)', () => {
@@ -69,7 +80,12 @@ describe('readiness (/readyz)', () => {
       const [latest] = await prisma.$queryRaw<{ migration_name: string }[]>`
         SELECT migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1`;
       await prisma.$executeRaw`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ${latest!.migration_name}`;
+      const logs = new CapturingLogger();
+      Logger.overrideLogger(logs);
       assertUnreadyWithoutReason(await readyz(t));
+      assertUnreadyWithoutReason(await readyz(t));
+      const said = logs.lines.filter((l) => l.context === 'Readiness');
+      assert.deepEqual(said.map((l) => [l.level, l.message]), [['warn', `Not ready: migrations pending: ${latest!.migration_name}`]], 'the reason is logged, once');
       const state = await t.get(ReadinessService).check();
       assert.equal(state.ready, false);
       assert.match((state as { reason: string }).reason, new RegExp(`migrations pending: ${latest!.migration_name}`));
@@ -80,6 +96,7 @@ describe('readiness (/readyz)', () => {
 
       await prisma.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = ${latest!.migration_name}`;
       assert.equal((await readyz(t)).status, 200);
+      assert.ok(logs.lines.some((l) => l.context === 'Readiness' && l.message === 'Ready again'));
     } finally {
       await t.close();
       await own.drop();

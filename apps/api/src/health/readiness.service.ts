@@ -32,11 +32,12 @@ export class ReadinessService {
   }
 
   private async findProblem(): Promise<string | null> {
-    if (!(await this.prisma.isReachable())) return 'the database does not answer';
+    // One round trip when all is well: reading the migration history also proves the database answers.
     let applied: Set<string>;
     try {
       applied = await this.prisma.appliedMigrations();
     } catch (error) {
+      if (!(await this.prisma.isReachable())) return 'the database does not answer';
       return `the migration history cannot be read: ${(error as Error).message}`;
     }
     this.shipped ??= migrationNames();
