@@ -43,3 +43,14 @@ export { isUniqueViolation } from './prisma/prisma-errors.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
 export { DAY_MS, deleteBatchWhere, RetentionRegistry, type RetentionRule } from './retention/retention.js';
 export { annotateActiveSpan, withSpan } from './tracing/spans.js';
+export {
+  FREE_FORM_MAX_DEPTH,
+  FREE_FORM_MAX_JSON_CHARS,
+  FREE_FORM_MAX_KEY_LENGTH,
+  freeFormObject,
+  jsonDepth,
+  jsonEntries,
+  MAX_BODY_DEPTH,
+  nestsDeeperThan,
+  type JsonEntry,
+} from './json/json-shape.js';

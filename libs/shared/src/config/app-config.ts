@@ -19,6 +19,8 @@ export abstract class AppConfig {
   abstract readonly redisUrl: string | undefined;
   /** Request limits of the registration and token endpoints (RATE_LIMITS=off for load benchmarks only). */
   abstract readonly rateLimits: boolean;
+  /** Per-grant (token family) request budget on /mcp, per minute; lifted by RATE_LIMITS=off. */
+  abstract readonly mcpRequestsPerMinute: number;
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
@@ -62,6 +64,11 @@ const schema = {
   AUDIT_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
   MAIL_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }),
+  MCP_REQUESTS_PER_MINUTE: z
+    .string()
+    .regex(/^[0-9]{1,7}$/, 'must be a whole number from 1 to 1000000')
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= 1_000_000, 'must be a whole number from 1 to 1000000'),
   // Long and plain enough to be a generated secret, never a word someone can guess.
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 visible ASCII characters, no spaces (for example `openssl rand -hex 32`)'),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535),
@@ -118,6 +125,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: read(env, 'LOG_LEVEL', 'info')!,
     redisUrl: read(env, 'REDIS_URL'),
     rateLimits: read(env, 'RATE_LIMITS', 'on')!,
+    mcpRequestsPerMinute: read(env, 'MCP_REQUESTS_PER_MINUTE', '600')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
     auditRetentionDays: read(env, 'AUDIT_RETENTION_DAYS', '365')!,
