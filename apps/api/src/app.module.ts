@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, SharedModule, type Database } from '@app/shared';
 import { AccessModule } from '@app/access';
 import { AuditModule } from '@app/audit';
@@ -16,6 +16,7 @@ import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { TracingShutdown } from './tracing/tracing-shutdown.js';
 import { OrganizationDirectoryModule } from './organization-directory.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -27,13 +28,6 @@ export interface AppModuleOptions {
   tracing?: { shutdown(): Promise<void> };
 }
 
-// Exports the spans still buffered when the server stops.
-class TracingShutdown implements OnApplicationShutdown {
-  constructor(private readonly tracing?: { shutdown(): Promise<void> }) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.tracing?.shutdown();
-  }
-}
 
 // Resource areas: one import line each.
 const contexts = [
