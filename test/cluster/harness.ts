@@ -36,11 +36,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 export interface Instance {
   url: string;
   process: ChildProcess;
+  /** From spawning the process to /readyz answering 200. */
+  readyMs: number;
   stop(): Promise<void>;
 }
 
 /** One server process (dist/apps/api/src/main.js), ready when /readyz says so. */
 export async function startInstance(port: number, env: Record<string, string>): Promise<Instance> {
+  const spawned = performance.now();
   const child = spawn(process.execPath, ['--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'error' },
@@ -63,6 +66,7 @@ export async function startInstance(port: number, env: Record<string, string>): 
   return {
     url,
     process: child,
+    readyMs: performance.now() - spawned,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
@@ -77,6 +81,8 @@ export interface CallOutcome {
   /** The tool result's error code when the call reached a tool and failed there. */
   toolError?: string;
   result?: Record<string, any>;
+  /** The tool error's details (e.g. already_exists names the existing id). */
+  errorDetails?: Record<string, any>;
   retryAfter: string | null;
   startedAt: number;
   endedAt: number;
@@ -104,7 +110,11 @@ export async function callTool(baseUrl: string, token: string, name: string, arg
       const message = JSON.parse(payload);
       const result = message.result;
       if (!result) outcome.toolError = `jsonrpc_${message.error?.code}`;
-      else if (result.isError) outcome.toolError = errorCodeOf(result.content) ?? 'unstructured';
+      else if (result.isError) {
+        const error = errorEnvelopeOf(result.content);
+        outcome.toolError = error?.code ?? 'unstructured';
+        outcome.errorDetails = error?.details;
+      }
       else outcome.result = result.structuredContent;
     }
     return outcome;
@@ -169,11 +179,11 @@ export function finish(checks: Check[]): void {
   process.exitCode = failed ? 1 : 0;
 }
 
-/** The `error.code` of an error result's JSON text content (the envelope), if it has one. */
-function errorCodeOf(content: Array<{ type: string; text?: string }> | undefined): string | undefined {
+/** The `error` of an error result's JSON text content (the envelope), if it has one. */
+function errorEnvelopeOf(content: Array<{ type: string; text?: string }> | undefined): { code?: string; details?: Record<string, unknown> } | undefined {
   const text = content?.find((item) => item.type === 'text')?.text;
   try {
-    return text === undefined ? undefined : (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+    return text === undefined ? undefined : (JSON.parse(text) as { error?: { code?: string; details?: Record<string, unknown> } }).error;
   } catch {
     return undefined;
   }
