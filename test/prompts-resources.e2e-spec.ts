@@ -116,7 +116,7 @@ describe('Prompts, completion and skills as resources (SDK client)', () => {
   });
 
   it('checks the catalog:read permission and the mcp:read scope like get_skill does', async () => {
-    const role = (await callTool<{ key: string }>(ownerClient, 'create_role', { name: unique('No Catalog '), permissions: ['org:read'] })).data;
+    const role = (await callTool<{ key: string }>(ownerClient, 'create_role', { name: 'No Catalog', permissions: ['org:read'] })).data;
     const user = await createUser(t);
     await addMember(t, org.slug, user, role.key);
     const client = await connectWithToken(t.url, (await mintAccess(t, user, org.id)).token);
@@ -207,7 +207,7 @@ describe('Prompts, completion and skills as resources (SDK client)', () => {
     assert.deepEqual(await complete(ownerClient, 'check-identity', 'anything', ''), []);
 
     // A role without members:read or teams:read gets no names it could not list itself.
-    const role = (await callTool<{ key: string }>(ownerClient, 'create_role', { name: unique('Narrow '), permissions: ['org:read'] })).data;
+    const role = (await callTool<{ key: string }>(ownerClient, 'create_role', { name: 'Narrow', permissions: ['org:read'] })).data;
     const narrow = await createUser(t);
     await addMember(t, org.slug, narrow, role.key);
     const narrowClient = await connectWithToken(t.url, (await mintAccess(t, narrow, org.id)).token);

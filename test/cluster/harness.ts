@@ -111,7 +111,7 @@ export async function callTool(baseUrl: string, token: string, name: string, arg
       const result = message.result;
       if (!result) outcome.toolError = `jsonrpc_${message.error?.code}`;
       else if (result.isError) {
-        const error = errorEnvelopeOf(result.content);
+        const error = errorOf(result.content);
         outcome.toolError = error?.code ?? 'unstructured';
         outcome.errorDetails = error?.details;
       }
@@ -179,11 +179,11 @@ export function finish(checks: Check[]): void {
   process.exitCode = failed ? 1 : 0;
 }
 
-/** The `error` of an error result's JSON text content (the envelope), if it has one. */
-function errorEnvelopeOf(content: Array<{ type: string; text?: string }> | undefined): { code?: string; details?: Record<string, unknown> } | undefined {
+/** The `error.code` of an error result's JSON text content (the envelope), if it has one. */
+function errorOf(content: Array<{ type: string; text?: string }> | undefined): { code?: string; details?: Record<string, any> } | undefined {
   const text = content?.find((item) => item.type === 'text')?.text;
   try {
-    return text === undefined ? undefined : (JSON.parse(text) as { error?: { code?: string; details?: Record<string, unknown> } }).error;
+    return text === undefined ? undefined : (JSON.parse(text) as { error?: { code?: string; details?: Record<string, any> } }).error;
   } catch {
     return undefined;
   }
