@@ -199,7 +199,7 @@ async function conformance(server: TestApp, chromium: Browser): Promise<void> {
     // The suite's own baseline check: exit 1 on an unexpected failure or on a listed scenario that now passes.
     assert.equal(code, 0, plain.slice(plain.indexOf('=== SUMMARY ===')));
     // Guards against a baseline that lists everything: these must really pass.
-    for (const scenario of ['server-initialize', 'ping', 'logging-set-level', 'tools-list', 'dns-rebinding-protection']) {
+    for (const scenario of ['server-initialize', 'ping', 'tools-list', 'resources-list', 'prompts-list', 'dns-rebinding-protection']) {
       assert.match(plain, new RegExp(`✓ ${scenario}: [1-9]\\d* passed, 0 failed`), scenario);
     }
   } finally {
