@@ -66,7 +66,7 @@ export class InvitationAcceptanceService {
     const preview = await this.preview(token);
     const account: Account = preview.accountExists
       ? await this.accounts.authenticate(preview.email, form.password)
-      : await this.accounts.register({ email: preview.email, name: form.name ?? '', password: form.password });
+      : await this.accounts.register({ email: preview.email, name: form.name ?? '', password: form.password, verified: true });
     return this.transactions.run(async (tx) => {
       const invitation = await this.invitations.lockByTokenHash(tx, hashSecret(token));
       if (!invitation) throw new InvitationUnusableError('unknown');

@@ -22,6 +22,12 @@ export abstract class AppConfig {
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
+  /** `smtp://user:pass@host:587` or `smtps://…`; unset writes mail as .eml files to `${dataDir}/outbox`. */
+  abstract readonly smtpUrl: string | undefined;
+  /** The From header of every message. */
+  abstract readonly mailFrom: string;
+  /** Whether anyone may create an account and organization at /sign-up. */
+  abstract readonly signUp: 'open' | 'invite-only';
 }
 
 export class ConfigError extends Error {
@@ -49,6 +55,13 @@ const schema = {
   LOG_LEVEL: z.enum(logLevels),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   RATE_LIMITS: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }),
+  // `address@host` or `Display Name <address@host>`; no line breaks, so no header can be injected.
+  MAIL_FROM: z
+    .string()
+    .max(300)
+    .regex(/^(?:[^<>\r\n@]{0,200}<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'must be an address (a@example.com) or "Name <a@example.com>"'),
+  SIGN_UP: z.enum(['open', 'invite-only']),
 };
 
 type Env = Record<string, string | undefined>;
@@ -83,6 +96,12 @@ function secretsKeyFromDataDir(dataDir: string): Buffer {
   return key;
 }
 
+// A bare host such as `localhost` is not a mail domain; give it one so the default From still parses.
+function mailDomain(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '');
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) && !/^[\d.]+$/.test(host) ? host : 'localhost.localdomain';
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const port = read(env, 'PORT', '3000')!;
   const publicUrl = read(env, 'PUBLIC_URL', `http://localhost:${port}`)!.replace(/\/+$/, '');
@@ -102,5 +121,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimits: read(env, 'RATE_LIMITS', 'on')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
+    smtpUrl: read(env, 'SMTP_URL'),
+    mailFrom: read(env, 'MAIL_FROM', `OpenWork Cloud <no-reply@${mailDomain(publicUrl)}>`)!,
+    signUp: read(env, 'SIGN_UP', 'invite-only')!,
   });
 }
