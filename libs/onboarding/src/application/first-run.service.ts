@@ -29,12 +29,18 @@ export class FirstRunService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.openSetup();
+  }
+
+  /** Stores a fresh setup token and logs its link, unless an account exists. Returns the link. */
+  async openSetup(): Promise<string | null> {
     const link = await this.transactions.run(async (tx) => {
       if (await this.accounts.anyExists(tx)) return null;
       const { token } = await this.tokens.issue(tx, 'setup', null, SETUP_TOKEN_LIFETIME_MS);
       return `${this.config.publicUrl}/setup?token=${token}`;
     });
     if (link) this.logger.log(`Create the first owner: ${link}`);
+    return link;
   }
 
   /** Whether this token opens the setup page now. */
