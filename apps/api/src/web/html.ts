@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { RateLimitedError } from '@app/identity';
+import { httpStatusFor, type DomainError } from '@app/shared';
 
 /** Markup that is already safe; anything else interpolated into `html` is escaped. */
 export class SafeHtml {
@@ -51,4 +53,9 @@ export function notFoundPage(): string {
 export function formField(body: unknown, name: string, max = 1000): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value.slice(0, max) : '';
+}
+
+/** The status of a page that shows a domain error: too many requests is 429, with the rest as everywhere. */
+export function pageStatusFor(error: DomainError): number {
+  return error instanceof RateLimitedError ? 429 : httpStatusFor(error.category);
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PasswordResetService, RateLimitedError } from '@app/identity';
-import { DomainError, httpStatusFor } from '@app/shared';
-import { formField, html, page } from './html.js';
+import { DomainError } from '@app/shared';
+import { formField, html, page, pageStatusFor } from './html.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
 
@@ -21,6 +21,7 @@ export class PasswordResetController {
   }
 
   @Post('forgot-password')
+  @HttpCode(200)
   async request(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const email = formField(body, 'email', 300);
     if (!this.web.checkCsrf(req, null)) return void res.status(403).type('html').send(this.renderRequest(req, res, email, 'This form expired. Please submit it again.'));
@@ -30,7 +31,7 @@ export class PasswordResetController {
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       if (error instanceof DomainError) {
         const message = error instanceof RateLimitedError ? `Too many reset requests. ${error.hint}` : error.message;
-        return void res.status(httpStatusFor(error.category)).type('html').send(this.renderRequest(req, res, email, message));
+        return void res.status(pageStatusFor(error)).type('html').send(this.renderRequest(req, res, email, message));
       }
       throw error;
     }
@@ -52,13 +53,14 @@ export class PasswordResetController {
   }
 
   @Post('reset-password/:token')
+  @HttpCode(200)
   async reset(@Param('token') token: string, @Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!(await this.resets.isLinkLive(token))) return void res.status(404).type('html').send(this.deadLinkPage());
     if (!this.web.checkCsrf(req, null)) return void res.status(403).type('html').send(this.renderReset(req, res, token, 'This form expired. Please submit it again.'));
     try {
       if (!(await this.resets.reset(token, formField(body, 'password', 1000)))) return void res.status(404).type('html').send(this.deadLinkPage());
     } catch (error) {
-      if (error instanceof DomainError) return void res.status(httpStatusFor(error.category)).type('html').send(this.renderReset(req, res, token, error.message));
+      if (error instanceof DomainError) return void res.status(pageStatusFor(error)).type('html').send(this.renderReset(req, res, token, error.message));
       throw error;
     }
     this.web.clearCookie(res);

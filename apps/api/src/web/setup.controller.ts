@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FirstRunService, SetupUnavailableError } from '@app/onboarding';
-import { DomainError, httpStatusFor } from '@app/shared';
-import { formField, html, notFoundPage, page } from './html.js';
+import { DomainError } from '@app/shared';
+import { formField, html, notFoundPage, page, pageStatusFor } from './html.js';
 import { ownerFields, type OwnerFormValues } from './owner-form.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
@@ -23,6 +23,7 @@ export class SetupController {
   }
 
   @Post()
+  @HttpCode(200)
   async submit(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const token = formField(body, 'token', 200);
     if (!(await this.firstRun.isOpen(token))) return void res.status(404).type('html').send(notFoundPage());
@@ -36,7 +37,7 @@ export class SetupController {
       res.redirect(303, '/');
     } catch (error) {
       if (error instanceof SetupUnavailableError) return void res.status(404).type('html').send(notFoundPage());
-      if (error instanceof DomainError) return void res.status(httpStatusFor(error.category)).type('html').send(this.render(req, res, token, values, error.message));
+      if (error instanceof DomainError) return void res.status(pageStatusFor(error)).type('html').send(this.render(req, res, token, values, error.message));
       throw error;
     }
   }

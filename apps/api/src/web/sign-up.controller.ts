@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EmailVerificationService, RateLimitedError } from '@app/identity';
 import { SignUpService } from '@app/onboarding';
-import { AppConfig, DomainError, httpStatusFor } from '@app/shared';
-import { formField, html, notFoundPage, page } from './html.js';
+import { AppConfig, DomainError } from '@app/shared';
+import { formField, html, notFoundPage, page, pageStatusFor } from './html.js';
 import { ownerFields, type OwnerFormValues } from './owner-form.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, safeReturnTo, WebSession } from './web-session.js';
@@ -26,6 +26,7 @@ export class SignUpController {
   }
 
   @Post('sign-up')
+  @HttpCode(200)
   async submit(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.signUps.isOpen) return void res.status(404).type('html').send(notFoundPage());
     const values = { name: formField(body, 'name', 300), email: formField(body, 'email', 300), organizationName: formField(body, 'organizationName', 300) };
@@ -46,7 +47,7 @@ export class SignUpController {
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       if (error instanceof DomainError) {
         const message = error instanceof RateLimitedError ? `Too many sign-up attempts. ${error.hint}` : error.message;
-        return void res.status(httpStatusFor(error.category)).type('html').send(this.render(req, res, values, message));
+        return void res.status(pageStatusFor(error)).type('html').send(this.render(req, res, values, message));
       }
       throw error;
     }
@@ -81,6 +82,7 @@ export class SignUpController {
   }
 
   @Post('verify-email/resend')
+  @HttpCode(200)
   async resend(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const session = await this.web.current(req);
     const returnTo = safeReturnTo(formField(body, 'return_to', 4000), this.config.publicUrl);

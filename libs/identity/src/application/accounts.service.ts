@@ -36,11 +36,17 @@ export class AccountsService {
     private readonly clock: Clock,
   ) {}
 
-  /** Validates and hashes first, so nothing slow or refusable happens inside the caller's transaction. */
-  async prepare(input: NewAccount): Promise<PreparedAccount> {
+  /** The cheap checks alone: bad input is refused before anything is counted or hashed. */
+  validate(input: NewAccount): { email: string; name: string } {
     const email = normalizeEmail(input.email);
     const name = normalizeName(input.name);
     assertPasswordAcceptable(input.password);
+    return { email, name };
+  }
+
+  /** Validates and hashes first, so nothing slow or refusable happens inside the caller's transaction. */
+  async prepare(input: NewAccount): Promise<PreparedAccount> {
+    const { email, name } = this.validate(input);
     return { email, name, passwordHash: await hashPassword(input.password), verified: input.verified };
   }
 

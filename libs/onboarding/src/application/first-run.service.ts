@@ -51,6 +51,7 @@ export class FirstRunService implements OnApplicationBootstrap {
   /** Creates the first owner (verified) and organization and signs them in; SetupUnavailableError otherwise. */
   async complete(token: unknown, form: OwnerForm, client: { userAgent?: string; ipAddress?: string }) {
     if (!(await this.isOpen(token))) throw new SetupUnavailableError();
+    this.accounts.validate({ email: form.email, name: form.name, password: form.password, verified: true });
     this.organizations.checkName(form.organizationName);
     const prepared = await this.accounts.prepare({ email: form.email, name: form.name, password: form.password, verified: true });
     const { account, organization } = await this.transactions.run(async (tx) => {

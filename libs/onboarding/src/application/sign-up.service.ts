@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountsService, AttemptLimits, EmailTakenError, EmailVerificationService, normalizeEmail } from '@app/identity';
+import { AccountsService, AttemptLimits, EmailTakenError, EmailVerificationService } from '@app/identity';
 import { Outbox } from '@app/mail';
 import { OrganizationsService } from '@app/members';
 import { AppConfig, Transactions } from '@app/shared';
@@ -30,7 +30,7 @@ export class SignUpService {
 
   async signUp(form: OwnerForm, ipAddress: string): Promise<{ email: string }> {
     if (!this.isOpen) throw new SignUpClosedError();
-    const email = normalizeEmail(form.email);
+    const { email } = this.accounts.validate({ email: form.email, name: form.name, password: form.password, verified: false });
     this.organizations.checkName(form.organizationName);
     await this.limits.count('sign-up', email, ipAddress);
     // Hashing happens for existing addresses too, so both answers take the same time.
