@@ -5,7 +5,6 @@ import { MailTransport } from '../infrastructure/mail-transport.js';
 import { OutboxRepository, type ClaimedMessage } from '../infrastructure/outbox.repository.js';
 
 const POLL_INTERVAL_MS = 1_000;
-const BATCH = 20;
 // Expired links are looked for less often than due messages: it scans the delivered rows.
 const SWEEP_INTERVAL_MS = 30_000;
 
@@ -67,13 +66,16 @@ export class OutboxSender implements OnModuleDestroy {
       this.lastSweepMs = now.getTime();
     }
     let attempted = 0;
-    for (;;) {
+    // One message per claim: each lease starts when its own send starts, so a slow SMTP server can never
+    // make a lease lapse on a message still waiting in this sender's hands.
+    while (!this.stopped) {
       const leaseUntil = new Date(this.clock.nowMs() + SEND_LEASE_MS);
-      const claimed = await this.repository.claimDue(this.clock.now(), leaseUntil, BATCH);
-      for (const message of claimed) await this.deliver(message, leaseUntil);
-      attempted += claimed.length;
-      if (claimed.length < BATCH || this.stopped) return attempted;
+      const [message] = await this.repository.claimDue(this.clock.now(), leaseUntil, 1);
+      if (!message) break;
+      await this.deliver(message, leaseUntil);
+      attempted++;
     }
+    return attempted;
   }
 
   private schedule(delayMs: number): void {
