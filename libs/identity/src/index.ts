@@ -1,6 +1,6 @@
 export { IdentityModule } from './identity.module.js';
 export { AccountsService, type Account, type NewAccount, type PreparedAccount } from './application/accounts.service.js';
-export { SessionsService, SESSION_LIFETIME_MS, type ActiveSession } from './application/sessions.service.js';
+export { SessionsService, SESSION_COOKIE, SESSION_LIFETIME_MS, type ActiveSession } from './application/sessions.service.js';
 export { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP, SIGN_IN_WINDOW_MS, SignInService, type SignInInput } from './application/sign-in.service.js';
 export { EmailVerificationService } from './application/email-verification.service.js';
 export { PasswordResetService } from './application/password-reset.service.js';

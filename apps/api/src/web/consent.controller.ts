@@ -80,11 +80,14 @@ export class ConsentController {
     const view = await this.authorization.consentView(request, session.user.id);
     const csrf = this.web.csrfToken(req, res, session);
     const hidden = html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="request" value="${sealed}">`;
+    // Dynamically registered and metadata-document clients name themselves: say so next to the name.
+    const unverified = view.clientVerified ? '' : html` <span class="badge">Unverified app</span>`;
+    const clientName = html`<bdi>${view.clientName}</bdi>`;
     if (!session.user.emailVerified) {
       return page(
         'Confirm your email',
         html`<h1>Confirm your email address first</h1>
-<p><strong>${view.clientName}</strong> asks to manage an OpenWork Cloud organization for you. Before any client can connect,
+<p><strong>${clientName}</strong>${unverified} asks to manage an OpenWork Cloud organization for you. Before any client can connect,
 confirm that <strong>${session.user.email}</strong> is your address: follow the link in the message we sent you, then reload this page.</p>
 <form method="post" action="/verify-email/resend"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="return_to" value="${req.originalUrl}"><button type="submit">Resend verification email</button></form>
 <form method="post" action="/oauth/consent">${hidden}<button type="submit" name="decision" value="deny">Deny</button></form>`,
@@ -94,14 +97,15 @@ confirm that <strong>${session.user.email}</strong> is your address: follow the 
       return page(
         'No organization',
         html`<h1>You are not in any organization yet</h1>
-<p><strong>${view.clientName}</strong> asks to manage an OpenWork Cloud organization for you, but ${session.user.email} is not a member of one.
+<p><strong>${clientName}</strong>${unverified} asks to manage an OpenWork Cloud organization for you, but ${session.user.email} is not a member of one.
 Ask an admin of your organization to invite you, then connect again.</p>
 <form method="post" action="/oauth/consent">${hidden}<button type="submit" name="decision" value="deny">Deny</button></form>`,
       );
     }
     return page(
       'Allow access',
-      html`<h1>Allow ${view.clientName} to use OpenWork Cloud?</h1>
+      html`<h1>Allow ${clientName} to use OpenWork Cloud?</h1>
+${view.clientVerified ? '' : html`<p>${unverified} This app registered itself; OpenWork Cloud has not checked who publishes it. Allow it only if you started this connection.</p>`}
 <p>Signed in as <strong>${session.user.email}</strong>. After you answer, you go back to <strong>${view.redirectHost}</strong>.</p>
 <p>It will be able to:</p>
 <ul>${view.scopes.map((s) => html`<li>${SCOPE_WORDS[s] ?? s} <span class="muted">(${s})</span></li>`)}</ul>

@@ -28,6 +28,10 @@ export abstract class AppConfig {
   abstract readonly mailFrom: string;
   /** Whether anyone may create an account and organization at /sign-up. */
   abstract readonly signUp: 'open' | 'invite-only';
+  /** Bearer token that opens `/metrics` on the public port; unset, the public `/metrics` is 404. */
+  abstract readonly metricsToken: string | undefined;
+  /** A second listener on 127.0.0.1 serving `/metrics` without a token; unset, there is none. */
+  abstract readonly metricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +66,9 @@ const schema = {
     .max(300)
     .regex(/^(?:[^<>\r\n@]{0,200}<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'must be an address (a@example.com) or "Name <a@example.com>"'),
   SIGN_UP: z.enum(['open', 'invite-only']),
+  // Long and plain enough to be a generated secret, never a word someone can guess.
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 visible ASCII characters, no spaces (for example `openssl rand -hex 32`)'),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535),
 };
 
 type Env = Record<string, string | undefined>;
@@ -109,6 +116,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDirRaw = read(env, 'DATA_DIR', './.data')!;
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw);
   const secretsKey = read(env, 'SECRETS_KEY') ?? secretsKeyFromDataDir(dataDir);
+  const metricsPort = read(env, 'METRICS_PORT');
+  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', 'must differ from PORT');
   return Object.freeze({
     port,
     publicUrl,
@@ -124,5 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl: read(env, 'SMTP_URL'),
     mailFrom: read(env, 'MAIL_FROM', `OpenWork Cloud <no-reply@${mailDomain(publicUrl)}>`)!,
     signUp: read(env, 'SIGN_UP', 'invite-only')!,
+    metricsToken: read(env, 'METRICS_TOKEN'),
+    metricsPort,
   });
 }
