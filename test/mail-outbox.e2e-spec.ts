@@ -116,6 +116,24 @@ describe('mail delivery through a real SMTP server', () => {
     assert.equal(smtp.to(never).length, 0);
   });
 
+  it('recovers a message whose sender died mid-send: another sender takes it once the lease lapses, same Message-ID', async () => {
+    const to = `${unique('crash')}@example.com`;
+    // As if a sender had claimed it and died (before or after the server's 250): status sending, lease running.
+    const id = await t.get(Transactions).run(async (tx) => {
+      const queued = await t.get(Outbox).enqueue(tx, testMail(to));
+      await tx.outboxMessage.update({ where: { id: queued.id }, data: { status: 'sending', attempts: 1, leaseUntil: new Date(Date.now() + 1_500) } });
+      return queued.id;
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(smtp.to(to).length, 0, 'nobody else sends while the lease runs');
+    const mail = await smtp.waitFor((m) => m.to === to);
+    const row = await until('sent', async () => (await rows(t, [id])).find((r) => r.status === 'sent'));
+    assert.equal(mail.messageId, row.messageId);
+    assert.equal(row.attempts, 2);
+    await new Promise((r) => setTimeout(r, 1_200));
+    assert.equal(smtp.to(to).length, 1);
+  });
+
   // Moves this app's clock forward, so it runs last.
   it('retries for 24 hours, then marks the message failed; a message whose link expired is never sent', async () => {
     await smtp.stop();

@@ -48,7 +48,8 @@ export class MailTransport implements OnModuleDestroy {
       const info = (await this.transporter.sendMail(message)) as { response?: string; message?: Buffer };
       if (!this.writesFiles) return { ok: true, reply: String(info.response ?? '250 accepted').slice(0, 500) };
       mkdirSync(this.outboxDir, { recursive: true, mode: 0o700 });
-      const file = join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${envelope.messageId.replace(/[^A-Za-z0-9-]/g, '')}.eml`);
+      const localPart = envelope.messageId.slice(1, envelope.messageId.indexOf('@')).replace(/[^A-Za-z0-9-]/g, '');
+      const file = join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${localPart}.eml`);
       writeFileSync(file, info.message!, { mode: 0o600 });
       return { ok: true, reply: `written to ${file}`, file };
     } catch (error) {
