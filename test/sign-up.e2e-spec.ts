@@ -208,6 +208,10 @@ describe('open sign-up and email verification', () => {
     assert.deepEqual(statuses, [...Array(MAIL_REQUESTS_PER_ADDRESS).fill(200), 429]);
     const noCsrf = await browser.post(resend.action, {});
     assert.equal(noCsrf.status, 403);
+    // The account page offers the same button while the address is unconfirmed.
+    const account = await (await browser.get('/account')).text();
+    assert.match(account, /not confirmed yet/);
+    formWithButton(account, 'Resend verification email');
   });
 });
 
