@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { composeMail, Outbox, OutboxSender } from '@app/mail';
-import { Clock, PrismaService, SecretBox, Transactions } from '@app/shared';
+import { Clock, PrismaService, SecretBox, TransactionRunner } from '@app/shared';
 import { commands } from '../apps/api/src/cli/commands.js';
 import { linkIn, TestSmtpServer } from './support/smtp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
@@ -21,7 +21,7 @@ function testMail(to: string, options: { link?: string; expiresInMs?: number; pa
 }
 
 async function enqueue(t: TestApp, mails: ReturnType<typeof testMail>[]): Promise<string[]> {
-  const ids = await t.get(Transactions).run(async (tx) => {
+  const ids = await t.get(TransactionRunner).run(async (tx) => {
     const queued = [];
     for (const mail of mails) queued.push((await t.get(Outbox).enqueue(tx, mail)).id);
     return queued;
@@ -119,7 +119,7 @@ describe('mail delivery through a real SMTP server', () => {
   it('recovers a message whose sender died mid-send: another sender takes it once the lease lapses, same Message-ID', async () => {
     const to = `${unique('crash')}@example.com`;
     // As if a sender had claimed it and died (before or after the server's 250): status sending, lease running.
-    const id = await t.get(Transactions).run(async (tx) => {
+    const id = await t.get(TransactionRunner).run(async (tx) => {
       const queued = await t.get(Outbox).enqueue(tx, testMail(to));
       await tx.outboxMessage.update({ where: { id: queued.id }, data: { status: 'sending', attempts: 1, leaseUntil: new Date(Date.now() + 1_500) } });
       return queued.id;

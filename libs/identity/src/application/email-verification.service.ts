@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Outbox, type QueuedMail } from '@app/mail';
-import { AppConfig, Transactions, type TransactionClient } from '@app/shared';
+import { AppConfig, TransactionRunner, type TransactionClient } from '@app/shared';
 import { AccountsService, type Account } from './accounts.service.js';
 import { AttemptLimits } from './attempt-limits.js';
 import { verificationMail } from './identity-mails.js';
@@ -13,7 +13,7 @@ export class EmailVerificationService {
     private readonly accounts: AccountsService,
     private readonly tokens: IdentityTokens,
     private readonly outbox: Outbox,
-    private readonly transactions: Transactions,
+    private readonly transactions: TransactionRunner,
     private readonly limits: AttemptLimits,
     private readonly config: AppConfig,
   ) {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Outbox } from '@app/mail';
-import { AppConfig, hashPassword, Transactions } from '@app/shared';
+import { AppConfig, hashPassword, TransactionRunner } from '@app/shared';
 import { assertPasswordAcceptable, normalizeEmail } from '../domain/account-rules.js';
 import { AccountsService } from './accounts.service.js';
 import { AttemptLimits } from './attempt-limits.js';
@@ -15,7 +15,7 @@ export class PasswordResetService {
     private readonly sessions: SessionsService,
     private readonly tokens: IdentityTokens,
     private readonly outbox: Outbox,
-    private readonly transactions: Transactions,
+    private readonly transactions: TransactionRunner,
     private readonly limits: AttemptLimits,
     private readonly config: AppConfig,
   ) {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AccountsService, IdentityTokens, SETUP_TOKEN_LIFETIME_MS, SessionsService } from '@app/identity';
 import { OrganizationsService } from '@app/members';
-import { AppConfig, Transactions } from '@app/shared';
+import { AppConfig, TransactionRunner } from '@app/shared';
 import { SetupUnavailableError } from '../domain/onboarding.errors.js';
 
 export interface OwnerForm {
@@ -24,7 +24,7 @@ export class FirstRunService implements OnApplicationBootstrap {
     private readonly organizations: OrganizationsService,
     private readonly sessions: SessionsService,
     private readonly tokens: IdentityTokens,
-    private readonly transactions: Transactions,
+    private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
   ) {}
 

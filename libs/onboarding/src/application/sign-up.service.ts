@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccountsService, AttemptLimits, EmailTakenError, EmailVerificationService } from '@app/identity';
 import { Outbox } from '@app/mail';
 import { OrganizationsService } from '@app/members';
-import { AppConfig, Transactions } from '@app/shared';
+import { AppConfig, TransactionRunner } from '@app/shared';
 import { signUpAttemptMail } from '../domain/onboarding-mails.js';
 import { SignUpClosedError } from '../domain/onboarding.errors.js';
 import type { OwnerForm } from './first-run.service.js';
@@ -20,7 +20,7 @@ export class SignUpService {
     private readonly verification: EmailVerificationService,
     private readonly limits: AttemptLimits,
     private readonly outbox: Outbox,
-    private readonly transactions: Transactions,
+    private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
   ) {}
 
