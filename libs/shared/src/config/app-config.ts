@@ -19,6 +19,8 @@ export abstract class AppConfig {
   abstract readonly redisUrl: string | undefined;
   /** Request limits of the registration and token endpoints (RATE_LIMITS=off for load benchmarks only). */
   abstract readonly rateLimits: boolean;
+  /** Per-grant (token family) request budget on /mcp, per minute; lifted by RATE_LIMITS=off. */
+  abstract readonly mcpRequestsPerMinute: number;
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
@@ -66,6 +68,11 @@ const schema = {
     .max(300)
     .regex(/^(?:[^<>\r\n@]{0,200}<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'must be an address (a@example.com) or "Name <a@example.com>"'),
   SIGN_UP: z.enum(['open', 'invite-only']),
+  MCP_REQUESTS_PER_MINUTE: z
+    .string()
+    .regex(/^[0-9]{1,7}$/, 'must be a whole number from 1 to 1000000')
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= 1_000_000, 'must be a whole number from 1 to 1000000'),
   // Long and plain enough to be a generated secret, never a word someone can guess.
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 visible ASCII characters, no spaces (for example `openssl rand -hex 32`)'),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535),
@@ -128,6 +135,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: read(env, 'LOG_LEVEL', 'info')!,
     redisUrl: read(env, 'REDIS_URL'),
     rateLimits: read(env, 'RATE_LIMITS', 'on')!,
+    mcpRequestsPerMinute: read(env, 'MCP_REQUESTS_PER_MINUTE', '600')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
     smtpUrl: read(env, 'SMTP_URL'),
