@@ -8,11 +8,13 @@ import { PasswordResetService } from './application/password-reset.service.js';
 import { SessionsService } from './application/sessions.service.js';
 import { SignInService } from './application/sign-in.service.js';
 import { IdentityTokenRepository } from './infrastructure/identity-token.repository.js';
+import { IdentityTokenRetentionRepository } from './infrastructure/identity-token-retention.repository.js';
 import { SessionRepository } from './infrastructure/session.repository.js';
+import { SessionRetentionRepository } from './infrastructure/session-retention.repository.js';
 import { UserRepository } from './infrastructure/user.repository.js';
 
 const services = [AccountsService, SessionsService, SignInService, EmailVerificationService, PasswordResetService, IdentityTokens, AttemptLimits];
-const repositories = [UserRepository, SessionRepository, IdentityTokenRepository];
+const repositories = [UserRepository, SessionRepository, IdentityTokenRepository, SessionRetentionRepository, IdentityTokenRetentionRepository];
 
 @Module({ imports: [MailModule], providers: [...services, ...repositories], exports: services })
 export class IdentityModule {}

@@ -30,6 +30,12 @@ export abstract class AppConfig {
   abstract readonly mailFrom: string;
   /** Whether anyone may create an account and organization at /sign-up. */
   abstract readonly signUp: 'open' | 'invite-only';
+  /** Audit events older than this many days are deleted; 0 keeps them forever. */
+  abstract readonly auditRetentionDays: number;
+  /** Sent or failed outbox mail older than this many days is deleted; 0 keeps it forever. */
+  abstract readonly mailRetentionDays: number;
+  /** OTLP/HTTP collector base URL; tracing is off (and its SDK never loaded) when unset. */
+  abstract readonly otlpEndpoint: string | undefined;
   /** Bearer token that opens `/metrics` on the public port; unset, the public `/metrics` is 404. */
   abstract readonly metricsToken: string | undefined;
   /** A second listener on 127.0.0.1 serving `/metrics` without a token; unset, there is none. */
@@ -68,6 +74,9 @@ const schema = {
     .max(300)
     .regex(/^(?:[^<>\r\n@]{0,200}<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'must be an address (a@example.com) or "Name <a@example.com>"'),
   SIGN_UP: z.enum(['open', 'invite-only']),
+  AUDIT_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
+  MAIL_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }),
   MCP_REQUESTS_PER_MINUTE: z
     .string()
     .regex(/^[0-9]{1,7}$/, 'must be a whole number from 1 to 1000000')
@@ -141,6 +150,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl: read(env, 'SMTP_URL'),
     mailFrom: read(env, 'MAIL_FROM', `OpenWork Cloud <no-reply@${mailDomain(publicUrl)}>`)!,
     signUp: read(env, 'SIGN_UP', 'invite-only')!,
+    auditRetentionDays: read(env, 'AUDIT_RETENTION_DAYS', '365')!,
+    mailRetentionDays: read(env, 'MAIL_RETENTION_DAYS', '30')!,
+    otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.replace(/\/+$/, ''),
     metricsToken: read(env, 'METRICS_TOKEN'),
     metricsPort,
   });
