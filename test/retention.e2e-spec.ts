@@ -60,7 +60,7 @@ describe('retention', () => {
     assert.deepEqual(both, [], 'a table is either bounded by a rule or listed as not growing, not both');
     const stale = [...ruled, ...Object.keys(DOES_NOT_GROW_WITH_TRAFFIC)].filter((m) => !models.includes(m));
     assert.deepEqual(stale, [], 'rules and reasons name tables of the schema');
-    for (const table of ['AuthorizationCode', 'RefreshToken', 'Grant', 'Session', 'OAuthClient', 'AuditEvent']) assert.ok(ruled.has(table), table);
+    for (const table of ['AuthorizationCode', 'RefreshToken', 'Grant', 'Session', 'OAuthClient', 'AuditEvent', 'OutboxMessage', 'IdentityToken']) assert.ok(ruled.has(table), table);
   });
 
   // Rows the tests below place around each boundary, directly in the database (as months of traffic would).
@@ -242,6 +242,42 @@ describe('retention', () => {
     assert.equal(await exists.audit(old.id), false);
     assert.equal(await exists.audit(young.id), true);
     assert.deepEqual((await prisma.auditEvent.findUnique({ where: { id: young.id } }))?.details, { name: 'Platform' });
+  });
+
+  it('deletes sent and failed mail MAIL_RETENTION_DAYS after it was queued, never mail still being delivered', async () => {
+    const days = t.config.mailRetentionDays;
+    // Rows still being delivered are placed so that no running sender takes them during the test.
+    const message = (status: 'queued' | 'sending' | 'sent' | 'failed', createdAt: Date) =>
+      prisma.outboxMessage.create({
+        data: { messageId: `<${randomUUID()}@retention.test>`, kind: 'test', recipient: 'r@example.com', subject: 'S', status, createdAt, nextAttemptAt: ahead(DAY_MS), leaseUntil: status === 'sending' ? ahead(DAY_MS) : null },
+      });
+    const sentLongAgo = await message('sent', ago(days * DAY_MS + MINUTE));
+    const failedLongAgo = await message('failed', ago(days * DAY_MS + MINUTE));
+    const sentRecently = await message('sent', ago(days * DAY_MS - MINUTE));
+    const failedRecently = await message('failed', ago(days * DAY_MS - MINUTE));
+    const stillQueued = await message('queued', ago(days * DAY_MS + MINUTE));
+    const stillSending = await message('sending', ago(days * DAY_MS + MINUTE));
+    await runPass();
+    const left = async (id: string) => (await prisma.outboxMessage.count({ where: { id } })) === 1;
+    assert.equal(await left(sentLongAgo.id), false);
+    assert.equal(await left(failedLongAgo.id), false);
+    for (const kept of [sentRecently, failedRecently, stillQueued, stillSending]) assert.equal(await left(kept.id), true, kept.status);
+  });
+
+  it('deletes setup, verification and reset links a day after they were used or expired, never a live one', async () => {
+    const { user } = await signedInUser();
+    const token = (data: { usedAt?: Date; expiresAt: Date }) =>
+      prisma.identityToken.create({ data: { purpose: 'reset_password', userId: user.id, tokenHash: randomBytes(32).toString('hex'), ...data } });
+    const usedLongAgo = await token({ usedAt: ago(DAY_MS + MINUTE), expiresAt: ahead(DAY_MS) });
+    const usedRecently = await token({ usedAt: ago(DAY_MS - MINUTE), expiresAt: ahead(DAY_MS) });
+    const expiredLongAgo = await token({ expiresAt: ago(DAY_MS + MINUTE) });
+    const expiredRecently = await token({ expiresAt: ago(DAY_MS - MINUTE) });
+    const live = await token({ expiresAt: ahead(30 * MINUTE) });
+    await runPass();
+    const left = async (id: string) => (await prisma.identityToken.count({ where: { id } })) === 1;
+    assert.equal(await left(usedLongAgo.id), false);
+    assert.equal(await left(expiredLongAgo.id), false);
+    for (const kept of [usedRecently, expiredRecently, live]) assert.equal(await left(kept.id), true);
   });
 
   it('keeps audit events forever with AUDIT_RETENTION_DAYS=0, and deletes after a shorter setting', async () => {

@@ -4,11 +4,12 @@ import { unique, type TestApp } from './test-app.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
-export async function createUser(t: TestApp, overrides: { email?: string; name?: string } = {}): Promise<Account> {
+export async function createUser(t: TestApp, overrides: { email?: string; name?: string; verified?: boolean } = {}): Promise<Account> {
   return t.get(AccountsService).register({
     email: overrides.email ?? `${unique('user')}@example.com`,
     name: overrides.name ?? 'Test User',
     password: TEST_PASSWORD,
+    verified: overrides.verified ?? true,
   });
 }
 

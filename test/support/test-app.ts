@@ -83,7 +83,33 @@ export const POSTGRES_TEST_SECRETS_KEY = createHash('sha256').update(`openwork-t
 export interface TestAppOptions {
   /** Reuse another test app's database: a second server instance on the same data. */
   sharing?: TestApp;
+  /**
+   * On PostgreSQL, a database of its own instead of the suite's shared one: for tests that need an
+   * empty server (first-run setup) or an outbox no other test's senders drain. Embedded runs always have one.
+   */
+  ownDatabase?: boolean;
   env?: Record<string, string>;
+}
+
+async function createOwnDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = new URL(process.env.DATABASE_URL!);
+  const name = `${base.pathname.slice(1)}_${randomBytes(5).toString('hex')}`;
+  const admin = new URL(base);
+  admin.pathname = '/postgres';
+  const { Client } = await import('pg');
+  const run = async (sql: string) => {
+    const client = new Client({ connectionString: admin.href });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE "${name}"`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.href, drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 function secretsKeyFor(dataDir: string): string {
@@ -94,12 +120,13 @@ function secretsKeyFor(dataDir: string): string {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const port = await freePort();
   const dataDir = options.sharing?.config.dataDir ?? (await freshDataDir());
+  const own = onPostgres && options.ownDatabase && !options.sharing ? await createOwnDatabase() : undefined;
   const config = loadConfig({
     PORT: String(port),
     // Instances behind one load balancer share the public URL (issuer and audience).
     PUBLIC_URL: options.sharing?.config.publicUrl ?? `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
-    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_URL: options.sharing?.config.databaseUrl ?? own?.url ?? process.env.DATABASE_URL,
     SECRETS_KEY: options.sharing?.config.secretsKey.toString('hex') ?? secretsKeyFor(dataDir),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     REDIS_URL: process.env.REDIS_URL,
@@ -117,6 +144,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       await app.close();
       if (!options.sharing) rmSync(dataDir, { recursive: true, force: true });
+      await own?.drop();
     },
   };
 }

@@ -5,9 +5,11 @@ import { AuditModule } from '@app/audit';
 import { ConnectorsModule } from '@app/connectors';
 import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
+import { MailModule } from '@app/mail';
 import { MembersModule } from '@app/members';
 import { MarketplacesModule } from '@app/marketplaces';
 import { OAuthModule } from '@app/oauth';
+import { OnboardingModule } from '@app/onboarding';
 import { PluginsModule } from '@app/plugins';
 import { ProvidersModule } from '@app/providers';
 import { SkillsModule } from '@app/skills';
@@ -31,7 +33,9 @@ export interface AppModuleOptions {
 
 // Resource areas: one import line each.
 const contexts = [
+  MailModule,
   IdentityModule,
+  OnboardingModule,
   KeysModule,
   OAuthModule,
   AccessModule,

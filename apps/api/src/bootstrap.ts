@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import { OutboxSender } from '@app/mail';
 import { oauthBodyErrorHandler, oauthEndpointAliases } from '@app/oauth';
 import { createRootLogger, PinoLoggerService, refuseUnstorableText, type AppConfig, type Database } from '@app/shared';
 import { AppModule } from './app.module.js';
@@ -44,5 +45,6 @@ export async function createApp({ config, database }: CreateAppOptions): Promise
   mcp.strategy.setHttpAdapter(app.getHttpAdapter());
   app.connectMicroservice({ strategy: mcp.strategy }, { inheritAppConfig: true });
   await app.startAllMicroservices();
+  app.get(OutboxSender).start();
   return app;
 }

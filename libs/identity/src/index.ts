@@ -1,6 +1,10 @@
 export { IdentityModule } from './identity.module.js';
-export { AccountsService, type Account } from './application/accounts.service.js';
+export { AccountsService, type Account, type NewAccount, type PreparedAccount } from './application/accounts.service.js';
 export { SessionsService, SESSION_COOKIE, SESSION_LIFETIME_MS, type ActiveSession } from './application/sessions.service.js';
 export { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP, SIGN_IN_WINDOW_MS, SignInService, type SignInInput } from './application/sign-in.service.js';
+export { EmailVerificationService } from './application/email-verification.service.js';
+export { PasswordResetService } from './application/password-reset.service.js';
+export { IdentityTokens, RESET_LIFETIME_MS, SETUP_TOKEN_LIFETIME_MS, VERIFICATION_LIFETIME_MS } from './application/identity-tokens.js';
+export { AttemptLimits, MAIL_LIMIT_WINDOW_MS, MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_IP } from './application/attempt-limits.js';
 export { emailDomain, normalizeEmail } from './domain/account-rules.js';
-export { EmailTakenError, InvalidCredentialsError, TooManySignInAttemptsError, UserNotFoundError } from './domain/identity.errors.js';
+export { EmailTakenError, InvalidCredentialsError, RateLimitedError, TooManySignInAttemptsError, UserNotFoundError } from './domain/identity.errors.js';

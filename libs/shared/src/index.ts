@@ -5,6 +5,7 @@ export { DatabaseModule, type DatabaseModuleOptions } from './prisma/database.mo
 export { EmbeddedDatabaseBusyError } from './prisma/embedded-lock.js';
 export { applyMigrations, diffMigrationsToSchema, migrationNames, MIGRATIONS_DIR } from './prisma/migrator.js';
 export { PrismaService, type TransactionClient } from './prisma/prisma.service.js';
+export { TransactionRunner } from './prisma/transaction.runner.js';
 export { Prisma } from './prisma/generated/client.js';
 export * as Db from './prisma/generated/enums.js';
 export {

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, DatabaseModule, SharedModule, type AppConfig } from '@app/shared';
 import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
+import { MailModule } from '@app/mail';
 import { MembersModule } from '@app/members';
 import { OrganizationDirectoryModule } from '../organization-directory.module.js';
 
@@ -10,7 +11,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, IdentityModule, KeysModule, MembersModule, OrganizationDirectoryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, MailModule, IdentityModule, KeysModule, MembersModule, OrganizationDirectoryModule],
     };
   }
 }

@@ -30,6 +30,12 @@ export class AccountController {
       page(
         'Your account',
         html`<h1>${session.user.name}</h1><p>${session.user.email}</p>
+${
+  session.user.emailVerified
+    ? ''
+    : html`<p class="error" role="alert">This address is not confirmed yet: follow the link in the message we sent to it before connecting MCP clients.</p>
+<form method="post" action="/verify-email/resend">${csrf}<input type="hidden" name="return_to" value="/account"><button type="submit">Resend verification email</button></form>`
+}
 <form method="post" action="/sign-out">${csrf}<button type="submit">Sign out</button></form>
 <h2>Connected MCP clients</h2>
 ${

@@ -69,6 +69,7 @@ export class ConsentController {
       const request = this.authorization.open(body?.request);
       if (body?.decision === 'deny') return res.redirect(303, this.authorization.deny(request));
       if (body?.decision !== 'allow') return this.errorPage(res, 400, 'Choose Allow or Deny.');
+      if (!session.user.emailVerified) return this.errorPage(res, 403, 'Confirm your email address before connecting an MCP client.');
       res.redirect(303, await this.authorization.approve(request, { userId: session.user.id, sessionId: session.id }, body.org));
     } catch (error) {
       this.fail(res, error);
@@ -82,6 +83,16 @@ export class ConsentController {
     // Dynamically registered and metadata-document clients name themselves: say so next to the name.
     const unverified = view.clientVerified ? '' : html` <span class="badge">Unverified app</span>`;
     const clientName = html`<bdi>${view.clientName}</bdi>`;
+    if (!session.user.emailVerified) {
+      return page(
+        'Confirm your email',
+        html`<h1>Confirm your email address first</h1>
+<p><strong>${clientName}</strong>${unverified} asks to manage an OpenWork Cloud organization for you. Before any client can connect,
+confirm that <strong>${session.user.email}</strong> is your address: follow the link in the message we sent you, then reload this page.</p>
+<form method="post" action="/verify-email/resend"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="return_to" value="${req.originalUrl}"><button type="submit">Resend verification email</button></form>
+<form method="post" action="/oauth/consent">${hidden}<button type="submit" name="decision" value="deny">Deny</button></form>`,
+      );
+    }
     if (view.organizations.length === 0) {
       return page(
         'No organization',

@@ -85,7 +85,8 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+<p><a href="/forgot-password">Forgot your password?</a>${this.config.signUp === 'open' ? html` · <a href="/sign-up">Create an account</a>` : ''}</p>`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hashSecret, newSecret } from '@app/shared';
+import { hashSecret, newSecret, type TransactionClient } from '@app/shared';
 import { SessionRepository, type SessionRecord } from '../infrastructure/session.repository.js';
 
 // The web session cookie; every page that needs to know who is signed in reads this one cookie.
@@ -10,7 +10,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export interface ActiveSession {
   id: string;
-  user: { id: string; email: string; name: string };
+  /** emailVerified: the owner of the address followed a link mailed to it (or it was vouched for). */
+  user: { id: string; email: string; name: string; emailVerified: boolean };
   createdAt: Date;
   expiresAt: Date;
 }
@@ -38,7 +39,8 @@ export class SessionsService {
     const session = await this.sessions.findActiveByTokenHash(hashSecret(token), now);
     if (!session) return null;
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await this.sessions.touch(session.id, now);
-    return { id: session.id, user: session.user, createdAt: session.createdAt, expiresAt: session.expiresAt };
+    const { emailVerifiedAt, ...user } = session.user;
+    return { id: session.id, user: { ...user, emailVerified: emailVerifiedAt !== null }, createdAt: session.createdAt, expiresAt: session.expiresAt };
   }
 
   isActive(sessionId: string): Promise<boolean> {
@@ -54,7 +56,8 @@ export class SessionsService {
     return this.sessions.revoke({ id: sessionId, userId }, new Date());
   }
 
-  revokeAll(userId: string): Promise<number> {
-    return this.sessions.revoke({ userId }, new Date());
+  /** Ends every session of the user, and with them every MCP grant made from them. */
+  revokeAll(userId: string, tx?: TransactionClient): Promise<number> {
+    return this.sessions.revoke({ userId }, new Date(), tx);
   }
 }

@@ -29,3 +29,15 @@ export class TooManySignInAttemptsError extends DomainError {
     );
   }
 }
+
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'limit_reached',
+      'rate_limited',
+      'Too many requests of this kind.',
+      { retryAfterSeconds },
+      `Wait ${Math.ceil(retryAfterSeconds / 60)} minute(s) before trying again.`,
+    );
+  }
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/shared';
+import { PrismaService, type TransactionClient } from '@app/shared';
 
 export interface SessionRecord {
   id: string;
@@ -23,7 +23,7 @@ export class SessionRepository {
   findActiveByTokenHash(tokenHash: string, now: Date) {
     return this.prisma.session.findFirst({
       where: { tokenHash, revokedAt: null, expiresAt: { gt: now } },
-      include: { user: { select: { id: true, email: true, name: true } } },
+      include: { user: { select: { id: true, email: true, name: true, emailVerifiedAt: true } } },
     });
   }
 
@@ -43,14 +43,15 @@ export class SessionRepository {
   }
 
   /** Revoking a session also revokes every MCP grant issued under it. */
-  async revoke(where: { id?: string; userId: string }, now: Date): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+  async revoke(where: { id?: string; userId: string }, now: Date, inTransaction?: TransactionClient): Promise<number> {
+    const work = async (tx: TransactionClient) => {
       const sessions = await tx.session.findMany({ where: { ...where, revokedAt: null }, select: { id: true } });
       const ids = sessions.map((s) => s.id);
       if (ids.length === 0) return 0;
       await tx.session.updateMany({ where: { id: { in: ids } }, data: { revokedAt: now } });
       await tx.grant.updateMany({ where: { sessionId: { in: ids }, revokedAt: null }, data: { revokedAt: now, revokedReason: 'session_revoked' } });
       return ids.length;
-    });
+    };
+    return inTransaction ? work(inTransaction) : this.prisma.$transaction(work);
   }
 }

@@ -73,7 +73,7 @@ export class InvitationAcceptanceService {
       if (account) return this.join(token, preview, account);
     }
     if (preview.accountExists) throw new InvitationSignInRequiredError(preview.email);
-    const account = await this.accounts.register({ email: preview.email, name: form.name ?? '', password: form.password ?? '' });
+    const account = await this.accounts.register({ email: preview.email, name: form.name ?? '', password: form.password ?? '', verified: true });
     return this.join(token, preview, account);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BUILT_IN_ROLES } from '@app/access';
 import { AccountsService } from '@app/identity';
-import { Clock } from '@app/shared';
+import { Clock, type TransactionClient } from '@app/shared';
 import {
   assertSeatLimit,
   DEFAULT_PLAN,
@@ -46,6 +46,21 @@ export class OrganizationsService {
       },
       owner.id,
     );
+  }
+
+  /** A new organization with its first owner, inside the caller's transaction (first-run setup, sign-up). */
+  createForOwner(tx: TransactionClient, input: { name: string; ownerUserId: string }): Promise<OrganizationRecord> {
+    const name = normalizeOrgName(input.name);
+    return this.organizations.createWithOwnerIn(
+      tx,
+      { name, baseSlug: slugify(name), plan: DEFAULT_PLAN, seatLimit: DEFAULT_SEAT_LIMIT, allowedEmailDomains: [] },
+      input.ownerUserId,
+    );
+  }
+
+  /** Checks an organization name without creating anything (forms validate before they write). */
+  checkName(name: string): string {
+    return normalizeOrgName(name);
   }
 
   async addMember(input: { orgSlug: string; email: string; role: string }) {

@@ -73,6 +73,30 @@ export class OrganizationRepository {
     }
   }
 
+  /**
+   * The same inside the caller's transaction. A failed insert would abort that transaction, so the slug
+   * is chosen by looking first; a clash with a concurrent creation fails the transaction, which the caller may rerun.
+   */
+  async createWithOwnerIn(
+    tx: TransactionClient,
+    data: { name: string; baseSlug: string; plan: string; seatLimit: number; allowedEmailDomains: string[] },
+    ownerUserId: string,
+  ): Promise<OrganizationRecord> {
+    const taken = new Set((await tx.organization.findMany({ where: { slug: { startsWith: data.baseSlug } }, select: { slug: true } })).map((o) => o.slug));
+    let slug = data.baseSlug;
+    for (let n = 2; taken.has(slug); n++) slug = `${data.baseSlug}-${n}`;
+    return tx.organization.create({
+      data: {
+        name: data.name,
+        slug,
+        plan: data.plan,
+        seatLimit: data.seatLimit,
+        allowedEmailDomains: data.allowedEmailDomains,
+        memberships: { create: { userId: ownerUserId, role: 'owner' } },
+      },
+    });
+  }
+
   listForUser(userId: string) {
     return this.prisma.membership.findMany({
       where: { userId },

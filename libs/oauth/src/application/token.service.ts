@@ -229,6 +229,7 @@ export class TokenService {
     const resource = resolveResource(params.resource, this.config.publicUrl);
     const session = await this.sessions.resolve(subjectToken);
     if (!session) throw new OAuthError('invalid_grant', 'The web session is not active. Sign in again.');
+    if (!session.user.emailVerified) throw new OAuthError('invalid_grant', 'Confirm your email address (the link in the message we sent you) before connecting the desktop app.');
     const memberships = await this.directory.listForUser(session.user.id);
     const org = memberships.find((m) => m.organization.id === orgRef || m.organization.slug === orgRef)?.organization;
     if (!org) throw new OAuthError('invalid_grant', `You are not a member of the organization ${JSON.stringify(orgRef.slice(0, 100))}.`);

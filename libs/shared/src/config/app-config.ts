@@ -24,6 +24,12 @@ export abstract class AppConfig {
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
+  /** `smtp://user:pass@host:587` or `smtps://…`; unset writes mail as .eml files to `${dataDir}/outbox`. */
+  abstract readonly smtpUrl: string | undefined;
+  /** The From header of every message. */
+  abstract readonly mailFrom: string;
+  /** Whether anyone may create an account and organization at /sign-up. */
+  abstract readonly signUp: 'open' | 'invite-only';
   /** Audit events older than this many days are deleted; 0 keeps them forever. */
   abstract readonly auditRetentionDays: number;
   /** Sent or failed outbox mail older than this many days is deleted; 0 keeps it forever. */
@@ -61,6 +67,13 @@ const schema = {
   LOG_LEVEL: z.enum(logLevels),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   RATE_LIMITS: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }),
+  // `address@host` or `Display Name <address@host>`; no line breaks, so no header can be injected.
+  MAIL_FROM: z
+    .string()
+    .max(300)
+    .regex(/^(?:[^<>\r\n@]{0,200}<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'must be an address (a@example.com) or "Name <a@example.com>"'),
+  SIGN_UP: z.enum(['open', 'invite-only']),
   AUDIT_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
   MAIL_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }),
@@ -106,6 +119,12 @@ function secretsKeyFromDataDir(dataDir: string): Buffer {
   return key;
 }
 
+// A bare host such as `localhost` is not a mail domain; give it one so the default From still parses.
+function mailDomain(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '');
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) && !/^[\d.]+$/.test(host) ? host : 'localhost.localdomain';
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const port = read(env, 'PORT', '3000')!;
   const publicUrl = read(env, 'PUBLIC_URL', `http://localhost:${port}`)!.replace(/\/+$/, '');
@@ -128,6 +147,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mcpRequestsPerMinute: read(env, 'MCP_REQUESTS_PER_MINUTE', '600')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
+    smtpUrl: read(env, 'SMTP_URL'),
+    mailFrom: read(env, 'MAIL_FROM', `OpenWork Cloud <no-reply@${mailDomain(publicUrl)}>`)!,
+    signUp: read(env, 'SIGN_UP', 'invite-only')!,
     auditRetentionDays: read(env, 'AUDIT_RETENTION_DAYS', '365')!,
     mailRetentionDays: read(env, 'MAIL_RETENTION_DAYS', '30')!,
     otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.replace(/\/+$/, ''),

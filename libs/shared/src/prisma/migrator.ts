@@ -110,12 +110,15 @@ export async function readMigrations() {
 }
 
 /** Applies pending migrations from prisma/migrations, recorded in _prisma_migrations like `prisma migrate deploy`. */
-export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+/** Applies pending migrations; `through` stops after the named one (tests of a migration's data step). */
+export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory, options: { through?: string } = {}): Promise<string[]> {
   return withUnrefTimers(async () => {
     const engine = await openEngine(adapterFactory);
     try {
+      const migrationsList = await readMigrations();
+      if (options.through) migrationsList.migrationDirectories = migrationsList.migrationDirectories.filter((dir) => dir.path <= options.through!);
       const { appliedMigrationNames } = await engine.applyMigrations({
-        migrationsList: await readMigrations(),
+        migrationsList,
         filters: noFilters,
       });
       return appliedMigrationNames;

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig, Clock, SecretBox, type TransactionClient } from '@app/shared';
+import { OUTBOX_SEAL_CONTEXT, type OutgoingMail, type SealedBody } from '../domain/mail-message.js';
+import { OutboxRepository } from '../infrastructure/outbox.repository.js';
+import { OutboxSender } from './outbox-sender.js';
+
+export interface QueuedMail {
+  id: string;
+  status: 'queued';
+  to: string;
+}
+
+/**
+ * The only way to send mail: `enqueue(tx, mail)` writes the message in the caller's transaction, so it
+ * exists exactly when what caused it commits. Delivery happens afterwards, by the sender loop.
+ */
+@Injectable()
+export class Outbox {
+  private readonly domain: string;
+
+  constructor(
+    private readonly repository: OutboxRepository,
+    private readonly box: SecretBox,
+    private readonly sender: OutboxSender,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.domain = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost';
+  }
+
+  async enqueue(tx: TransactionClient, mail: OutgoingMail): Promise<QueuedMail> {
+    const body: SealedBody = { text: mail.text, html: mail.html, link: mail.link?.url };
+    // The Message-ID is fixed here, once: every attempt and any duplicate after a crash carries the same one.
+    const messageId = `<${randomUUID()}@${this.domain}>`;
+    const row = await this.repository.insert(tx, {
+      messageId,
+      kind: mail.kind,
+      recipient: mail.to,
+      subject: mail.subject,
+      payload: this.box.seal(JSON.stringify(body), OUTBOX_SEAL_CONTEXT),
+      linkExpiresAt: mail.link?.expiresAt ?? null,
+      now: this.clock.now(),
+    });
+    return { id: row.id, status: 'queued', to: mail.to };
+  }
+
+  /** Call after the transaction that enqueued has committed: the sender looks now instead of at its next tick. */
+  deliverSoon(): void {
+    this.sender.wake();
+  }
+}
