@@ -3,12 +3,13 @@ import { IdentityModule } from '@app/identity';
 import { MembersModule } from '@app/members';
 import { OAuthModule } from '@app/oauth';
 import { AccountController } from './account.controller.js';
+import { ApprovalController } from './approval.controller.js';
 import { BillingController } from './billing.controller.js';
 import { ConsentController } from './consent.controller.js';
 import { SignInController } from './sign-in.controller.js';
 import { WebSession } from './web-session.js';
 
-const pages = [SignInController, ConsentController, AccountController, BillingController];
+const pages = [SignInController, ConsentController, AccountController, BillingController, ApprovalController];
 
 @Module({ imports: [IdentityModule, OAuthModule, MembersModule], controllers: pages, providers: [WebSession] })
 export class WebModule {}

@@ -1,10 +1,11 @@
 import { applyDecorators, createParamDecorator, SetMetadata, UseInterceptors, type ExecutionContext } from '@nestjs/common';
 import { McpController, Tool, ToolScopes, type McpContext, type ToolAnnotations } from '@rekog/mcp-nest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal } from '@app/shared';
 import type { Permission } from '../domain/permissions.js';
 import { deferredInputSchema, toolOutputSchema } from './tool-schemas.js';
 import { ToolExecutionInterceptor } from './tool-execution.interceptor.js';
+import type { RiskAssessment } from './risk.js';
 
 export const SCOPE_READ = 'mcp:read';
 export const SCOPE_WRITE = 'mcp:write';
@@ -18,6 +19,11 @@ export interface McpToolOptions {
   input: z.ZodObject;
   output: z.ZodObject;
   annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>> & { title?: string };
+  /**
+   * Declares the tool risky (it removes people or data, widens access or changes permissions): returns the
+   * change a call would make when the person must confirm it, or null. Such tools also accept `approvalId`.
+   */
+  risk?: RiskAssessment;
 }
 
 export interface ToolDefinition {
@@ -27,7 +33,17 @@ export interface ToolDefinition {
   input: z.ZodObject;
   output: z.ZodObject;
   mutates: boolean;
+  risk?: RiskAssessment;
 }
+
+export const APPROVAL_ID_FIELD = 'approvalId';
+
+const approvalIdField = z
+  .string()
+  .min(1)
+  .max(64)
+  .optional()
+  .describe('Only after confirmation_required: the approvalId it returned, once the person has pressed Approve on its page; repeat the same other arguments');
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
 
@@ -43,12 +59,13 @@ export function McpTools(): ClassDecorator {
 export function McpTool(options: McpToolOptions): MethodDecorator {
   const mutates = !options.annotations.readOnlyHint;
   const scope = mutates ? SCOPE_WRITE : SCOPE_READ;
-  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output, mutates };
+  const input = options.risk ? options.input.extend({ [APPROVAL_ID_FIELD]: approvalIdField }) : options.input;
+  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input, output: options.output, mutates, risk: options.risk };
   return applyDecorators(
     Tool({
       name: options.name,
       description: options.description,
-      parameters: deferredInputSchema(options.input),
+      parameters: deferredInputSchema(input),
       outputSchema: toolOutputSchema(options.output),
       annotations: options.annotations,
     }),

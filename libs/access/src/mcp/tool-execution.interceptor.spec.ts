@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { z } from 'zod';
 import { DomainError, type Principal } from '@app/shared';
@@ -40,7 +40,8 @@ function contextFor(payload: unknown, who: Principal) {
 }
 
 async function run(payload: unknown, who: Principal, next: CallHandler) {
-  const interceptor = new ToolExecutionInterceptor(new Reflector());
+  const noConfirmation = { confirm: () => Promise.reject(new Error('no tool here is risky')) };
+  const interceptor = new ToolExecutionInterceptor(new Reflector(), {} as ModuleRef, noConfirmation);
   const { context, mcp } = contextFor(payload, who);
   const result = await lastValueFrom(interceptor.intercept(context, next));
   return { result: result as any, state: toolCallState.get(mcp) };

@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
 import { ConnectorsService } from '../application/connectors.service.js';
 import type { ConnectorRecord } from '../infrastructure/connector.repository.js';
+import { ConnectorRiskyChanges } from '../application/risky-changes.js';
 
 const connectorId = z.string().min(1).max(100).describe('The connector id (from list_connectors or create_connector)');
 const config = z
@@ -121,6 +122,7 @@ export class ConnectorsTools {
     input: z.object({ connectorId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     annotations: { title: 'Delete a connector', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(ConnectorRiskyChanges).deleteConnector(principal, input),
   })
   async deleteConnector(@CurrentPrincipal() principal: Principal, @ToolInput() input: { connectorId: string }) {
     const c = await this.connectors.delete(principal, input.connectorId);

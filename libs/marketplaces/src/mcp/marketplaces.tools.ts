@@ -6,6 +6,7 @@ import { MarketplacesService } from '../application/marketplaces.service.js';
 import { ShareSkillUseCase } from '../application/share-skill.use-case.js';
 import { ACCESS_ROLES, RESOURCE_TYPES, SUBJECT_TYPES, type AccessRole, type ResourceType, type SubjectType } from '../domain/access.js';
 import type { AccessGrantRecord } from '../infrastructure/access-grant.repository.js';
+import { CatalogRiskyChanges } from '../application/risky-changes.js';
 
 const marketplaceId = z.string().min(1).max(100).describe('The marketplace id (from list_marketplaces or create_marketplace)');
 const pluginId = z.string().min(1).max(100).describe('The plugin id (from list_plugins or create_plugin)');
@@ -117,6 +118,7 @@ export class MarketplacesTools {
     input: z.object({ marketplaceId, pluginId }),
     output: z.object({ marketplaceId: z.string(), pluginId: z.string(), unpublished: z.literal(true) }),
     annotations: { title: 'Unpublish a plugin', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).unpublishPlugin(principal, input),
   })
   async unpublishPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId: string; pluginId: string }) {
     const r = await this.marketplaces.unpublish(principal, input.marketplaceId, input.pluginId);
@@ -172,6 +174,7 @@ export class MarketplacesTools {
       previousRole: z.string().nullable(),
     }),
     annotations: { title: 'Grant access', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).grantAccess(principal, input),
   })
   async grantAccess(
     @CurrentPrincipal() principal: Principal,
@@ -188,6 +191,7 @@ export class MarketplacesTools {
     input: z.object({ grantId: z.string().min(1).max(100).describe('The grant id') }),
     output: grantOutput.extend({ revoked: z.literal(true) }),
     annotations: { title: 'Revoke access', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).revokeAccess(principal, input),
   })
   async revokeAccess(@CurrentPrincipal() principal: Principal, @ToolInput() input: { grantId: string }) {
     return { ...grantView(await this.access.revoke(principal, input.grantId)), revoked: true as const };
@@ -225,6 +229,7 @@ export class MarketplacesTools {
       summary: z.string(),
     }),
     annotations: { title: 'Share a skill with the organization', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).shareSkill(principal, input),
   })
   shareSkillTool(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; marketplaceId?: string }) {
     return this.shareSkill.execute(principal, input);

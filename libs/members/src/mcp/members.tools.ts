@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { MembersService } from '../application/members.service.js';
+import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { memberReference, memberSchema } from './schemas.js';
 
 const listMembersInput = z.object({
@@ -57,6 +58,7 @@ export class MembersTools {
     input: updateRoleInput,
     output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
     annotations: { title: 'Change member role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).updateMemberRole(principal, input),
   })
   updateRole(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
     return this.members.updateRole(principal, input);
@@ -75,6 +77,7 @@ export class MembersTools {
       grantsRevoked: z.number().int().describe('How many of their OAuth connections to this organization were revoked'),
     }),
     annotations: { title: 'Remove member', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).removeMember(principal, input),
   })
   remove(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof removeMemberInput>) {
     return this.members.remove(principal, input);

@@ -4,6 +4,7 @@ import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@ap
 import { CONFIG_OBJECT_KIND, ConfigObjectsService, type ConfigObjectWithVersion } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH, type ConfigObjectType } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
+import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
 const configObjectId = z.string().min(1).max(100).describe('The config object id (from list_config_objects or create_config_object)');
 const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('agent, command, tool, mcp (an MCP server definition), hook, context or custom; skills have their own tools');
@@ -123,6 +124,7 @@ export class ConfigObjectsTools {
     input: z.object({ configObjectId }),
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     annotations: { title: 'Delete a config object', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogObjectRiskyChanges).deleteConfigObject(principal, input),
   })
   async delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string }) {
     const deleted = await this.objects.delete(principal, CONFIG_OBJECT_KIND, input.configObjectId);
