@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BUILT_IN_ROLES, type RiskyChange } from '@app/access';
+import { BUILT_IN_ROLES, isBuiltInRole, type RiskyChange } from '@app/access';
 import { NotFoundError, type Principal } from '@app/shared';
 import { normalizeEmailDomains } from '../domain/organization-rules.js';
 import { normalizePermissions, normalizeRoleName, roleKeyFromName } from '../domain/role-rules.js';
@@ -89,7 +89,7 @@ export class MemberRiskyChanges {
   }
 
   async updateRole(principal: Principal, input: { role: string; permissions?: string[] }): Promise<RiskyChange | null> {
-    if (input.permissions === undefined) return null;
+    if (input.permissions === undefined || isBuiltInRole(input.role)) return null;
     const current = await this.roleRecords.findByReference(principal.orgId, input.role);
     if (!current) return null;
     const permissions = normalizePermissions(input.permissions);
@@ -103,7 +103,9 @@ export class MemberRiskyChanges {
     };
   }
 
-  async deleteRole(principal: Principal, input: { role: string }): Promise<RiskyChange> {
+  async deleteRole(principal: Principal, input: { role: string }): Promise<RiskyChange | null> {
+    // Built-in roles cannot be deleted at all: the use case refuses them with built_in_role.
+    if (isBuiltInRole(input.role)) return null;
     const role = await this.roleRecords.findByReference(principal.orgId, input.role);
     if (!role) throw new NotFoundError('role', input.role);
     return { summary: `Delete the custom role "${role.name}" (${role.key}) from ${principal.organization.name}.`, resolved: { roleId: role.id } };
