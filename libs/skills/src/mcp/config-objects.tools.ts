@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
+import { decodeCursor, FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
 import { CONFIG_OBJECT_KIND, ConfigObjectsService, type ConfigObjectWithVersion } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH, type ConfigObjectType } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
@@ -9,7 +9,9 @@ import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 const configObjectId = z.string().min(1).max(100).describe('The config object id (from list_config_objects or create_config_object)');
 const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('agent, command, tool, mcp (an MCP server definition), hook, context or custom; skills have their own tools');
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
-const metadata = z.record(z.string(), z.unknown()).describe('Optional structured settings stored with this version');
+const metadata = freeFormObject().describe(
+  `Optional structured settings stored with this version; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON`,
+);
 
 const configObjectSummary = z.object({
   id: z.string(),
