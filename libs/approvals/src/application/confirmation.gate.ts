@@ -12,7 +12,7 @@ import {
   ConfirmationRequiredError,
 } from '../domain/confirmation.errors.js';
 import { ApprovalRepository, type ApprovalRecord } from '../infrastructure/approval.repository.js';
-import { REQUEST_STATE_TTL_MS, RequestStateSeal, type RequestStatePayload } from './request-state.seal.js';
+import { RequestStateSeal, type RequestStatePayload } from './request-state.seal.js';
 
 export const APPROVAL_TTL_MS = 10 * 60 * 1000;
 const CONFIRM_KEY = 'confirm';
@@ -170,4 +170,3 @@ export class ConfirmationGate implements ConfirmationStep {
   }
 }
 
-export { REQUEST_STATE_TTL_MS };

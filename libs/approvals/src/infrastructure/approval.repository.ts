@@ -68,6 +68,8 @@ export class ApprovalRepository {
     }
   }
 
+  // The organization's setting is read here, at the moment of the call, so lowering or raising it applies
+  // to the very next risky call on every instance.
   async confirmationPolicy(orgId: string): Promise<string> {
     const org = await this.prisma.organization.findUnique({ where: { id: orgId }, select: { confirmRiskyChanges: true } });
     return org?.confirmRiskyChanges ?? 'always';
