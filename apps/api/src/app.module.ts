@@ -16,6 +16,8 @@ import { WorkersModule } from '@app/workers';
 import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { TracingShutdown } from './tracing/tracing-shutdown.js';
 import { OrganizationDirectoryModule } from './organization-directory.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -23,7 +25,10 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** An open database to share between app instances in one process (tests only). */
   database?: Database;
+  /** Started when OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed when the app stops. */
+  tracing?: { shutdown(): Promise<void> };
 }
+
 
 // Resource areas: one import line each.
 const contexts = [
@@ -53,11 +58,13 @@ export class AppModule {
         DatabaseModule.forRoot({ shared: options.database }),
         SharedModule,
         HealthModule,
+        MaintenanceModule,
         GatewayModule,
         WebModule,
         OrganizationDirectoryModule,
         ...contexts,
       ],
+      providers: [{ provide: TracingShutdown, useValue: new TracingShutdown(options.tracing) }],
     };
   }
 }

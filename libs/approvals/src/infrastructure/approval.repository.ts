@@ -60,7 +60,7 @@ export class ApprovalRepository {
   /** Spends a form confirmation's nonce: true for exactly one caller, on any instance (the primary key decides). */
   async spendRequestState(nonce: string, expiresAt: Date): Promise<boolean> {
     try {
-      await this.prisma.usedRequestState.create({ data: { nonce, expiresAt } });
+      await this.prisma.usedRequestState.create({ data: { id: nonce, expiresAt } });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

@@ -29,11 +29,11 @@ CREATE TABLE "Approval" (
 
 -- CreateTable
 CREATE TABLE "UsedRequestState" (
-    "nonce" TEXT NOT NULL,
+    "id" TEXT NOT NULL,
     "usedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMPTZ(3) NOT NULL,
 
-    CONSTRAINT "UsedRequestState_pkey" PRIMARY KEY ("nonce")
+    CONSTRAINT "UsedRequestState_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
