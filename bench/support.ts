@@ -14,10 +14,23 @@ export interface LoadResult {
   errors: number;
 }
 
+export interface LoadOptions {
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  connections: number;
+  /** Run for this many seconds, or until `amount` requests have been answered. */
+  seconds?: number;
+  amount?: number;
+}
+
 /** Drives a URL with autocannon in its own process, so the load never shares the server's event loop. */
-export async function load(url: string, options: { body: string; headers: Record<string, string>; connections: number; seconds: number }): Promise<LoadResult> {
-  const args = [join(ROOT, 'node_modules/autocannon/autocannon.js'), '--json', '-m', 'POST', '-c', String(options.connections), '-d', String(options.seconds), '-b', options.body];
-  for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}=${value}`);
+export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
+  const args = [join(ROOT, 'node_modules/autocannon/autocannon.js'), '--json', '-m', options.method ?? 'POST', '-c', String(options.connections)];
+  if (options.amount !== undefined) args.push('-a', String(options.amount));
+  else args.push('-d', String(options.seconds ?? 10));
+  if (options.body !== undefined) args.push('-b', options.body);
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
   args.push(url);
   const { stdout } = await run(join(ROOT, 'node_modules/.bin/node'), args, { maxBuffer: 64 * 1024 * 1024 });
   const json = JSON.parse(stdout);

@@ -1,6 +1,8 @@
 // Token endpoint throughput (authorization_code exchange and refresh) and the cost of verifying an
 // access token per MCP request. Runs the real server on the configured database (embedded by default,
-// DATABASE_URL for PostgreSQL): `npm run bench:token`.
+// DATABASE_URL for PostgreSQL): `npm run bench:token`. GET /readyz (HTTP plus one database query), driven
+// the same way in the same run, is the baseline: the endpoint figures are reported as ratios to it.
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { AccessTokenVerifier, PrincipalResolver } from '@app/access';
 import { SessionsService } from '@app/identity';
@@ -13,6 +15,7 @@ const CONCURRENCY = 10;
 const CODES = Number(process.env.BENCH_CODES ?? 400);
 const REFRESHES = Number(process.env.BENCH_REFRESHES ?? 400);
 const VERIFICATIONS = Number(process.env.BENCH_VERIFICATIONS ?? 2000);
+const READYZ = Number(process.env.BENCH_READYZ ?? 2000);
 
 async function inParallel<T>(items: T[], worker: (item: T) => Promise<void>): Promise<number> {
   const queue = [...items];
@@ -25,8 +28,18 @@ async function inParallel<T>(items: T[], worker: (item: T) => Promise<void>): Pr
   return performance.now() - started;
 }
 
-function report(what: string, count: number, ms: number): void {
-  console.log(`${what.padEnd(50)} ${String(count).padStart(6)} in ${(ms / 1000).toFixed(2).padStart(6)} s  ${(count / (ms / 1000)).toFixed(0).padStart(6)} /s  ${((ms * 1000) / count).toFixed(0).padStart(7)} µs/op`);
+function report(what: string, count: number, ms: number, baselinePerSecond?: number): void {
+  const perSecond = count / (ms / 1000);
+  const ratio = baselinePerSecond ? `  ratio to /readyz ${(perSecond / baselinePerSecond).toFixed(3)}` : '';
+  console.log(`${what.padEnd(50)} ${String(count).padStart(6)} in ${(ms / 1000).toFixed(2).padStart(6)} s  ${perSecond.toFixed(0).padStart(6)} /s  ${((ms * 1000) / count).toFixed(0).padStart(7)} µs/op${ratio}`);
+}
+
+async function readyz(t: TestApp, count: number): Promise<number> {
+  return inParallel(Array.from({ length: count }, (_, i) => i), async () => {
+    const r = await fetch(`${t.url}/readyz`);
+    if (r.status !== 200) throw new Error(`/readyz answered ${r.status}`);
+    await r.arrayBuffer();
+  });
 }
 
 async function main(t: TestApp): Promise<void> {
@@ -44,6 +57,8 @@ async function main(t: TestApp): Promise<void> {
     const location = new URL(await authorization.approve(request, { userId: user.id, sessionId: session.id }, org.id));
     codes.push({ code: location.searchParams.get('code')!, verifier });
   }
+  await readyz(t, 200); // warm-up
+  const readyzMs = await readyz(t, READYZ);
   const refreshTokens: string[] = [];
   const exchangeMs = await inParallel(codes, async ({ code, verifier }) => {
     const r = await tokenRequest(t, { grant_type: 'authorization_code', client_id: clientId, redirect_uri: redirectUri, code, code_verifier: verifier });
@@ -84,12 +99,21 @@ async function main(t: TestApp): Promise<void> {
   for (const token of tokens) await resolver.resolve(token);
   const fullMs = performance.now() - t0;
 
-  console.log(`\nToken endpoint and verification benchmark (${t.database.description}, ${CONCURRENCY} concurrent HTTP clients)\n`);
-  report('POST /oauth/token authorization_code', CODES, exchangeMs);
-  report('POST /oauth/token refresh_token (rotation)', chains.length * perChain, refreshMs);
+  const readyzAfterMs = await readyz(t, READYZ);
+  // The baseline is measured before and after the endpoint runs; the mean evens out drift in machine load.
+  const baselinePerSecond = (READYZ / (readyzMs / 1000) + READYZ / (readyzAfterMs / 1000)) / 2;
+
+  console.log(`\nToken endpoint and verification benchmark (${t.database.description}, ${CONCURRENCY} concurrent HTTP clients, ${cpus().length} cores)\n`);
+  report('GET /readyz (baseline, before)', READYZ, readyzMs);
+  report('GET /readyz (baseline, after)', READYZ, readyzAfterMs);
+  report('POST /oauth/token authorization_code', CODES, exchangeMs, baselinePerSecond);
+  report('POST /oauth/token refresh_token (rotation)', chains.length * perChain, refreshMs, baselinePerSecond);
   report('JWT verification, signature checked', VERIFICATIONS, coldMs);
   report('JWT verification, already verified (cache)', VERIFICATIONS, cachedMs);
   report('per-request check: JWT + live grant/session/role', VERIFICATIONS, fullMs);
+  const exchangeRatio = CODES / (exchangeMs / 1000) / baselinePerSecond;
+  const refreshRatio = (chains.length * perChain) / (refreshMs / 1000) / baselinePerSecond;
+  console.log(`\ncode exchange/readyz ratio: ${exchangeRatio.toFixed(3)}; refresh/readyz ratio: ${refreshRatio.toFixed(3)}`);
 }
 
 // Measures the endpoint itself: the abuse limits would refuse a benchmark's request rate by design.

@@ -17,7 +17,7 @@ import { ProtectedResourceController } from './protected-resource.controller.js'
     McpAuthGuard,
     McpRequestBudget,
     McpRequestPolicy,
-    { provide: MCP_HTTP_HANDLER, inject: [McpServerHost], useFactory: (host: McpServerHost) => host.transport.httpHandlers },
+    { provide: MCP_HTTP_HANDLER, inject: [McpServerHost], useFactory: (host: McpServerHost) => host.shared.httpHandlers(host.transport.httpHandlers) },
   ],
   exports: [McpServerHost],
 })

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
+import type { Request } from 'express';
 import { AppConfig } from '@app/shared';
+import type { McpRequestUser } from './mcp-bearer.strategy.js';
+import { SharedMcpServer } from './shared-mcp-server.js';
 
 export const MCP_SERVER_NAME = 'openwork-cloud';
 export const MCP_SERVER_VERSION = '0.1.0';
@@ -11,10 +14,14 @@ Lists are paginated: pass nextCursor back as cursor. Failures come back as isErr
 structuredContent.error has a code, the rule that applied (details) and a hint for what to do next;
 follow the hint (for example update_allowed_email_domains before invite_member) rather than retrying.`;
 
-/** One MCP server per app instance (stateless Streamable HTTP), owned by the gateway controller. */
+/**
+ * One MCP server per app instance (stateless Streamable HTTP), owned by the gateway controller. Requests
+ * the shared server can answer never build a server of their own (see SharedMcpServer).
+ */
 @Injectable()
 export class McpServerHost {
   readonly transport: StreamableHttpTransport;
+  readonly shared: SharedMcpServer;
   readonly strategy: McpStrategy;
 
   constructor(config: AppConfig) {
@@ -25,12 +32,19 @@ export class McpServerHost {
       security: { allowedOrigins: [new URL(config.publicUrl).hostname] },
       stepUpAuthorization: { resourceMetadataUrl: resourceMetadataUrl(config) },
     });
+    this.shared = new SharedMcpServer({
+      // Tools are hidden by the scopes they require (@ToolScopes), nothing else, so far.
+      visibilityKey: (request: Request) => {
+        const user = request.user as McpRequestUser | undefined;
+        return user ? [...new Set(user.scope.split(' ').filter(Boolean))].sort().join(' ') : '';
+      },
+    });
     this.strategy = new McpStrategy({
       name: MCP_SERVER_NAME,
       title: 'OpenWork Cloud',
       version: MCP_SERVER_VERSION,
       instructions: INSTRUCTIONS,
-      transports: [this.transport],
+      transports: [this.transport, this.shared],
       logging: false,
     });
   }

@@ -19,7 +19,7 @@ import { verifierMatches } from '../domain/pkce.js';
 import { resolveResource } from '../domain/resource.js';
 import { narrowScope, resolveRequestedScope } from '../domain/scope.js';
 import { ClientRepository, type ClientRecord } from '../infrastructure/client.repository.js';
-import { GrantRepository, type GrantRecord, type RefreshTokenRecord } from '../infrastructure/grant.repository.js';
+import { GrantRepository, type GrantRecord, type RefreshTokenForRotation } from '../infrastructure/grant.repository.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientsService } from './clients.service.js';
 import { OrganizationDirectory } from './organization-directory.js';
@@ -114,6 +114,7 @@ export class TokenService {
         return null;
       },
       { tokenHash: hashSecret(refreshToken), expiresAt: new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_MS) },
+      new Date(), // the session's liveness, as SessionsService.isActive reads it: against the wall clock
     );
     switch (redemption.outcome) {
       case 'unknown':
@@ -127,7 +128,7 @@ export class TokenService {
         break;
     }
     const { grant } = redemption;
-    if (!(await this.sessions.isActive(grant.sessionId))) {
+    if (!redemption.sessionActive) {
       await this.grants.revoke(grant.id, 'session_ended', now);
       throw new OAuthError('invalid_grant', 'The sign-in session behind this code has ended.');
     }
@@ -139,7 +140,9 @@ export class TokenService {
     const client = await this.clientFor(params, GRANT_TYPE_REFRESH);
     const presented = required(params, 'refresh_token');
     if (presented.length > 200) throw new OAuthError('invalid_grant', 'The refresh token is invalid.');
-    const record = await this.grants.findRefreshToken(hashSecret(presented));
+    // The session's liveness is read with the token (one round trip); as SessionsService.isActive does,
+    // against the wall clock.
+    const record = await this.grants.findRefreshTokenForRotation(hashSecret(presented), new Date());
     if (!record) throw new OAuthError('invalid_grant', 'The refresh token is invalid.');
     if (record.grant.clientId !== client.id) {
       // A rotated token can only reach another client by leaking: end the family like any other reuse.
@@ -153,7 +156,7 @@ export class TokenService {
     return this.rotate(record, presented, params.scope, true);
   }
 
-  private async rotate(record: RefreshTokenRecord, presented: string, requestedScope: string | undefined, firstTry: boolean): Promise<TokenResponse> {
+  private async rotate(record: RefreshTokenForRotation, presented: string, requestedScope: string | undefined, firstTry: boolean): Promise<TokenResponse> {
     const now = this.clock.now();
     const { grant } = record;
     if (grant.revokedAt || record.revokedAt) throw new OAuthError('invalid_grant', 'The refresh token has been revoked.');
@@ -174,7 +177,7 @@ export class TokenService {
       return this.respond(grant, child.scope, successor);
     }
     if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'The refresh token has expired. Sign in again.');
-    if (!(await this.sessions.isActive(grant.sessionId))) throw new OAuthError('invalid_grant', 'The sign-in session behind this token has ended.');
+    if (!record.sessionActive) throw new OAuthError('invalid_grant', 'The sign-in session behind this token has ended.');
     const scope = narrowScope(requestedScope, record.scope);
     const rotated = await this.grants.rotateRefreshToken(record.id, grant.id, now, {
       tokenHash: hashSecret(successor),
@@ -183,7 +186,7 @@ export class TokenService {
     });
     if (!rotated) {
       // A concurrent request rotated it a moment ago: answer as that request's retry.
-      const fresh = firstTry ? await this.grants.findRefreshToken(hashSecret(presented)) : null;
+      const fresh = firstTry ? await this.grants.findRefreshTokenForRotation(hashSecret(presented), new Date()) : null;
       if (!fresh) throw new OAuthError('invalid_grant', 'The refresh token is invalid.');
       return this.rotate(fresh, presented, requestedScope, false);
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '@app/shared';
 
@@ -49,6 +50,46 @@ export interface RefreshTokenRecord {
   child: { id: string; tokenHash: string; scope: string; rotatedAt: Date | null; revokedAt: Date | null } | null;
 }
 
+/** A refresh token as rotation needs it: the token, its grant, its successor and the session's liveness. */
+export interface RefreshTokenForRotation extends RefreshTokenRecord {
+  /** The web session behind the grant is neither revoked nor expired. */
+  sessionActive: boolean;
+}
+
+interface RotationRow {
+  id: string;
+  grantId: string;
+  parentId: string | null;
+  scope: string;
+  expiresAt: Date;
+  rotatedAt: Date | null;
+  revokedAt: Date | null;
+  grantClientId: string;
+  grantUserId: string;
+  grantSessionId: string;
+  grantOrgId: string;
+  grantScope: string;
+  grantResource: string;
+  grantCreatedAt: Date;
+  grantRevokedAt: Date | null;
+  childId: string | null;
+  childTokenHash: string | null;
+  childScope: string | null;
+  childRotatedAt: Date | null;
+  childRevokedAt: Date | null;
+  sessionActive: boolean;
+}
+
+/** Time-ordered ids, like the schema's uuid(7) defaults, for rows inserted by raw SQL. */
+function uuidV7(): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(Date.now(), 0, 6);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export interface NewRefreshToken {
   tokenHash: string;
   scope: string;
@@ -59,7 +100,7 @@ export type CodeRedemption =
   | { outcome: 'unknown' }
   | { outcome: 'replayed'; revokedGrantId: string | null }
   | { outcome: 'rejected'; code: AuthorizationCodeRecord; refusal: Error }
-  | { outcome: 'issued'; code: AuthorizationCodeRecord; grant: GrantRecord };
+  | { outcome: 'issued'; code: AuthorizationCodeRecord; grant: GrantRecord; sessionActive: boolean };
 
 /**
  * A grant is one token family: the consent, the code it came from and its chain of refresh tokens.
@@ -89,29 +130,68 @@ export class GrantRepository {
   /**
    * Marks a code used (at most once, even under concurrency) and, when `accept` approves it, creates the
    * grant and its first refresh token. A second use revokes the grant the first use created.
+   *
+   * The common case costs two round trips: the code is read, and then marked, granted and given its first
+   * refresh token in one statement that only proceeds if this request is the one that marked it.
+   * `sessionNow` is the instant the grant's web session must still be live at (reported, not enforced).
    */
-  redeemCode(
+  async redeemCode(
     codeHash: string,
     now: Date,
     accept: (code: AuthorizationCodeRecord) => Error | null,
     refresh: Omit<NewRefreshToken, 'scope'>,
+    sessionNow: Date = now,
   ): Promise<CodeRedemption> {
+    const code = await this.prisma.authorizationCode.findUnique({ where: { codeHash } });
+    if (!code) return { outcome: 'unknown' };
+    if (code.usedAt) return this.replayed(codeHash, now);
+    const refusal = accept(code);
+    if (refusal) {
+      // Any failed attempt still uses up the code; if another request used it first, this is a replay.
+      const marked = await this.prisma.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now } });
+      return marked.count === 1 ? { outcome: 'rejected', code, refusal } : this.replayed(codeHash, now);
+    }
+    const grantId = uuidV7();
+    const created = await this.prisma.$queryRaw<{ createdAt: Date; sessionActive: boolean | null }[]>`
+      WITH marked AS (
+        UPDATE "AuthorizationCode" SET "usedAt" = ${now}, "grantId" = ${grantId}
+         WHERE id = ${code.id} AND "usedAt" IS NULL
+        RETURNING id
+      ), grant_row AS (
+        INSERT INTO "Grant" (id, "clientId", "userId", "sessionId", "orgId", scope, resource)
+        SELECT ${grantId}, ${code.clientId}, ${code.userId}, ${code.sessionId}, ${code.orgId}, ${code.scope}, ${code.resource} FROM marked
+        RETURNING id, "createdAt"
+      ), first_refresh AS (
+        INSERT INTO "RefreshToken" (id, "grantId", "tokenHash", scope, "expiresAt")
+        SELECT ${uuidV7()}, grant_row.id, ${refresh.tokenHash}, ${code.scope}, ${refresh.expiresAt} FROM grant_row
+      )
+      SELECT grant_row."createdAt",
+             (SELECT s."revokedAt" IS NULL AND s."expiresAt" > ${sessionNow} FROM "Session" s WHERE s.id = ${code.sessionId}) AS "sessionActive"
+        FROM grant_row`;
+    const row = created[0];
+    if (!row) return this.replayed(codeHash, now); // another request marked it between the read and here
+    const grant: GrantRecord = {
+      id: grantId,
+      clientId: code.clientId,
+      userId: code.userId,
+      sessionId: code.sessionId,
+      orgId: code.orgId,
+      scope: code.scope,
+      resource: code.resource,
+      createdAt: row.createdAt,
+      revokedAt: null,
+    };
+    return { outcome: 'issued', code: { ...code, usedAt: now, grantId }, grant, sessionActive: row.sessionActive === true };
+  }
+
+  /** A code presented again: the grant its first use created is revoked. */
+  private replayed(codeHash: string, now: Date): Promise<CodeRedemption> {
     return this.prisma.$transaction(async (tx) => {
-      const marked = await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now } });
+      await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now } });
       const code = await tx.authorizationCode.findUnique({ where: { codeHash } });
       if (!code) return { outcome: 'unknown' };
-      if (marked.count === 0) {
-        if (code.grantId) await this.revokeFamily(tx, code.grantId, 'code_replayed', now);
-        return { outcome: 'replayed', revokedGrantId: code.grantId };
-      }
-      const refusal = accept(code);
-      if (refusal) return { outcome: 'rejected', code, refusal };
-      const grant = await tx.grant.create({
-        data: { clientId: code.clientId, userId: code.userId, sessionId: code.sessionId, orgId: code.orgId, scope: code.scope, resource: code.resource },
-      });
-      await tx.authorizationCode.update({ where: { id: code.id }, data: { grantId: grant.id } });
-      await tx.refreshToken.create({ data: { grantId: grant.id, scope: code.scope, ...refresh } });
-      return { outcome: 'issued', code, grant };
+      if (code.grantId) await this.revokeFamily(tx, code.grantId, 'code_replayed', now);
+      return { outcome: 'replayed', revokedGrantId: code.grantId };
     });
   }
 
@@ -126,18 +206,72 @@ export class GrantRepository {
     });
   }
 
-  /** Replaces a refresh token by its successor; null when another request rotated it first. */
-  rotateRefreshToken(parentId: string, grantId: string, now: Date, successor: NewRefreshToken): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      // Grant row first, as revokeFamily does: the same lock order keeps a rotation racing a revocation
-      // from deadlocking, and a family revoked a moment ago gets no new child.
-      const live = await tx.grant.updateMany({ where: { id: grantId, revokedAt: null }, data: { lastUsedAt: now } });
-      if (live.count === 0) return false;
-      const marked = await tx.refreshToken.updateMany({ where: { id: parentId, rotatedAt: null, revokedAt: null }, data: { rotatedAt: now } });
-      if (marked.count === 0) return false;
-      await tx.refreshToken.create({ data: { grantId, parentId, ...successor } });
-      return true;
-    });
+  /**
+   * The refresh token with its grant, its successor (if rotated) and whether the grant's web session is
+   * live (as of `sessionNow`), in one round trip: the refresh grant reads all of it on every call.
+   */
+  async findRefreshTokenForRotation(tokenHash: string, sessionNow: Date): Promise<RefreshTokenForRotation | null> {
+    const rows = await this.prisma.$queryRaw<RotationRow[]>`
+      SELECT r.id, r."grantId", r."parentId", r.scope, r."expiresAt", r."rotatedAt", r."revokedAt",
+             g."clientId" AS "grantClientId", g."userId" AS "grantUserId", g."sessionId" AS "grantSessionId",
+             g."orgId" AS "grantOrgId", g.scope AS "grantScope", g.resource AS "grantResource",
+             g."createdAt" AS "grantCreatedAt", g."revokedAt" AS "grantRevokedAt",
+             c.id AS "childId", c."tokenHash" AS "childTokenHash", c.scope AS "childScope",
+             c."rotatedAt" AS "childRotatedAt", c."revokedAt" AS "childRevokedAt",
+             (s."revokedAt" IS NULL AND s."expiresAt" > ${sessionNow}) AS "sessionActive"
+        FROM "RefreshToken" r
+        JOIN "Grant" g ON g.id = r."grantId"
+        JOIN "Session" s ON s.id = g."sessionId"
+        LEFT JOIN "RefreshToken" c ON c."parentId" = r.id
+       WHERE r."tokenHash" = ${tokenHash}`;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      grantId: row.grantId,
+      parentId: row.parentId,
+      scope: row.scope,
+      expiresAt: row.expiresAt,
+      rotatedAt: row.rotatedAt,
+      revokedAt: row.revokedAt,
+      grant: {
+        id: row.grantId,
+        clientId: row.grantClientId,
+        userId: row.grantUserId,
+        sessionId: row.grantSessionId,
+        orgId: row.grantOrgId,
+        scope: row.grantScope,
+        resource: row.grantResource,
+        createdAt: row.grantCreatedAt,
+        revokedAt: row.grantRevokedAt,
+      },
+      child:
+        row.childId === null
+          ? null
+          : { id: row.childId, tokenHash: row.childTokenHash!, scope: row.childScope!, rotatedAt: row.childRotatedAt, revokedAt: row.childRevokedAt },
+      sessionActive: row.sessionActive,
+    };
+  }
+
+  /**
+   * Replaces a refresh token by its successor; false when another request rotated it first or the family
+   * was revoked. One statement, so one round trip and atomic on its own. The parent is only marked when the
+   * grant row was updated (and so locked) first — the same lock order as revokeFamily, which keeps a
+   * rotation racing a revocation from deadlocking, and a family revoked a moment ago gets no new child.
+   */
+  async rotateRefreshToken(parentId: string, grantId: string, now: Date, successor: NewRefreshToken): Promise<boolean> {
+    const created = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH live AS (
+        UPDATE "Grant" SET "lastUsedAt" = ${now} WHERE id = ${grantId} AND "revokedAt" IS NULL RETURNING id
+      ), marked AS (
+        UPDATE "RefreshToken" SET "rotatedAt" = ${now}
+         WHERE id = ${parentId} AND "rotatedAt" IS NULL AND "revokedAt" IS NULL AND EXISTS (SELECT 1 FROM live)
+        RETURNING id
+      )
+      INSERT INTO "RefreshToken" (id, "grantId", "parentId", "tokenHash", scope, "expiresAt")
+      SELECT ${uuidV7()}, ${grantId}, marked.id, ${successor.tokenHash}, ${successor.scope}, ${successor.expiresAt} FROM marked
+      RETURNING id`;
+    return created.length === 1;
   }
 
   /** Ends a token family: the grant (the gateway refuses its access tokens at once) and every refresh token. */

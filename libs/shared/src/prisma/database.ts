@@ -57,6 +57,26 @@ function inProcessExclusive(): Database['runExclusive'] {
 export const DATABASE = Symbol('DATABASE');
 
 const POSTGRES_POOL_SIZE = 20;
+const MAX_NAMED_STATEMENTS = 500;
+
+/**
+ * Names each distinct SQL text so every pooled connection parses and plans it once (a named prepared
+ * statement) instead of on every execution: planning the access recheck's seven-table join costs
+ * PostgreSQL about 2 ms, executing it about 0.1 ms. The set of texts the app sends is fixed by its code;
+ * the cap keeps a text built from variable-length input (an IN list) from filling every connection's
+ * statement cache: past it, texts run unnamed as before.
+ */
+export function statementNames(limit = MAX_NAMED_STATEMENTS): (query: { sql: string }) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < limit) {
+      name = `ow${names.size}`;
+      names.set(sql, name);
+    }
+    return name ?? ''; // pg runs an empty name as the unnamed statement
+  };
+}
 
 export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   if (config.databaseUrl) {
@@ -68,7 +88,7 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
         connectionString: config.databaseUrl,
         max: POSTGRES_POOL_SIZE,
         connectionTimeoutMillis: 5_000,
-      }),
+      }, { statementNameGenerator: statementNames() }),
       runExclusive: postgresExclusive(config.databaseUrl),
       close: async () => {},
     };

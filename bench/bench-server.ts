@@ -1,0 +1,114 @@
+// The server a benchmark measures, in its own process: the real app on the configured database (embedded
+// by default, DATABASE_URL for PostgreSQL), seeded with one organization, a token and members to page
+// through. The parent process drives it over HTTP (autocannon, itself in another process) and asks it over
+// IPC for its own CPU time, memory and the server-side timings of the access recheck query, so nothing
+// the load generator does is counted against the server.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { AccessRecheckQuery } from '@app/access';
+import { PrismaService } from '@app/shared';
+import { createOrg, createUser } from '../test/support/fixtures.js';
+import { onPostgres, startTestApp, unique } from '../test/support/test-app.js';
+import { mintAccess } from '../test/support/tokens.js';
+
+export interface BenchServerReady {
+  type: 'ready';
+  url: string;
+  token: string;
+  database: string;
+  pid: number;
+}
+
+export interface BenchServerStats {
+  type: 'stats';
+  cpuMicros: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Durations (ms) of the access recheck query since the last reset, timed inside this process. */
+  recheckMs: number[];
+}
+
+export type BenchServerCommand =
+  | { type: 'stats'; gc?: boolean }
+  | { type: 'reset' }
+  | { type: 'stop' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string };
+
+const EXTRA_MEMBERS = 60;
+
+const t = await startTestApp({ env: { LOG_LEVEL: 'error', RATE_LIMITS: 'off', ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}) } });
+const prisma = t.get(PrismaService);
+const owner = await createUser(t, { name: 'Bench Owner' });
+const org = await createOrg(t, owner, { name: unique('Bench '), seats: EXTRA_MEMBERS * 2 });
+const tag = unique('bench');
+// Enough members that list_members returns a full page of 50.
+await prisma.$executeRaw`
+  INSERT INTO "User" (id, email, name, "passwordHash", "createdAt", "updatedAt")
+  SELECT gen_random_uuid()::text, ${tag} || '-' || g || '@bench.example.com', 'Bench User ' || g, 'not-a-hash', now(), now()
+    FROM generate_series(1, ${EXTRA_MEMBERS}::int) AS g`;
+await prisma.$executeRaw`
+  INSERT INTO "Membership" (id, "orgId", "userId", role, "createdAt", "updatedAt")
+  SELECT gen_random_uuid()::text, ${org.id}, u.id, 'member', now(), now()
+    FROM "User" u WHERE u.email LIKE ${`${tag}-%`}`;
+const access = await mintAccess(t, owner, org.id);
+
+// A server-side timer around the one query every MCP request runs (wrapping the instance the app uses).
+const recheck = t.get(AccessRecheckQuery);
+const load = recheck.load.bind(recheck);
+let recheckMs: number[] = [];
+recheck.load = async (...args: Parameters<typeof load>) => {
+  const started = performance.now();
+  try {
+    return await load(...args);
+  } finally {
+    if (recheckMs.length < 2_000_000) recheckMs.push(performance.now() - started);
+  }
+};
+
+async function stop(): Promise<void> {
+  if (onPostgres) {
+    await prisma.organization.delete({ where: { id: org.id } });
+    await prisma.$executeRaw`DELETE FROM "User" WHERE email LIKE ${`${tag}-%`} OR id = ${owner.id}`;
+  }
+  await t.close();
+  process.exit(0);
+}
+
+// CPU profile of exactly one measured window (the parent starts and stops it around a load run).
+const inspector = new Session();
+inspector.connect();
+
+process.on('message', async (message: BenchServerCommand) => {
+  if (message.type === 'profile-start') {
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+    await inspector.post('Profiler.start');
+    process.send!({ type: 'profile-start' });
+    return;
+  }
+  if (message.type === 'profile-stop') {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(message.file, JSON.stringify(profile));
+    process.send!({ type: 'profile-stop' });
+    return;
+  }
+  if (message.type === 'stats') {
+    if (message.gc) (globalThis as { gc?: () => void }).gc?.();
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    const stats: BenchServerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, recheckMs };
+    process.send!(stats);
+  } else if (message.type === 'reset') {
+    recheckMs = [];
+    process.send!({ type: 'reset' });
+  } else if (message.type === 'stop') {
+    void stop();
+  }
+});
+process.on('disconnect', () => void stop());
+
+const ready: BenchServerReady = { type: 'ready', url: t.url, token: access.token, database: t.database.description, pid: process.pid };
+process.send!(ready);
