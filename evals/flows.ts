@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from '../test/support/fixtures.js';
 import type { TestApp } from '../test/support/test-app.js';
+import { decideApproval } from './support/chromium.js';
 import { call, connectThroughBrowser, must, refused, type Connection } from './support/connect.js';
 
 // The organization of evals/cloud-mcp-agent-flows.md.
@@ -21,6 +22,8 @@ export interface EvalContext {
   priya: Account;
   orgId: string;
   owner?: Connection;
+  /** Olivia's browser: signed in once for the consent, then used for every approval. */
+  ownerBrowser?: BrowserContext;
   teammate?: Connection;
   close(): Promise<void>;
 }
@@ -31,7 +34,8 @@ export async function prepareWorld(server: TestApp, chromium: Browser, screensho
   const olivia = await createUser(server, { email: 'olivia@acme.test', name: 'Olivia Owner' });
   const priya = await createUser(server, { email: 'priya@acme.test', name: 'Priya Patel' });
   // Three seats: Olivia and Priya use two, so exactly one invitation fits.
-  const org = await createOrg(server, olivia, { name: ORG_NAME, seats: 3, allowedDomains: ['acme.test'] });
+  // The product default: risky changes wait for Olivia's Approve in her browser.
+  const org = await createOrg(server, olivia, { name: ORG_NAME, seats: 3, allowedDomains: ['acme.test'], confirmRiskyChanges: 'always' });
   await addMember(server, org.slug, priya, 'member');
   // A second organization, so the consent page is a real choice.
   await createOrg(server, olivia, { name: OTHER_ORG_NAME });
@@ -54,12 +58,33 @@ export async function prepareWorld(server: TestApp, chromium: Browser, screensho
 async function ownerConnection(ctx: EvalContext): Promise<Connection> {
   if (!ctx.owner) {
     const context = await ctx.chromium.newContext();
+    ctx.ownerBrowser = context;
     ctx.owner = await connectThroughBrowser(ctx.server.url, context, { email: ctx.olivia.email, password: TEST_PASSWORD, orgName: ORG_NAME }, CLIENT_NAME, {
       signIn: join(ctx.screenshotsDir, 'sign-in.png'),
       chooser: join(ctx.screenshotsDir, 'organization-chooser.png'),
     });
   }
   return ctx.owner;
+}
+
+/**
+ * A risky change as a client without elicitation makes it: the call answers confirmation_required with a
+ * link, Olivia presses Approve on that page in her browser, and the same call plus approvalId runs.
+ */
+async function confirmedByOwner<T = Record<string, any>>(ctx: EvalContext, tool: string, args: Record<string, unknown>, expectSummary: RegExp): Promise<T> {
+  const { client } = await ownerConnection(ctx);
+  const asked = await refused(client, tool, args, 'confirmation_required');
+  const approvalUrl = String(asked.details.approvalUrl);
+  assert.ok(approvalUrl.startsWith(`${ctx.server.url}/approvals/`), approvalUrl);
+  assert.match(asked.hint ?? '', /approvalId/);
+  const page = await ctx.ownerBrowser!.newPage();
+  try {
+    const summary = await decideApproval(page, approvalUrl, { email: ctx.olivia.email, password: TEST_PASSWORD }, 'Approve');
+    assert.match(summary, expectSummary);
+  } finally {
+    await page.close();
+  }
+  return must<T>(client, tool, { ...args, approvalId: asked.details.approvalId });
 }
 
 async function auditActions(ctx: EvalContext): Promise<string[]> {
@@ -110,7 +135,8 @@ export const flows: Flow[] = [
       const domain = await refused(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
       assert.equal(domain.details.domain, 'example.com');
       assert.match(domain.hint ?? '', /update_allowed_email_domains/);
-      await must(client, 'update_allowed_email_domains', { add: ['example.com'] });
+      // Widening who can be invited is Olivia's call: she approves it in the browser.
+      await confirmedByOwner(ctx, 'update_allowed_email_domains', { add: ['example.com'] }, /Allow invitations to Acme Robotics from example\.com/);
       const invited = await must(client, 'invite_member', { email: 'omar@example.com' });
       assert.equal(invited.invitation.status, 'pending');
       assert.match(invited.acceptUrl, new RegExp(`^${ctx.server.url}/invitations/`));
@@ -127,8 +153,9 @@ export const flows: Flow[] = [
       assert.deepEqual(invitations.map((i) => [i.email, i.role, i.status, i.invitedByUserId]), [['omar@example.com', 'member', 'pending', ctx.olivia.id]]);
       // Refusals write nothing; the two changes are audited with the client that made them.
       assert.deepEqual(await auditActions(ctx), ['organization.allowed_email_domains_updated', 'invitation.created']);
-      const events = await ctx.prisma.auditEvent.findMany({ where: { orgId: ctx.orgId } });
+      const events = await ctx.prisma.auditEvent.findMany({ where: { orgId: ctx.orgId }, orderBy: { createdAt: 'asc' } });
       assert.ok(events.every((e) => e.actorUserId === ctx.olivia.id && e.clientId === ctx.owner!.provider.clientInformation()?.client_id));
+      assert.deepEqual(events.map((e) => e.approval), ['browser', null]);
     },
   },
   {
@@ -168,13 +195,13 @@ export const flows: Flow[] = [
       });
       // No marketplace yet: share_skill creates the organization's first one instead of the agent guessing a name.
       assert.deepEqual((await must(client, 'list_marketplaces', {})).items, []);
-      const shared = await must(client, 'share_skill', { skillId: skill.id });
+      const shared = await confirmedByOwner(ctx, 'share_skill', { skillId: skill.id }, /Share the skill "weekly-status-report" with everyone in Acme Robotics/);
       assert.deepEqual([shared.plugin.created, shared.componentAdded, shared.marketplace.created, shared.published, shared.grant.created], [true, true, true, true, true]);
 
       // Trap: creating "the marketplace" again. The refusal names the existing one; repeating share_skill creates nothing.
       const duplicate = await refused(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
       assert.equal(duplicate.details.existingId, shared.marketplace.id);
-      const again = await must(client, 'share_skill', { skillId: skill.id });
+      const again = await confirmedByOwner(ctx, 'share_skill', { skillId: skill.id }, /weekly-status-report/);
       assert.equal(again.plugin.id, shared.plugin.id);
       assert.equal(again.grant.created, false);
 
@@ -205,6 +232,29 @@ export const flows: Flow[] = [
         assert.ok(!teammateTools.includes(hidden), `a member's tool list shows ${hidden}`);
       }
       assert.equal((await call(teammate, 'get_skill', { skillId: skill.id })).isError, false);
+    },
+  },
+  {
+    name: 'remove a member (confirmed in the browser)',
+    prompt: 'Priya has left the company. Remove her from my organization.',
+    async run(ctx) {
+      const { client } = await ownerConnection(ctx);
+      const found = await must(client, 'list_members', { query: 'Priya' });
+      assert.equal(found.items.length, 1);
+      const removed = await confirmedByOwner(ctx, 'remove_member', { member: found.items[0].id }, /Remove Priya Patel <priya@acme\.test> \(role member\) from Acme Robotics/);
+      assert.equal(removed.removed.email, 'priya@acme.test');
+      assert.equal(await ctx.prisma.membership.count({ where: { orgId: ctx.orgId, userId: ctx.priya.id } }), 0);
+      // Her own client loses access at its next request.
+      if (ctx.teammate) assert.equal((await call(ctx.teammate.client, 'get_current_identity').catch(() => ({ isError: true }))).isError, true);
+      const event = await ctx.prisma.auditEvent.findFirstOrThrow({ where: { orgId: ctx.orgId, action: 'member.removed' } });
+      assert.equal(event.approval, 'browser');
+      assert.equal((event.details as { approval: { approvedByUserId: string } }).approval.approvedByUserId, ctx.olivia.id);
+      const listed = await must(client, 'list_audit_events', { approval: 'browser' });
+      const actions = listed.items.map((e: { action: string; approval: string }) => [e.action, e.approval]);
+      assert.deepEqual(actions[0], ['member.removed', 'browser']);
+      assert.deepEqual(actions.at(-1), ['organization.allowed_email_domains_updated', 'browser']);
+      assert.ok(actions.some(([action]: string[]) => action === 'skill.shared'));
+      assert.ok(actions.every(([, approval]: string[]) => approval === 'browser'));
     },
   },
 ];

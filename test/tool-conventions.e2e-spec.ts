@@ -54,6 +54,25 @@ describe('every registered tool follows the conventions', () => {
     }
   });
 
+  it('declares the risk of every destructive tool and of each tool that widens access or changes permissions', () => {
+    // A tool declared risky (McpToolOptions.risk) accepts approvalId; no other tool does.
+    const risky = (tool: Tool) => Object.hasOwn((tool.inputSchema as JsonSchema).properties ?? {}, 'approvalId');
+    const destructive = tools.filter((tool) => tool.annotations?.destructiveHint);
+    assert.ok(destructive.length > 0);
+    for (const tool of destructive) assert.ok(risky(tool), `${tool.name}: destructiveHint tools declare their risk`);
+    const mustBeRisky = [
+      'remove_member', 'update_member_role', 'invite_member', 'create_role', 'update_role', 'update_allowed_email_domains',
+      'grant_access', 'revoke_access', 'share_skill', 'unpublish_plugin', 'revoke_invitation', 'update_organization',
+      ...tools.filter((tool) => tool.name.startsWith('delete_')).map((tool) => tool.name),
+    ];
+    for (const name of mustBeRisky) {
+      const tool = tools.find((x) => x.name === name);
+      assert.ok(tool, `${name} is registered`);
+      assert.ok(risky(tool), `${name} declares its risk`);
+    }
+    for (const tool of tools.filter((x) => x.annotations?.readOnlyHint)) assert.ok(!risky(tool), `${tool.name}: read-only tools are never risky`);
+  });
+
   it('hides tools a token\'s scopes cannot use and answers their calls with a step-up 403', async () => {
     const client = await connectWithToken(t.url, readOnlyToken);
     const visible = (await client.listTools()).tools.map((tool) => tool.name).sort();

@@ -55,3 +55,20 @@ export async function signInAndAllow(page: Page, authorizationUrl: string, perso
     page.getByRole('button', { name: 'Allow', exact: true }).click(),
   ]);
 }
+
+/**
+ * What a person does with a confirmation_required link: open it (signing in on the way if needed), read
+ * the change, press Approve or Reject. Resolves with the summary the page showed.
+ */
+export async function decideApproval(page: Page, approvalUrl: string, person: Pick<Person, 'email' | 'password'>, decision: 'Approve' | 'Reject'): Promise<string> {
+  await page.goto(approvalUrl);
+  if (new URL(page.url()).pathname === '/sign-in') {
+    await page.getByLabel('Email', { exact: true }).fill(person.email);
+    await page.getByLabel('Password', { exact: true }).fill(person.password);
+    await Promise.all([page.waitForURL((url) => url.pathname === new URL(approvalUrl).pathname), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+  }
+  const summary = (await page.locator('blockquote').innerText()).trim();
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: decision, exact: true }).click()]);
+  await page.getByRole('heading', { name: decision === 'Approve' ? 'Approved' : 'Rejected', exact: true }).waitFor();
+  return summary;
+}

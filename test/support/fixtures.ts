@@ -16,9 +16,11 @@ export async function createUser(t: TestApp, overrides: { email?: string; name?:
 export async function createOrg(
   t: TestApp,
   owner: Account,
-  options: { name?: string; seats?: number; plan?: string; allowedDomains?: string[] } = {},
+  options: { name?: string; seats?: number; plan?: string; allowedDomains?: string[]; confirmRiskyChanges?: 'always' | 'never' } = {},
 ) {
-  return t.get(OrganizationsService).create({ name: options.name ?? unique('Org '), ownerEmail: owner.email, ...options });
+  // Suites about an area's own rules run with the confirmation step off (its audit says policy-off);
+  // test/confirmations.e2e-spec.ts and the evals exercise the product default, always.
+  return t.get(OrganizationsService).create({ name: options.name ?? unique('Org '), ownerEmail: owner.email, confirmRiskyChanges: 'never', ...options });
 }
 
 export async function addMember(t: TestApp, orgSlug: string, user: Account, role = 'member') {

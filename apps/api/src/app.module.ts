@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, SharedModule, type Database } from '@app/shared';
 import { AccessModule } from '@app/access';
+import { ApprovalsModule } from '@app/approvals';
 import { AuditModule } from '@app/audit';
 import { ConnectorsModule } from '@app/connectors';
 import { IdentityModule } from '@app/identity';
@@ -39,6 +40,7 @@ const contexts = [
   KeysModule,
   OAuthModule,
   AccessModule,
+  ApprovalsModule,
   MembersModule,
   TeamsModule,
   SkillsModule,

@@ -15,6 +15,7 @@ export {
   CurrentPrincipal,
   McpTool,
   McpTools,
+  APPROVAL_ID_FIELD,
   SCOPE_READ,
   SCOPE_WRITE,
   TOOL_DEFINITION,
@@ -26,5 +27,15 @@ export {
   type ToolDefinition,
 } from './mcp/mcp-tool.decorator.js';
 export { ToolExecutionInterceptor, toolErrorResult } from './mcp/tool-execution.interceptor.js';
+export {
+  CONFIRMATION_STEP,
+  type ConfirmationOutcome,
+  type ConfirmationStep,
+  type ConfirmingClient,
+  type RiskAssessment,
+  type RiskAssessmentCall,
+  type RiskyCall,
+  type RiskyChange,
+} from './mcp/risk.js';
 export { toolErrorSchema } from './mcp/tool-schemas.js';
 export { AccessModule } from './access.module.js';

@@ -4,11 +4,12 @@ import { SkillsModule } from '@app/skills';
 import { AccessGrantsService } from './application/access-grants.service.js';
 import { MarketplacesService } from './application/marketplaces.service.js';
 import { ShareSkillUseCase } from './application/share-skill.use-case.js';
+import { CatalogRiskyChanges } from './application/risky-changes.js';
 import { AccessGrantRepository } from './infrastructure/access-grant.repository.js';
 import { MarketplaceRepository } from './infrastructure/marketplace.repository.js';
 import { MarketplacesTools } from './mcp/marketplaces.tools.js';
 
-const useCases = [MarketplacesService, AccessGrantsService, ShareSkillUseCase];
+const useCases = [MarketplacesService, AccessGrantsService, ShareSkillUseCase, CatalogRiskyChanges];
 const repositories = [MarketplaceRepository, AccessGrantRepository];
 const tools = [MarketplacesTools];
 

@@ -8,6 +8,7 @@ import { MembersService } from './application/members.service.js';
 import { OrganizationSettingsService } from './application/organization-settings.service.js';
 import { OrganizationsService } from './application/organizations.service.js';
 import { RolesService } from './application/roles.service.js';
+import { MemberRiskyChanges } from './application/risky-changes.js';
 import { InvitationPageController } from './http/invitation-page.controller.js';
 import { InvitationRepository } from './infrastructure/invitation.repository.js';
 import { MembershipRepository } from './infrastructure/membership.repository.js';
@@ -29,6 +30,7 @@ const useCases = [
   InvitationAcceptanceService,
   RolesService,
   MemberDirectory,
+  MemberRiskyChanges,
 ];
 const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository, TransactionRunner];
 const tools = [IdentityTools, OrganizationTools, MembersTools, InvitationsTools, RolesTools];

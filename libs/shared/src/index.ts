@@ -34,7 +34,7 @@ export {
   type Page,
   type PageRequest,
 } from './pagination/pagination.js';
-export type { Principal } from './principal.js';
+export type { ApprovalEvidence, ApprovalMethod, Principal } from './principal.js';
 export { AuditLog, type AuditActor, type AuditEntry } from './audit/audit-log.js';
 export { SharedModule } from './shared.module.js';
 export { createRootLogger, PinoLoggerService, type LogOutput } from './logging/pino-logger.js';

@@ -14,4 +14,16 @@ export interface Principal {
   readonly organization: { readonly id: string; readonly name: string; readonly slug: string; readonly plan: string };
   readonly account: { readonly id: string; readonly email: string; readonly name: string };
   readonly clientName: string;
+  /** Set for a risky change the person confirmed (or the organization let through): written with its audit event. */
+  readonly approval?: ApprovalEvidence;
+}
+
+export type ApprovalMethod = 'form' | 'browser' | 'policy-off';
+
+/** How a risky change was approved, by whom and when. */
+export interface ApprovalEvidence {
+  readonly method: ApprovalMethod;
+  readonly approvedByUserId: string;
+  readonly approvedAt: string;
+  readonly approvalId?: string;
 }

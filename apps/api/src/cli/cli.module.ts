@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, DatabaseModule, SharedModule, type AppConfig } from '@app/shared';
+import { ApprovalsModule } from '@app/approvals';
 import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
 import { MailModule } from '@app/mail';
@@ -11,7 +12,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, MailModule, IdentityModule, KeysModule, MembersModule, OrganizationDirectoryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, MailModule, ApprovalsModule, IdentityModule, KeysModule, MembersModule, OrganizationDirectoryModule],
     };
   }
 }

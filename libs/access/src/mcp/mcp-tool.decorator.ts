@@ -1,10 +1,11 @@
 import { applyDecorators, createParamDecorator, SetMetadata, UseInterceptors, type ExecutionContext } from '@nestjs/common';
 import { McpController, Tool, ToolScopes, type McpContext, type ToolAnnotations } from '@rekog/mcp-nest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal, Toolset } from '@app/shared';
 import type { Permission } from '../domain/permissions.js';
 import { deferredInputSchema, toolOutputSchema } from './tool-schemas.js';
 import { ToolExecutionInterceptor } from './tool-execution.interceptor.js';
+import type { RiskAssessment } from './risk.js';
 
 export const SCOPE_READ = 'mcp:read';
 export const SCOPE_WRITE = 'mcp:write';
@@ -20,6 +21,11 @@ export interface McpToolOptions {
   input: z.ZodObject;
   output: z.ZodObject;
   annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>>;
+  /**
+   * Declares the tool risky (it removes people or data, widens access or changes permissions): returns the
+   * change a call would make when the person must confirm it, or null. Such tools also accept `approvalId`.
+   */
+  risk?: RiskAssessment;
 }
 
 export interface ToolDefinition {
@@ -31,7 +37,17 @@ export interface ToolDefinition {
   mutates: boolean;
   /** Set by the class's @McpTools: the toolset that serves it, or 'everywhere' for every endpoint. */
   toolset: Toolset | 'everywhere';
+  risk?: RiskAssessment;
 }
+
+export const APPROVAL_ID_FIELD = 'approvalId';
+
+const approvalIdField = z
+  .string()
+  .min(1)
+  .max(64)
+  .optional()
+  .describe('Only after confirmation_required: the approvalId it returned, once the person has pressed Approve on its page; repeat the same other arguments');
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
 
@@ -72,15 +88,16 @@ export function McpTools(options: McpToolsOptions): ClassDecorator {
 export function McpTool(options: McpToolOptions): MethodDecorator {
   const mutates = !options.annotations.readOnlyHint;
   const scope = mutates ? SCOPE_WRITE : SCOPE_READ;
+  const input = options.risk ? options.input.extend({ [APPROVAL_ID_FIELD]: approvalIdField }) : options.input;
   // The toolset is filled in by @McpTools on the class; 'everywhere' until then.
-  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output, mutates, toolset: 'everywhere' };
+  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input, output: options.output, mutates, toolset: 'everywhere', risk: options.risk };
   if (definitions.has(options.name)) throw new Error(`Tool ${options.name} is declared twice`);
   definitions.set(options.name, definition);
   return applyDecorators(
     Tool({
       name: options.name,
       description: options.description,
-      parameters: deferredInputSchema(options.input),
+      parameters: deferredInputSchema(input),
       outputSchema: toolOutputSchema(options.output),
       // mcp-nest has no top-level title; it travels in the annotations and tools/list lifts it (tool-lists.ts).
       annotations: { ...options.annotations, title: options.title },

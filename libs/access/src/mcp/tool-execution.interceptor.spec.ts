@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { z } from 'zod';
 import { DomainError, type Principal } from '@app/shared';
 import { TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
 import { ToolExecutionInterceptor } from './tool-execution.interceptor.js';
+import type { ConfirmationOutcome, RiskyCall } from './risk.js';
 
 const definition: ToolDefinition = {
   name: 'create_thing',
@@ -48,7 +49,8 @@ function errorOf(result: any) {
 }
 
 async function run(payload: unknown, who: Principal, next: CallHandler) {
-  const interceptor = new ToolExecutionInterceptor(new Reflector());
+  const noConfirmation = { confirm: () => Promise.reject(new Error('no tool here is risky')) };
+  const interceptor = new ToolExecutionInterceptor(new Reflector(), {} as ModuleRef, noConfirmation);
   const { context, mcp } = contextFor(payload, who);
   const result = await lastValueFrom(interceptor.intercept(context, next));
   return { result: result as any, state: toolCallState.get(mcp) };
@@ -102,5 +104,55 @@ describe('ToolExecutionInterceptor', () => {
     assert.match(errorOf(result).details.reference, /^[0-9a-f-]{36}$/);
     assert.ok(!JSON.stringify(result).includes('Secret'));
     assert.ok(!JSON.stringify(result).includes('/srv'));
+  });
+
+  describe('a tool that declares its risk', () => {
+    const riskyHandler = () => {};
+    const seen: { calls: RiskyCall[] } = { calls: [] };
+    const risky: ToolDefinition = {
+      ...definition,
+      name: 'remove_thing',
+      input: definition.input.extend({ approvalId: z.string().optional().describe('a') }),
+      risk: async ({ input }) => ((input as { name: string }).name === 'harmless' ? null : { summary: `Remove ${(input as { name: string }).name}`, resolved: { id: 'thing-1' } }),
+    };
+    Reflect.defineMetadata(TOOL_DEFINITION, risky, riskyHandler);
+
+    async function runRisky(payload: unknown, outcome: ConfirmationOutcome, next: CallHandler) {
+      seen.calls = [];
+      const step = { confirm: async (call: RiskyCall) => (seen.calls.push(call), outcome) };
+      const interceptor = new ToolExecutionInterceptor(new Reflector(), {} as ModuleRef, step);
+      const mcp = { getRawRequest: () => ({ principal: principal(['catalog:write']) }), getSession: () => ({ era: 'modern' }), getClientCapabilities: () => ({ elicitation: {} }), getArgByIndex: () => undefined };
+      const context = { getHandler: () => riskyHandler, switchToRpc: () => ({ getContext: () => mcp, getData: () => payload }) } as unknown as ExecutionContext;
+      const result = await lastValueFrom(interceptor.intercept(context, next));
+      return { result: result as any, state: toolCallState.get(mcp) };
+    }
+
+    it('runs the tool after the confirmation step, without approvalId in its input and with the evidence on the principal', async () => {
+      const evidence = { method: 'browser' as const, approvedByUserId: 'u', approvedAt: '2026-12-01T00:00:00.000Z', approvalId: 'ap1' };
+      const { result, state } = await runRisky({ name: 'x', approvalId: 'ap1' }, { proceed: true, evidence }, { handle: () => of({ ok: true }) });
+      assert.deepEqual(result, { ok: true });
+      assert.equal(seen.calls.length, 1);
+      assert.equal(seen.calls[0]!.approvalId, 'ap1');
+      assert.deepEqual(seen.calls[0]!.change, { summary: 'Remove x', resolved: { id: 'thing-1' } });
+      assert.equal(seen.calls[0]!.client.era, 'modern');
+      assert.deepEqual(state?.input, { name: 'x', size: 1 });
+      assert.deepEqual(state?.principal.approval, evidence);
+    });
+
+    it('answers with the step\'s result and never calls the tool when the person has not confirmed', async () => {
+      let called = false;
+      const pending = { resultType: 'input_required', requestState: 's' };
+      const { result } = await runRisky({ name: 'x' }, { proceed: false, result: pending }, { handle: () => ((called = true), of({ ok: true })) });
+      assert.equal(called, false);
+      assert.deepEqual(JSON.parse(JSON.stringify(result)), pending, 'nothing but the input_required result reaches the wire');
+      assert.deepEqual(result.content, [], 'mcp-nest passes it through untouched');
+    });
+
+    it('skips the step when the call is not risky for these arguments', async () => {
+      const { result, state } = await runRisky({ name: 'harmless' }, { proceed: false, result: {} }, { handle: () => of({ ok: true }) });
+      assert.deepEqual(result, { ok: true });
+      assert.equal(seen.calls.length, 0);
+      assert.equal(state?.principal.approval, undefined);
+    });
   });
 });

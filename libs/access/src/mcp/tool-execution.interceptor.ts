@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { McpContext } from '@rekog/mcp-nest';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { annotateActiveSpan, DomainError, InvalidInputError, unstorableTextPath, withSpan, type ErrorBody, type Principal } from '@app/shared';
 import { assertPermission } from '../domain/access-denied.js';
-import { TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
+import { APPROVAL_ID_FIELD, TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
+import { CONFIRMATION_STEP, type ConfirmationStep, type ConfirmingClient } from './risk.js';
 
 export interface ToolErrorResult {
   isError: true;
@@ -36,16 +37,39 @@ function invalidInput(tool: string, error: z.ZodError): InvalidInputError {
   return new InvalidInputError(`Invalid input for ${tool}: ${first.path}: ${first.message}.`, fields, 'Correct the named fields (see the tool\'s input schema) and call again.');
 }
 
+// mcp-nest passes a result with a `content` array through untouched (anything else is validated against
+// the tool's output schema); a non-enumerable one never reaches the wire, so an input_required result stays
+// exactly what the 2026-07-28 revision defines.
+function asFinalResult(result: Record<string, unknown>): Record<string, unknown> {
+  return Object.defineProperty({ ...result }, 'content', { value: [], enumerable: false });
+}
+
+function confirmingClient(mcp: McpContext): ConfirmingClient {
+  // The SDK's per-request context is the fifth argument of mcp-nest's context (its getter is private).
+  const request = (mcp.getArgByIndex(4) as { mcpReq?: { inputResponses?: Record<string, unknown>; requestState(): unknown } } | undefined)?.mcpReq;
+  const state = request?.requestState();
+  return {
+    era: mcp.getSession()?.era === 'modern' ? 'modern' : 'legacy',
+    capabilities: mcp.getClientCapabilities() as Record<string, unknown> | undefined,
+    inputResponses: request?.inputResponses,
+    requestState: typeof state === 'string' ? state : undefined,
+  };
+}
+
 /**
- * Runs around every tool call: role permission, input validation, and the translation of failures
- * into tool results. Domain errors keep their code, details and hint; anything else is logged with a
+ * Runs around every tool call: role permission, input validation, the person's confirmation of a risky
+ * change, and the translation of failures into tool results. Domain errors keep their code, details and hint; anything else is logged with a
  * reference and reported without internals.
  */
 @Injectable()
 export class ToolExecutionInterceptor implements NestInterceptor {
   private readonly logger = new Logger('McpTools');
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+    @Inject(CONFIRMATION_STEP) private readonly confirmation: ConfirmationStep,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return from(this.run(context, next));
@@ -85,7 +109,25 @@ export class ToolExecutionInterceptor implements NestInterceptor {
       }
       const parsed = definition.input.safeParse(data);
       if (!parsed.success) throw invalidInput(definition.name, parsed.error);
-      toolCallState.set(mcp, { principal, input: parsed.data });
+      let input = parsed.data as Record<string, unknown>;
+      let caller = principal;
+      if (definition.risk) {
+        const { [APPROVAL_ID_FIELD]: approvalId, ...rest } = input;
+        input = rest;
+        const change = await definition.risk({ principal, input, get: (type) => this.moduleRef.get(type, { strict: false }) });
+        if (change) {
+          const outcome = await this.confirmation.confirm({
+            tool: definition.name,
+            principal,
+            change,
+            approvalId: approvalId as string | undefined,
+            client: confirmingClient(mcp),
+          });
+          if (!outcome.proceed) return asFinalResult(outcome.result);
+          caller = { ...principal, approval: outcome.evidence };
+        }
+      }
+      toolCallState.set(mcp, { principal: caller, input });
       return await lastValueFrom(next.handle());
     } catch (error) {
       if (error instanceof DomainError) return toolErrorResult(error.toBody());

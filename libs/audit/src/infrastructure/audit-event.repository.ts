@@ -6,7 +6,12 @@ export interface AuditFilter {
   targetType?: string;
   targetId?: string;
   actorUserId?: string;
+  approval?: AuditApproval;
 }
+
+/** How a risky change was confirmed, or why it did not happen. */
+export const AUDIT_APPROVALS = ['form', 'browser', 'policy-off', 'declined', 'expired'] as const;
+export type AuditApproval = (typeof AUDIT_APPROVALS)[number];
 
 @Injectable()
 export class AuditEventRepository {
@@ -22,6 +27,7 @@ export class AuditEventRepository {
         ...(filter.targetType ? { targetType: filter.targetType } : {}),
         ...(filter.targetId ? { targetId: filter.targetId } : {}),
         ...(filter.actorUserId ? { actorUserId: filter.actorUserId } : {}),
+        ...(filter.approval ? { approval: filter.approval } : {}),
         ...(page.afterId ? { id: { lt: page.afterId } } : {}),
       },
       orderBy: { id: 'desc' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
 import { AuditEventsService } from '../application/audit-events.service.js';
-import type { AuditFilter } from '../infrastructure/audit-event.repository.js';
+import { AUDIT_APPROVALS, type AuditFilter } from '../infrastructure/audit-event.repository.js';
 
 @McpTools({ toolset: 'audit' })
 export class AuditTools {
@@ -10,13 +10,17 @@ export class AuditTools {
 
   @McpTool({
     name: 'list_audit_events',
-    description: 'Reads the audit log, newest first: who (user, MCP client) changed what and when. Filter by action (exact, or a prefix ending in "."), target or actor.',
+    description: 'Reads the audit log, newest first: who (user, MCP client) changed what and when. Filter by action (exact, or a prefix ending in "."), target, actor or approval (how a risky change was confirmed, or why it did not happen).',
     permission: 'audit:read',
     input: z.object({
       action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
       targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin, marketplace, worker, connector, llm_provider'),
       targetId: z.string().max(100).optional().describe('Only events about this id'),
       actorUserId: z.string().max(100).optional().describe('Only events by this user'),
+      approval: z
+        .enum(AUDIT_APPROVALS)
+        .optional()
+        .describe('Only risky changes confirmed this way (form: in the client, browser: on the approval page, policy-off: the organization does not ask) or refused (declined, expired)'),
       ...pageInput,
     }),
     output: pageOutput(
@@ -28,7 +32,8 @@ export class AuditTools {
         actorUserId: z.string().nullable(),
         actorMembershipId: z.string().nullable(),
         clientId: z.string().nullable().describe('The MCP client (or first-party app) the change came through'),
-        details: z.record(z.string(), z.unknown()),
+        details: z.record(z.string(), z.unknown()).describe('What changed; for a risky change also approval: { method, approvedByUserId, approvedAt }'),
+        approval: z.enum(AUDIT_APPROVALS).nullable().describe('How this risky change was confirmed, or why it did not happen; null for other events'),
         createdAt: z.string(),
       }),
     ),
@@ -46,6 +51,7 @@ export class AuditTools {
       actorMembershipId: e.actorMembershipId,
       clientId: e.clientId,
       details: (e.details ?? {}) as Record<string, unknown>,
+      approval: (e.approval ?? null) as (typeof AUDIT_APPROVALS)[number] | null,
       createdAt: e.createdAt.toISOString(),
     }));
   }

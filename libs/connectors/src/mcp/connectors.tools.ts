@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { decodeCursor, FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
 import { ConnectorsService } from '../application/connectors.service.js';
 import type { ConnectorRecord } from '../infrastructure/connector.repository.js';
+import { ConnectorRiskyChanges } from '../application/risky-changes.js';
 
 const connectorId = z.string().min(1).max(100).describe('Connector id (from list_connectors)');
 const config = freeFormObject().describe(
@@ -123,6 +124,7 @@ export class ConnectorsTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a connector',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(ConnectorRiskyChanges).deleteConnector(principal, input),
   })
   async deleteConnector(@CurrentPrincipal() principal: Principal, @ToolInput() input: { connectorId: string }) {
     const c = await this.connectors.delete(principal, input.connectorId);

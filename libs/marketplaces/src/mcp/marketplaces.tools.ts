@@ -6,6 +6,7 @@ import { MarketplacesService } from '../application/marketplaces.service.js';
 import { ShareSkillUseCase } from '../application/share-skill.use-case.js';
 import { ACCESS_ROLES, RESOURCE_TYPES, SUBJECT_TYPES, type AccessRole, type ResourceType, type SubjectType } from '../domain/access.js';
 import type { AccessGrantRecord } from '../infrastructure/access-grant.repository.js';
+import { CatalogRiskyChanges } from '../application/risky-changes.js';
 
 const marketplaceId = z.string().min(1).max(100).describe('Marketplace id (from list_marketplaces)');
 const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
@@ -118,6 +119,7 @@ export class MarketplacesTools {
     output: z.object({ marketplaceId: z.string(), pluginId: z.string(), unpublished: z.literal(true) }),
     title: 'Unpublish a plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).unpublishPlugin(principal, input),
   })
   async unpublishPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { marketplaceId: string; pluginId: string }) {
     const r = await this.marketplaces.unpublish(principal, input.marketplaceId, input.pluginId);
@@ -170,6 +172,7 @@ export class MarketplacesTools {
     }),
     title: 'Grant access',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).grantAccess(principal, input),
   })
   async grantAccess(
     @CurrentPrincipal() principal: Principal,
@@ -187,6 +190,7 @@ export class MarketplacesTools {
     output: grantOutput.extend({ revoked: z.literal(true) }),
     title: 'Revoke access',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).revokeAccess(principal, input),
   })
   async revokeAccess(@CurrentPrincipal() principal: Principal, @ToolInput() input: { grantId: string }) {
     return { ...grantView(await this.access.revoke(principal, input.grantId)), revoked: true as const };
@@ -223,6 +227,7 @@ export class MarketplacesTools {
     }),
     title: 'Share a skill with the organization',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogRiskyChanges).shareSkill(principal, input),
   })
   shareSkillTool(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; marketplaceId?: string }) {
     return this.shareSkill.execute(principal, input);

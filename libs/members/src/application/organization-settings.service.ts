@@ -3,7 +3,7 @@ import { assertPermission } from '@app/access';
 import { AppConfig, AuditLog, Clock, InvalidInputError, NotFoundError, type Principal } from '@app/shared';
 import { BILLING_RULE } from '../domain/members.errors.js';
 import { normalizeEmailDomains, normalizeOrgName } from '../domain/organization-rules.js';
-import { OrganizationRepository, type OrganizationRecord } from '../infrastructure/organization.repository.js';
+import { OrganizationRepository, type ConfirmationPolicy, type OrganizationRecord } from '../infrastructure/organization.repository.js';
 import { TransactionRunner } from '../infrastructure/transaction.runner.js';
 
 export interface OrganizationView {
@@ -17,6 +17,7 @@ export interface OrganizationView {
   billingRule: string;
   billingUrl: string;
   allowedEmailDomains: string[];
+  confirmRiskyChanges: ConfirmationPolicy;
   createdAt: string;
 }
 
@@ -37,17 +38,30 @@ export class OrganizationSettingsService {
     return this.view(org, await this.organizations.seatsUsed(org.id, this.clock.now()));
   }
 
-  async update(principal: Principal, input: { name?: string }): Promise<OrganizationView> {
+  async update(principal: Principal, input: { name?: string; confirmRiskyChanges?: ConfirmationPolicy }): Promise<OrganizationView> {
     assertPermission(principal, 'org:manage');
-    if (input.name === undefined) {
-      throw new InvalidInputError('Nothing to change: pass name.', [{ path: 'name', message: 'required' }]);
+    if (input.name === undefined && input.confirmRiskyChanges === undefined) {
+      throw new InvalidInputError('Nothing to change: pass name or confirmRiskyChanges.', [{ path: 'name', message: 'pass name or confirmRiskyChanges' }]);
     }
-    const name = normalizeOrgName(input.name);
+    const name = input.name === undefined ? undefined : normalizeOrgName(input.name);
+    const policy = input.confirmRiskyChanges;
     const org = await this.transactions.run(async (tx) => {
       const before = await this.organizations.lock(tx, principal.orgId);
       if (!before) throw new NotFoundError('organization', principal.orgId);
-      const after = await this.organizations.update(tx, before.id, { name });
-      await this.audit.record(principal, { action: 'organization.updated', targetType: 'organization', targetId: before.id, details: { before: { name: before.name }, after: { name } } }, tx);
+      const after = await this.organizations.update(tx, before.id, { name, confirmRiskyChanges: policy });
+      await this.audit.record(
+        principal,
+        {
+          action: 'organization.updated',
+          targetType: 'organization',
+          targetId: before.id,
+          details: {
+            before: { name: before.name, confirmRiskyChanges: before.confirmRiskyChanges },
+            after: { name: after.name, confirmRiskyChanges: after.confirmRiskyChanges },
+          },
+        },
+        tx,
+      );
       return after;
     });
     return this.view(org, await this.organizations.seatsUsed(org.id, this.clock.now()));
@@ -88,6 +102,7 @@ export class OrganizationSettingsService {
       billingRule: BILLING_RULE,
       billingUrl: this.config.billingUrl,
       allowedEmailDomains: org.allowedEmailDomains,
+      confirmRiskyChanges: org.confirmRiskyChanges === 'never' ? 'never' : 'always',
       createdAt: org.createdAt.toISOString(),
     };
   }

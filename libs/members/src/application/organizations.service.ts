@@ -12,7 +12,7 @@ import {
 } from '../domain/organization-rules.js';
 import { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from '../domain/members.errors.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
-import { OrganizationRepository, type OrganizationRecord } from '../infrastructure/organization.repository.js';
+import { OrganizationRepository, type ConfirmationPolicy, type OrganizationRecord } from '../infrastructure/organization.repository.js';
 
 export interface SeatUsage {
   name: string;
@@ -33,7 +33,7 @@ export class OrganizationsService {
     private readonly clock: Clock,
   ) {}
 
-  async create(input: { name: string; ownerEmail: string; seats?: number; plan?: string; allowedDomains?: string[] }): Promise<OrganizationRecord> {
+  async create(input: { name: string; ownerEmail: string; seats?: number; plan?: string; allowedDomains?: string[]; confirmRiskyChanges?: ConfirmationPolicy }): Promise<OrganizationRecord> {
     const name = normalizeOrgName(input.name);
     const owner = await this.accounts.getByEmail(input.ownerEmail);
     return this.organizations.createWithOwner(
@@ -43,6 +43,7 @@ export class OrganizationsService {
         plan: input.plan?.trim() || DEFAULT_PLAN,
         seatLimit: assertSeatLimit(input.seats ?? DEFAULT_SEAT_LIMIT, 'seats'),
         allowedEmailDomains: normalizeEmailDomains(input.allowedDomains ?? [], 'allowed-domains'),
+        confirmRiskyChanges: input.confirmRiskyChanges ?? 'always',
       },
       owner.id,
     );

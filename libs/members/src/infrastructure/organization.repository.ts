@@ -8,11 +8,15 @@ export interface OrganizationRecord {
   plan: string;
   seatLimit: number;
   allowedEmailDomains: string[];
+  confirmRiskyChanges: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
 type Db = TransactionClient | PrismaService;
+
+/** always: risky changes need the person's confirmation; never: the organization lets agents make them (audited as policy-off). */
+export type ConfirmationPolicy = 'always' | 'never';
 
 @Injectable()
 export class OrganizationRepository {
@@ -44,13 +48,13 @@ export class OrganizationRepository {
     return members + invitations;
   }
 
-  update(tx: TransactionClient, id: string, data: { name?: string; allowedEmailDomains?: string[] }): Promise<OrganizationRecord> {
+  update(tx: TransactionClient, id: string, data: { name?: string; allowedEmailDomains?: string[]; confirmRiskyChanges?: ConfirmationPolicy }): Promise<OrganizationRecord> {
     return tx.organization.update({ where: { id }, data });
   }
 
   /** Creates the organization with its first owner; picks a free slug by suffixing. */
   async createWithOwner(
-    data: { name: string; baseSlug: string; plan: string; seatLimit: number; allowedEmailDomains: string[] },
+    data: { name: string; baseSlug: string; plan: string; seatLimit: number; allowedEmailDomains: string[]; confirmRiskyChanges: ConfirmationPolicy },
     ownerUserId: string,
   ): Promise<OrganizationRecord> {
     for (let attempt = 0; ; attempt++) {
@@ -63,6 +67,7 @@ export class OrganizationRepository {
             plan: data.plan,
             seatLimit: data.seatLimit,
             allowedEmailDomains: data.allowedEmailDomains,
+            confirmRiskyChanges: data.confirmRiskyChanges,
             memberships: { create: { userId: ownerUserId, role: 'owner' } },
           },
         });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { InvitationsService } from '../application/invitations.service.js';
+import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { invitationSchema } from './schemas.js';
 
 const inviteInput = z.object({
@@ -37,6 +38,7 @@ export class InvitationsTools {
     }),
     title: 'Invite member',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).inviteMember(principal, input),
   })
   invite(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof inviteInput>) {
     return this.invitations.invite(principal, input);
@@ -63,6 +65,7 @@ export class InvitationsTools {
     output: invitationSchema,
     title: 'Revoke invitation',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).revokeInvitation(principal, input),
   })
   revoke(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof revokeInput>) {
     return this.invitations.revoke(principal, input);

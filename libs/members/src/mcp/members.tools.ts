@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { MembersService } from '../application/members.service.js';
+import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { memberReference, memberSchema } from './schemas.js';
 
 const listMembersInput = z.object({
@@ -55,6 +56,7 @@ export class MembersTools {
     output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
     title: 'Change member role',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).updateMemberRole(principal, input),
   })
   updateRole(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
     return this.members.updateRole(principal, input);
@@ -71,6 +73,7 @@ export class MembersTools {
     }),
     title: 'Remove member',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).removeMember(principal, input),
   })
   remove(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof removeMemberInput>) {
     return this.members.remove(principal, input);

@@ -2,12 +2,17 @@ import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import type { Principal } from '@app/shared';
 import { OrganizationSettingsService } from '../application/organization-settings.service.js';
+import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { organizationSchema } from './schemas.js';
 
 const domainList = z.array(z.string().min(1).max(253)).max(100);
 
 const updateOrganizationInput = z.object({
   name: z.string().min(1).max(100).optional().describe('New display name of the organization (1-100 characters); the slug does not change'),
+  confirmRiskyChanges: z
+    .enum(['always', 'never'])
+    .optional()
+    .describe('always (default): risky changes wait for the person to confirm them; never: they run at once. Lowering to never is confirmed only on the browser approval page'),
 });
 
 const updateDomainsInput = z.object({
@@ -35,12 +40,13 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_organization',
-    description: 'Renames the organization (the slug does not change).',
+    description: 'Renames the organization (the slug does not change) or sets confirmRiskyChanges: raising it to always takes effect at once; lowering it to never is confirmed only on the browser approval page.',
     permission: 'org:manage',
     input: updateOrganizationInput,
     output: organizationSchema,
     title: 'Update organization',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).updateOrganization(principal, input),
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateOrganizationInput>) {
     return this.settings.update(principal, input);
@@ -54,6 +60,7 @@ export class OrganizationTools {
     output: organizationSchema,
     title: 'Update allowed email domains',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).updateAllowedEmailDomains(principal, input),
   })
   updateDomains(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateDomainsInput>) {
     return this.settings.updateAllowedEmailDomains(principal, input);

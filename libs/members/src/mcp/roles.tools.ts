@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALL_PERMISSIONS, CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { RolesService } from '../application/roles.service.js';
+import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { roleSchema } from './schemas.js';
 
 const permissionList = z
@@ -48,6 +49,7 @@ export class RolesTools {
     output: roleSchema,
     title: 'Create role',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).createRole(principal, input),
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createRoleInput>) {
     return this.roles.create(principal, input);
@@ -61,6 +63,7 @@ export class RolesTools {
     output: roleSchema,
     title: 'Update role',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).updateRole(principal, input),
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateRoleInput>) {
     return this.roles.update(principal, input);
@@ -74,6 +77,7 @@ export class RolesTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), key: z.string() }),
     title: 'Delete role',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).deleteRole(principal, input),
   })
   delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteRoleInput>) {
     return this.roles.delete(principal, input);

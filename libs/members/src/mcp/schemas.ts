@@ -43,6 +43,7 @@ export const organizationSchema = z.object({
   billingRule: z.string().describe('How seats are counted, in words'),
   billingUrl: z.string().describe('Where an owner buys more seats'),
   allowedEmailDomains: z.array(z.string()).describe('Invitations are limited to these domains; empty means any domain'),
+  confirmRiskyChanges: z.enum(['always', 'never']).describe('always: risky changes wait for the person to confirm them; never: they run without asking, each audited as policy-off'),
   createdAt: z.string(),
 });
 

@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
 import { PluginsService } from '../application/plugins.service.js';
 import type { PluginRecord } from '../infrastructure/plugin.repository.js';
+import { PluginRiskyChanges } from '../application/risky-changes.js';
 
 const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
 const configObjectId = z.string().min(1).max(100).describe('Id of a skill or config object of this organization');
@@ -132,6 +133,7 @@ export class PluginsTools {
     output: z.object({ pluginId: z.string(), configObjectId: z.string(), removed: z.literal(true) }),
     title: 'Remove from a plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(PluginRiskyChanges).removeComponent(principal, input),
   })
   async removeComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string; configObjectId: string }) {
     const plugin = await this.plugins.removeComponent(principal, input.pluginId, input.configObjectId);
@@ -146,6 +148,7 @@ export class PluginsTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(PluginRiskyChanges).deletePlugin(principal, input),
   })
   async deletePlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string }) {
     const plugin = await this.plugins.delete(principal, input.pluginId);

@@ -4,6 +4,7 @@ import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@ap
 import { LlmProvidersService, type ProviderChanges } from '../application/llm-providers.service.js';
 import { PROVIDER_KINDS, type ProviderKind } from '../domain/llm-provider.js';
 import type { LlmProviderRecord } from '../infrastructure/llm-provider.repository.js';
+import { ProviderRiskyChanges } from '../application/risky-changes.js';
 
 const providerId = z.string().min(1).max(100).describe('Provider id (from list_llm_providers)');
 const kind = z.enum(PROVIDER_KINDS).describe('The API family');
@@ -126,6 +127,7 @@ export class LlmProvidersTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete an LLM provider',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(ProviderRiskyChanges).deleteProvider(principal, input),
   })
   async deleteProvider(@CurrentPrincipal() principal: Principal, @ToolInput() input: { providerId: string }) {
     const p = await this.providers.delete(principal, input.providerId);

@@ -3,13 +3,15 @@ import { PrismaService, type TransactionClient } from '../prisma/prisma.service.
 import type { Principal } from '../principal.js';
 
 /** Who an audit event names: a principal, or someone acting outside MCP (an invitee on the web page). */
-export type AuditActor = Pick<Principal, 'orgId' | 'userId' | 'membershipId' | 'clientId'>;
+export type AuditActor = Pick<Principal, 'orgId' | 'userId' | 'membershipId' | 'clientId'> & Pick<Partial<Principal>, 'approval'>;
 
 export interface AuditEntry {
   action: string;
   targetType: string;
   targetId?: string | null;
   details?: Record<string, unknown>;
+  /** Overrides the actor's evidence: `declined` and `expired` record a risky change that did not happen. */
+  approval?: 'declined' | 'expired';
 }
 
 // Written in the same transaction as the change it describes, so the log never misses a mutation.
@@ -27,7 +29,8 @@ export class AuditLog {
         action: entry.action,
         targetType: entry.targetType,
         targetId: entry.targetId ?? null,
-        details: (entry.details ?? {}) as object,
+        details: (actor.approval ? { ...entry.details, approval: actor.approval } : (entry.details ?? {})) as object,
+        approval: entry.approval ?? actor.approval?.method ?? null,
       },
     });
   }

@@ -4,6 +4,7 @@ import { decodeCursor, FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormOb
 import { CONFIG_OBJECT_KIND, ConfigObjectsService, type ConfigObjectWithVersion } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH, type ConfigObjectType } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
+import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
 const configObjectId = z.string().min(1).max(100).describe('Config object id (from list_config_objects)');
 const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('Kind of object (mcp: an MCP server definition); skills have their own tools');
@@ -128,6 +129,7 @@ export class ConfigObjectsTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a config object',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogObjectRiskyChanges).deleteConfigObject(principal, input),
   })
   async delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string }) {
     const deleted = await this.objects.delete(principal, CONFIG_OBJECT_KIND, input.configObjectId);

@@ -4,6 +4,7 @@ import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@ap
 import { ConfigObjectsService, SKILL_KIND, type ConfigObjectWithVersion } from '../application/config-objects.service.js';
 import { MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
+import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
 const skillId = z.string().min(1).max(100).describe('Skill id (from list_skills)');
 const skillContent = z
@@ -109,6 +110,7 @@ export class SkillsTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a skill',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(CatalogObjectRiskyChanges).deleteSkill(principal, input),
   })
   async deleteSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string }) {
     const deleted = await this.objects.delete(principal, SKILL_KIND, input.skillId);

@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { memberSchema } from '@app/members';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { TeamsService } from '../application/teams.service.js';
+import { TeamRiskyChanges } from '../application/risky-changes.js';
 
 const teamSchema = z.object({
   id: z.string().describe('Team id'),
@@ -82,6 +83,7 @@ export class TeamsTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string(), membersRemoved: z.number().int() }),
     title: 'Delete team',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(TeamRiskyChanges).deleteTeam(principal, input),
   })
   delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteInput>) {
     return this.teams.delete(principal, input);

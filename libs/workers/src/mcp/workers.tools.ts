@@ -4,6 +4,7 @@ import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@ap
 import { WorkersService, type WorkerChanges } from '../application/workers.service.js';
 import { allowedNextStatuses, WORKER_STATUSES, type WorkerStatus } from '../domain/worker.js';
 import type { WorkerRecord } from '../infrastructure/worker.repository.js';
+import { WorkerRiskyChanges } from '../application/risky-changes.js';
 
 const workerId = z.string().min(1).max(100).describe('Worker id (from list_workers)');
 const runtime = z
@@ -115,6 +116,7 @@ export class WorkersTools {
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a worker',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(WorkerRiskyChanges).deleteWorker(principal, input),
   })
   async deleteWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { workerId: string }) {
     const w = await this.workers.delete(principal, input.workerId);
