@@ -15,17 +15,14 @@ function instructionsFor(publicUrl: string): string {
   return `Manage the OpenWork Cloud organization this token was authorized for.
 Start with get_current_identity: it names the organization, your role, its permissions and your scopes.
 The tool list shows only what your role and token can use; another role's tools answer permission_denied.
-References: wherever a tool takes a person, team, role, skill, plugin, marketplace, worker, connector or
-LLM provider, pass its id or its name (people: email or name; config objects: name with type). Names match
-ignoring case; several matches answer ambiguous_reference with details.candidates, none answers not_found
-with details.suggestions and details.listTool.
+References: tools take ids from the list tools; people also by email, teams also by exact name.
 Lists are paginated: pass nextCursor back as cursor; limit is 1-200 (default 50).
 Failures are isError results whose text is JSON {"error":{code,message,details,hint}}: the rule that
 applied and what would fix it. Follow the hint (for example update_allowed_email_domains before
 invite_member) rather than retrying.
-Invitations: a pending invitation is changed with update_invitation (role, addTeams, removeTeams; the link
-stays the same); invite_member on a pending address keeps its role unless you give one and adds teams;
-resend_invitation sends a new link.
+Invitations: invite_member on a pending address updates that invitation instead of creating a second.
+Risky changes (removing people or data, widening access, changing permissions) may answer
+confirmation_required: show the person its approvalUrl, then call again with the same arguments plus approvalId.
 Prompts check-identity, invite-teammate, assign-to-team and share-skill walk through the common tasks.
 Smaller tool lists: ${publicUrl}/mcp/x/<toolsets> (people, catalog, runtime, audit, comma-separated)
 and ${publicUrl}/mcp/readonly serve subsets; each is its own OAuth resource.`;
