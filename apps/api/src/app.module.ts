@@ -15,7 +15,6 @@ import { WorkersModule } from '@app/workers';
 import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
-import { OrganizationDirectoryModule } from './organization-directory.module.js';
 import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
@@ -53,7 +52,6 @@ export class AppModule {
         HealthModule,
         GatewayModule,
         WebModule,
-        OrganizationDirectoryModule,
         ...contexts,
       ],
     };

@@ -7,3 +7,4 @@ export { MemberDirectory, type DirectoryEntry } from './application/member-direc
 export type { MemberView, InvitationView } from './application/views.js';
 export { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from './domain/members.errors.js';
 export { memberSchema } from './mcp/schemas.js';
+export { memberPermissions } from './members.permissions.js';

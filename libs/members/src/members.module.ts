@@ -13,7 +13,6 @@ import { InvitationRepository } from './infrastructure/invitation.repository.js'
 import { MembershipRepository } from './infrastructure/membership.repository.js';
 import { OrganizationRepository } from './infrastructure/organization.repository.js';
 import { RoleRepository } from './infrastructure/role.repository.js';
-import { TransactionRunner } from './infrastructure/transaction.runner.js';
 import { IdentityTools } from './mcp/identity.tools.js';
 import { InvitationsTools } from './mcp/invitations.tools.js';
 import { MembersTools } from './mcp/members.tools.js';
@@ -30,7 +29,7 @@ const useCases = [
   RolesService,
   MemberDirectory,
 ];
-const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository, TransactionRunner];
+const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository];
 const tools = [IdentityTools, OrganizationTools, MembersTools, InvitationsTools, RolesTools];
 const pages = [InvitationPageController];
 

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigObjectsService } from './application/config-objects.service.js';
+import { SkillsService } from './application/skills.service.js';
 import { ConfigObjectRepository } from './infrastructure/config-object.repository.js';
 import { ConfigObjectsTools } from './mcp/config-objects.tools.js';
 import { SkillsTools } from './mcp/skills.tools.js';
 
-const useCases = [ConfigObjectsService];
+const useCases = [SkillsService, ConfigObjectsService];
 const repositories = [ConfigObjectRepository];
 const tools = [SkillsTools, ConfigObjectsTools];
 

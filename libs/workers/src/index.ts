@@ -1,2 +1,3 @@
 export { WorkersModule } from './workers.module.js';
 export type { WorkerStatus } from './domain/worker.js';
+export { workerPermissions } from './workers.permissions.js';

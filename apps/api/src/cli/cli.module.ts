@@ -3,14 +3,13 @@ import { ConfigModule, DatabaseModule, SharedModule, type AppConfig } from '@app
 import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
 import { MembersModule } from '@app/members';
-import { OrganizationDirectoryModule } from '../organization-directory.module.js';
 
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, IdentityModule, KeysModule, MembersModule, OrganizationDirectoryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, IdentityModule, KeysModule, MembersModule],
     };
   }
 }

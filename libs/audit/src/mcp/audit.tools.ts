@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
+import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { AuditEventsService } from '../application/audit-events.service.js';
-import type { AuditFilter } from '../infrastructure/audit-event.repository.js';
+import { auditPermissions as can } from '../audit.permissions.js';
+
+const listInput = z.object({
+  action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
+  targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin, marketplace, worker, connector, llm_provider'),
+  targetId: z.string().max(100).optional().describe('Only events about this id'),
+  actorUserId: z.string().max(100).optional().describe('Only events by this user'),
+  ...pageInput,
+});
 
 @McpTools()
 export class AuditTools {
@@ -13,14 +21,8 @@ export class AuditTools {
     description:
       'Reads the organization\'s audit log, newest first: who (user, MCP client) changed what and when. Every change made through ' +
       'this server is recorded. Filter by action (exact, e.g. "skill.created", or a prefix ending in ".", e.g. "worker."), target or actor.',
-    permission: 'audit:read',
-    input: z.object({
-      action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
-      targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin, marketplace, worker, connector, llm_provider'),
-      targetId: z.string().max(100).optional().describe('Only events about this id'),
-      actorUserId: z.string().max(100).optional().describe('Only events by this user'),
-      ...pageInput,
-    }),
+    permission: can.list_audit_events,
+    input: listInput,
     output: pageOutput(
       z.object({
         id: z.string(),
@@ -36,18 +38,7 @@ export class AuditTools {
     ),
     annotations: { title: 'Read the audit log', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async listAuditEvents(@CurrentPrincipal() principal: Principal, @ToolInput() input: AuditFilter & { cursor?: string; limit: number }) {
-    const page = decodeCursor(input);
-    return toPage(await this.events.list(principal, input, page), page, (e) => ({
-      id: e.id,
-      action: e.action,
-      targetType: e.targetType,
-      targetId: e.targetId,
-      actorUserId: e.actorUserId,
-      actorMembershipId: e.actorMembershipId,
-      clientId: e.clientId,
-      details: (e.details ?? {}) as Record<string, unknown>,
-      createdAt: e.createdAt.toISOString(),
-    }));
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
+    return this.events.list(principal, input);
   }
 }

@@ -4,14 +4,6 @@ export const CONNECTOR_TYPE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 // Config is returned by every read; anything that looks like a secret belongs in `credentials`.
 const SECRET_LOOKING_KEY = /(secret|token|password|passwd|api[-_]?key|credential|private[-_]?key)/i;
 
-export function normalizeConnectorName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 100 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new InvalidInputError(`Invalid ${field}: use 1-100 printable characters.`, [{ path: field, message: 'must be 1-100 printable characters' }]);
-  }
-  return trimmed;
-}
-
 export function assertConnectorType(type: string, field = 'type'): string {
   if (!CONNECTOR_TYPE_PATTERN.test(type)) {
     throw new InvalidInputError(`Invalid ${field}: use lowercase letters, digits, "_" or "-" (e.g. github, slack, google_drive).`, [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from '@app/shared';
-import { assertPasswordAcceptable, normalizeEmail, normalizeName } from '../domain/account-rules.js';
+import { displayName, hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from '@app/shared';
+import { assertPasswordAcceptable, normalizeEmail } from '../domain/account-rules.js';
 import { EmailTakenError, InvalidCredentialsError, UserNotFoundError } from '../domain/identity.errors.js';
 import { UserRepository, type UserRecord } from '../infrastructure/user.repository.js';
 
@@ -19,7 +19,7 @@ export class AccountsService {
 
   async register(input: { email: string; password: string; name: string }): Promise<Account> {
     const email = normalizeEmail(input.email);
-    const name = normalizeName(input.name);
+    const name = displayName(input.name);
     assertPasswordAcceptable(input.password);
     const user = await this.users.create({ email, name, passwordHash: await hashPassword(input.password) });
     if (!user) throw new EmailTakenError(email);

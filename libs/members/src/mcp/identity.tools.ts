@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools } from '@app/access';
 import type { Principal } from '@app/shared';
 import { CurrentIdentityUseCase } from '../application/current-identity.use-case.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const identityOutput = z.object({
   organization: z
@@ -24,7 +25,7 @@ export class IdentityTools {
       'Answers "which OpenWork Cloud organization am I connected to?": the organization (name, slug, plan), the signed-in ' +
       'account, the role in that organization with its permissions, the OAuth scopes granted to this connection and the ' +
       'client name. Call this first to know what you are allowed to do.',
-    permission: 'org:read',
+    permission: can.get_current_identity,
     input: z.object({}),
     output: identityOutput,
     annotations: { title: 'Who am I', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

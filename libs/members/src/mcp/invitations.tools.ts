@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { InvitationsService } from '../application/invitations.service.js';
 import { invitationSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const inviteInput = z.object({
   email: z.string().min(3).max(254).describe('Email address of the person to invite'),
@@ -33,7 +34,7 @@ export class InvitationsTools {
       'email_domain_not_allowed when the domain is not in the allowed list (an admin can call ' +
       'update_allowed_email_domains), seat_limit_reached when every seat is used (active members and pending invitations ' +
       'count), already_member for existing members. Needs members:invite.',
-    permission: 'members:invite',
+    permission: can.invite_member,
     input: inviteInput,
     output: z.object({
       invitation: invitationSchema,
@@ -50,7 +51,7 @@ export class InvitationsTools {
   @McpTool({
     name: 'list_invitations',
     description: 'Lists invitations of the organization, oldest first, paginated; filter by status (pending invitations hold a seat) or email text.',
-    permission: 'members:read',
+    permission: can.list_invitations,
     input: listInvitationsInput,
     output: pageOutput(invitationSchema),
     annotations: { title: 'List invitations', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -62,7 +63,7 @@ export class InvitationsTools {
   @McpTool({
     name: 'revoke_invitation',
     description: 'Revokes a pending invitation: its link stops working and its seat is freed. Needs members:invite.',
-    permission: 'members:invite',
+    permission: can.revoke_invitation,
     input: revokeInput,
     output: invitationSchema,
     annotations: { title: 'Revoke invitation', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

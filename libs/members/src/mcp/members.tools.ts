@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { MembersService } from '../application/members.service.js';
 import { memberReference, memberSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const listMembersInput = z.object({
   ...pageInput,
@@ -26,7 +27,7 @@ export class MembersTools {
     description:
       'Lists the active members of the organization (id, name, email, role, join time), oldest first, paginated. ' +
       'Filter by name/email text, role or team. People who were invited but have not accepted are in list_invitations.',
-    permission: 'members:read',
+    permission: can.list_members,
     input: listMembersInput,
     output: pageOutput(memberSchema),
     annotations: { title: 'List members', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -38,7 +39,7 @@ export class MembersTools {
   @McpTool({
     name: 'get_member',
     description: 'Gets one member of the organization by membership id, user id or email.',
-    permission: 'members:read',
+    permission: can.get_member,
     input: getMemberInput,
     output: memberSchema,
     annotations: { title: 'Get member', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -53,7 +54,7 @@ export class MembersTools {
       "Changes a member's role; it applies from the member's next request. Only owners can make someone an owner or " +
       "change an owner's role, you cannot give a role with permissions you lack, and the last owner cannot be demoted. " +
       'Needs members:manage.',
-    permission: 'members:manage',
+    permission: can.update_member_role,
     input: updateRoleInput,
     output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
     annotations: { title: 'Change member role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -68,7 +69,7 @@ export class MembersTools {
       'Removes a member from the organization: their membership, team memberships and access grants go, and every MCP ' +
       'connection they authorized for this organization stops working at its next request. Their account itself stays. ' +
       'The last owner cannot be removed; only owners remove owners. Needs members:manage.',
-    permission: 'members:manage',
+    permission: can.remove_member,
     input: removeMemberInput,
     output: z.object({
       removed: memberSchema.describe('The membership that was removed'),

@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import type { Principal } from '@app/shared';
 import { OrganizationSettingsService } from '../application/organization-settings.service.js';
 import { organizationSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const domainList = z.array(z.string().min(1).max(253)).max(100);
 
@@ -26,7 +27,7 @@ export class OrganizationTools {
       'Shows the organization this connection manages: name, plan, seat limit, seats used (active members plus pending ' +
       'invitations) and seats available, the billing rule and URL, and the allowed email domains for invitations. ' +
       'Check it before inviting people.',
-    permission: 'org:read',
+    permission: can.get_organization,
     input: z.object({}),
     output: organizationSchema,
     annotations: { title: 'Get organization', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -38,7 +39,7 @@ export class OrganizationTools {
   @McpTool({
     name: 'update_organization',
     description: 'Renames the organization. Needs the org:manage permission (owners and admins). Returns the updated organization.',
-    permission: 'org:manage',
+    permission: can.update_organization,
     input: updateOrganizationInput,
     output: organizationSchema,
     annotations: { title: 'Update organization', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -53,7 +54,7 @@ export class OrganizationTools {
       'Changes which email domains may be invited. When the list is non-empty, invite_member refuses other domains ' +
       '(error email_domain_not_allowed); an empty list allows any domain. Use add to allow one more domain without ' +
       'touching the others. Existing members are not affected. Needs org:manage (owners and admins).',
-    permission: 'org:manage',
+    permission: can.update_allowed_email_domains,
     input: updateDomainsInput,
     output: organizationSchema,
     annotations: { title: 'Update allowed email domains', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

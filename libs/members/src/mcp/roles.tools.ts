@@ -3,6 +3,7 @@ import { ALL_PERMISSIONS, CurrentPrincipal, McpTool, McpTools, PERMISSIONS, Tool
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { RolesService } from '../application/roles.service.js';
 import { roleSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const permissionList = z
   .array(z.string().min(1).max(64))
@@ -30,7 +31,7 @@ export class RolesTools {
   @McpTool({
     name: 'list_roles',
     description: 'Lists the roles of the organization: the built-in owner, admin and member, then custom roles, each with its permissions and member count.',
-    permission: 'roles:read',
+    permission: can.list_roles,
     input: z.object({ ...pageInput }),
     output: pageOutput(roleSchema),
     annotations: { title: 'List roles', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -44,7 +45,7 @@ export class RolesTools {
     description:
       'Creates a custom role over the fixed permission list; assign it with update_member_role or invite_member using ' +
       'the returned key. You can only include permissions your own role has. Needs roles:manage.',
-    permission: 'roles:manage',
+    permission: can.create_role,
     input: createRoleInput,
     output: roleSchema,
     annotations: { title: 'Create role', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -56,7 +57,7 @@ export class RolesTools {
   @McpTool({
     name: 'update_role',
     description: "Renames a custom role or replaces its description or permissions; members with the role get the new permissions at their next request. Built-in roles cannot be changed. Needs roles:manage.",
-    permission: 'roles:manage',
+    permission: can.update_role,
     input: updateRoleInput,
     output: roleSchema,
     annotations: { title: 'Update role', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -68,7 +69,7 @@ export class RolesTools {
   @McpTool({
     name: 'delete_role',
     description: 'Deletes a custom role. Refused (role_in_use) while members or pending invitations use it: give them another role first. Needs roles:manage.',
-    permission: 'roles:manage',
+    permission: can.delete_role,
     input: deleteRoleInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), key: z.string() }),
     annotations: { title: 'Delete role', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { DATABASE, openDatabase, type Database } from './database.js';
 import { applyMigrations } from './migrator.js';
 import { PrismaService } from './prisma.service.js';
+import { TransactionRunner } from './transaction.runner.js';
 
 export interface DatabaseModuleOptions {
   /** An already open database shared by several app instances in one process (tests). */
@@ -34,7 +35,7 @@ export class DatabaseModule implements OnApplicationShutdown {
     const database = options.shared
       ? { provide: DATABASE, useValue: { ...options.shared, close: async () => {} } }
       : { provide: DATABASE, inject: [AppConfig], useFactory: openAndMigrate };
-    return { module: DatabaseModule, providers: [database, PrismaService], exports: [DATABASE, PrismaService] };
+    return { module: DatabaseModule, providers: [database, PrismaService, TransactionRunner], exports: [DATABASE, PrismaService, TransactionRunner] };
   }
 
   async onApplicationShutdown(): Promise<void> {

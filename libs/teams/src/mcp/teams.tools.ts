@@ -3,6 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { memberSchema } from '@app/members';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { TeamsService } from '../application/teams.service.js';
+import { teamPermissions as can } from '../teams.permissions.js';
 
 const teamSchema = z.object({
   id: z.string().describe('Team id'),
@@ -38,7 +39,7 @@ export class TeamsTools {
   @McpTool({
     name: 'list_teams',
     description: 'Lists the teams of the organization with their member counts, paginated; filter by name text or by a member. list_members with teamId shows who is in a team.',
-    permission: 'teams:read',
+    permission: can.list_teams,
     input: listInput,
     output: pageOutput(teamSchema),
     annotations: { title: 'List teams', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -50,7 +51,7 @@ export class TeamsTools {
   @McpTool({
     name: 'create_team',
     description: 'Creates a team. A name already used in the organization fails with already_exists and the existing team id. Needs teams:manage.',
-    permission: 'teams:manage',
+    permission: can.create_team,
     input: createInput,
     output: teamSchema,
     annotations: { title: 'Create team', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -62,7 +63,7 @@ export class TeamsTools {
   @McpTool({
     name: 'update_team',
     description: 'Renames a team or changes its description. Needs teams:manage.',
-    permission: 'teams:manage',
+    permission: can.update_team,
     input: updateInput,
     output: teamSchema,
     annotations: { title: 'Update team', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -74,7 +75,7 @@ export class TeamsTools {
   @McpTool({
     name: 'delete_team',
     description: 'Deletes a team, its memberships and the access given to the team; the members stay in the organization. Needs teams:manage.',
-    permission: 'teams:manage',
+    permission: can.delete_team,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string(), membersRemoved: z.number().int() }),
     annotations: { title: 'Delete team', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -89,7 +90,7 @@ export class TeamsTools {
       'Adds an active member of the organization to a team (by membership id, user id or email). Someone who was invited ' +
       'but has not accepted yet gets member_pending_invitation: add them after they accept, or re-send their invitation ' +
       'with the team. Adding someone already in the team changes nothing (added: false). Needs teams:manage.',
-    permission: 'teams:manage',
+    permission: can.add_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),
     annotations: { title: 'Add team member', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -101,7 +102,7 @@ export class TeamsTools {
   @McpTool({
     name: 'remove_team_member',
     description: 'Removes a member from a team (they stay in the organization). Removing someone not in the team changes nothing (removed: false). Needs teams:manage.',
-    permission: 'teams:manage',
+    permission: can.remove_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, removed: z.boolean().describe('false when they were not in the team') }),
     annotations: { title: 'Remove team member', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

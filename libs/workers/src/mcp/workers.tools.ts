@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
-import { WorkersService, type WorkerChanges } from '../application/workers.service.js';
-import { allowedNextStatuses, WORKER_STATUSES, type WorkerStatus } from '../domain/worker.js';
-import type { WorkerRecord } from '../infrastructure/worker.repository.js';
+import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { WorkersService } from '../application/workers.service.js';
+import { WORKER_STATUSES } from '../domain/worker.js';
+import { workerPermissions as can } from '../workers.permissions.js';
 
 const workerId = z.string().min(1).max(100).describe('The worker id (from list_workers or create_worker)');
 const runtime = z
@@ -11,7 +11,7 @@ const runtime = z
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 settings')
   .describe('Runtime settings as flat key/values, e.g. {"image": "openwork/worker:1", "cpu": 2}. Not for secrets: use a connector.');
 
-const workerOutput = z.object({
+const workerSchema = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
@@ -24,20 +24,21 @@ const workerOutput = z.object({
   updatedAt: z.string(),
 });
 
-function view(w: WorkerRecord) {
-  return {
-    id: w.id,
-    name: w.name,
-    description: w.description,
-    status: w.status,
-    allowedNextStatuses: [...allowedNextStatuses(w.status)],
-    runtime: (w.runtime ?? {}) as Record<string, unknown>,
-    statusChangedAt: w.statusChangedAt.toISOString(),
-    createdByUserId: w.createdByUserId,
-    createdAt: w.createdAt.toISOString(),
-    updatedAt: w.updatedAt.toISOString(),
-  };
-}
+const listInput = z.object({ status: z.enum(WORKER_STATUSES).optional().describe('Only workers in this status'), ...pageInput });
+const getInput = z.object({ workerId });
+const createInput = z.object({
+  name: z.string().min(1).max(100).describe('Unique in the organization'),
+  description: z.string().max(1024).default('').describe('What the worker does'),
+  runtime: runtime.default({}),
+});
+const updateInput = z.object({
+  workerId,
+  name: z.string().min(1).max(100).optional().describe('New name'),
+  description: z.string().max(1024).optional().describe('New description'),
+  runtime: runtime.optional().describe('Replaces all runtime settings'),
+  status: z.enum(WORKER_STATUSES).optional().describe('Target status; must be an allowed next status (see allowedNextStatuses)'),
+});
+const deleteInput = z.object({ workerId });
 
 @McpTools()
 export class WorkersTools {
@@ -46,42 +47,37 @@ export class WorkersTools {
   @McpTool({
     name: 'list_workers',
     description: 'Lists the organization\'s workers with their status (stopped, starting, running, stopping, failed), optionally only one status.',
-    permission: 'workers:read',
-    input: z.object({ status: z.enum(WORKER_STATUSES).optional().describe('Only workers in this status'), ...pageInput }),
-    output: pageOutput(workerOutput),
+    permission: can.list_workers,
+    input: listInput,
+    output: pageOutput(workerSchema),
     annotations: { title: 'List workers', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async listWorkers(@CurrentPrincipal() principal: Principal, @ToolInput() input: { status?: WorkerStatus; cursor?: string; limit: number }) {
-    const page = decodeCursor(input);
-    return toPage(await this.workers.list(principal, page, input.status), page, view);
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
+    return this.workers.list(principal, input);
   }
 
   @McpTool({
     name: 'get_worker',
     description: 'Returns one worker: status, the statuses it may move to next, and its runtime settings.',
-    permission: 'workers:read',
-    input: z.object({ workerId }),
-    output: workerOutput,
+    permission: can.get_worker,
+    input: getInput,
+    output: workerSchema,
     annotations: { title: 'Get a worker', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async getWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { workerId: string }) {
-    return view(await this.workers.get(principal, input.workerId));
+  get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
+    return this.workers.get(principal, input);
   }
 
   @McpTool({
     name: 'create_worker',
     description: 'Creates a worker record in status "stopped". Start it with update_worker status "starting". An existing name gives already_exists.',
-    permission: 'workers:manage',
-    input: z.object({
-      name: z.string().min(1).max(100).describe('Unique in the organization'),
-      description: z.string().max(1024).default('').describe('What the worker does'),
-      runtime: runtime.default({}),
-    }),
-    output: workerOutput,
+    permission: can.create_worker,
+    input: createInput,
+    output: workerSchema,
     annotations: { title: 'Create a worker', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
-  async createWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string; runtime: Record<string, unknown> }) {
-    return view(await this.workers.create(principal, input));
+  create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
+    return this.workers.create(principal, input);
   }
 
   @McpTool({
@@ -90,32 +86,24 @@ export class WorkersTools {
       'Renames a worker, changes its description or runtime settings, and/or moves its status along the lifecycle ' +
       'stopped → starting → running → stopping → stopped (any moving state may become failed; failed → starting restarts). ' +
       'Start = status "starting", stop = status "stopping". Other moves give invalid_status_transition with the allowed next statuses.',
-    permission: 'workers:manage',
-    input: z.object({
-      workerId,
-      name: z.string().min(1).max(100).optional().describe('New name'),
-      description: z.string().max(1024).optional().describe('New description'),
-      runtime: runtime.optional().describe('Replaces all runtime settings'),
-      status: z.enum(WORKER_STATUSES).optional().describe('Target status; must be an allowed next status (see allowedNextStatuses)'),
-    }),
-    output: workerOutput,
+    permission: can.update_worker,
+    input: updateInput,
+    output: workerSchema,
     annotations: { title: 'Update, start or stop a worker', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
-  async updateWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: WorkerChanges & { workerId: string }) {
-    const { workerId: id, ...changes } = input;
-    return view(await this.workers.update(principal, id, changes));
+  update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
+    return this.workers.update(principal, input);
   }
 
   @McpTool({
     name: 'delete_worker',
     description: 'Deletes a stopped or failed worker (a running one must be stopped first). Cannot be undone.',
-    permission: 'workers:manage',
-    input: z.object({ workerId }),
+    permission: can.delete_worker,
+    input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     annotations: { title: 'Delete a worker', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
-  async deleteWorker(@CurrentPrincipal() principal: Principal, @ToolInput() input: { workerId: string }) {
-    const w = await this.workers.delete(principal, input.workerId);
-    return { deleted: true as const, id: w.id, name: w.name };
+  delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteInput>) {
+    return this.workers.delete(principal, input);
   }
 }
