@@ -3,7 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PrismaService } from '@app/shared';
 import { auditActions, createTeam, fails, fieldPaths, ok, orgWithPeople, skillMd, type OrgWithPeople } from './support/catalog.js';
+import { addMember, createUser } from './support/fixtures.js';
+import { connectWithToken } from './support/mcp-client.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
+import { mintAccess } from './support/tokens.js';
 
 const slug = (prefix: string) => unique(prefix).toLowerCase();
 
@@ -154,6 +157,24 @@ describe('plugins, marketplaces and sharing', () => {
     // members may contribute skills but not share with everyone
     const denied = await fails(fresh.member.client, 'share_skill', { skillId: skill.id });
     assert.equal(denied.code, 'permission_denied');
+  });
+
+  it('share_skill asks for the one permission it declares, marketplaces:manage, and not catalog:write as well', async () => {
+    const fresh = await orgWithPeople(t);
+    const skill = await ok(fresh.owner.client, 'create_skill', { content: skillMd('shared-by-a-sharer') });
+    await ok(fresh.owner.client, 'create_role', { name: 'Sharer', permissions: ['org:read', 'catalog:read', 'marketplaces:manage'] });
+    const sharerUser = await createUser(t);
+    await addMember(t, fresh.org.slug, sharerUser, 'sharer');
+    const sharer = await connectWithToken(t.url, (await mintAccess(t, sharerUser, fresh.org.id)).token);
+    const shared = await ok(sharer, 'share_skill', { skillId: skill.id });
+    assert.equal(shared.plugin.created, true);
+    assert.equal(shared.grant.created, true);
+    // the same role cannot write the catalog on its own
+    assert.equal((await fails(sharer, 'create_plugin', { name: slug('not-allowed-') })).details.requiredPermission, 'catalog:write');
+    // and catalog:write alone does not share
+    const denied = await fails(fresh.member.client, 'share_skill', { skillId: skill.id });
+    assert.equal(denied.details.requiredPermission, 'marketplaces:manage');
+    await sharer.close();
   });
 
   it('shows a team grant only to the team\'s members, until it is revoked', async () => {

@@ -188,14 +188,19 @@ describe('process lifecycle', () => {
 });
 
 describe('project layout', () => {
-  it('registers every context library in nest-cli.json, tsconfig paths and an index.ts', () => {
-    const nest = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as { projects: Record<string, { root: string }> };
+  it('finds a context library by its folder alone: no central file lists the libraries', () => {
+    const nest = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(nest.sourceRoot, 'apps/api/src');
+    assert.equal(nest.projects, undefined, 'nest-cli.json needs no block per library');
     const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
-    assert.deepEqual(tsconfig.compilerOptions.paths['@app/*'], ['./libs/*/src/index.ts']);
-    const libs = readdirSync(join(ROOT, 'libs'));
-    for (const lib of libs) {
-      assert.equal(nest.projects[lib]?.root, `libs/${lib}`, `${lib} in nest-cli.json`);
+    assert.deepEqual(tsconfig.compilerOptions.paths, { '@app/*': ['./libs/*/src/index.ts'] });
+    const registries = ['nest-cli.json', 'tsconfig.json', 'package.json', 'scripts/app-paths.mjs'].map((f) => readFileSync(join(ROOT, f), 'utf8'));
+    const appModule = readFileSync(join(ROOT, 'apps/api/src/app.module.ts'), 'utf8');
+    for (const lib of readdirSync(join(ROOT, 'libs'))) {
       assert.ok(existsSync(join(ROOT, 'libs', lib, 'src', 'index.ts')), `${lib}/src/index.ts`);
+      for (const text of registries) assert.ok(!new RegExp(`["/@]${lib}\\b`).test(text), `${lib} is named in a central file`);
+      // A resource area is wired by one import line; shared is the kit every area uses, not an area.
+      if (lib !== 'shared') assert.equal(appModule.match(new RegExp(`from '@app/${lib}'`, 'g'))?.length, 1, `one import of @app/${lib} in app.module.ts`);
     }
   });
 

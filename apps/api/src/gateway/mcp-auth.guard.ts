@@ -18,7 +18,7 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
   private readonly allowedOrigin: string;
   private readonly challenge: string;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(config: AppConfig) {
     super();
     this.allowedOrigin = new URL(config.publicUrl).origin;
     this.challenge = `Bearer resource_metadata="${resourceMetadataUrl(config)}", scope="mcp:read mcp:write"`;

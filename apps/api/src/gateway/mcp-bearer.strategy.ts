@@ -7,7 +7,7 @@ import type { Principal } from '@app/shared';
 
 export const MCP_BEARER = 'mcp-bearer';
 
-/** What the guard leaves on the request: mcp-nest reads `scope` for @ToolScopes, tools read `principal`. */
+/** What the guard leaves on the request (as `user`): mcp-nest reads `scope` for @ToolScopes, tools read `principal`. */
 export interface McpRequestUser {
   scope: string;
   principal: Principal;
@@ -24,7 +24,6 @@ export class McpBearerStrategy extends PassportStrategy(Strategy, MCP_BEARER) {
     const match = header ? /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header) : null;
     if (!match) throw new AccessDeniedError(header ? 'malformed_token' : 'missing_token');
     const principal = await this.principals.resolve(match[1]!);
-    (req as Request & { principal: Principal }).principal = principal;
     return { scope: [...principal.scopes].join(' '), principal };
   }
 }

@@ -26,7 +26,6 @@ export interface ToolDefinition {
   scope: typeof SCOPE_READ | typeof SCOPE_WRITE;
   input: z.ZodObject;
   output: z.ZodObject;
-  mutates: boolean;
 }
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
@@ -41,9 +40,8 @@ export function McpTools(): ClassDecorator {
  * everything else mcp:write); the permission is checked for the caller's role on every call.
  */
 export function McpTool(options: McpToolOptions): MethodDecorator {
-  const mutates = !options.annotations.readOnlyHint;
-  const scope = mutates ? SCOPE_WRITE : SCOPE_READ;
-  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output, mutates };
+  const scope = options.annotations.readOnlyHint ? SCOPE_READ : SCOPE_WRITE;
+  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input: options.input, output: options.output };
   return applyDecorators(
     Tool({
       name: options.name,

@@ -14,7 +14,6 @@ const definition: ToolDefinition = {
   scope: 'mcp:write',
   input: z.object({ name: z.string().min(1).describe('n'), size: z.number().int().default(1).describe('s') }),
   output: z.object({ ok: z.boolean() }),
-  mutates: true,
 };
 
 function principal(permissions: string[]): Principal {
@@ -29,7 +28,7 @@ function handler() {}
 Reflect.defineMetadata(TOOL_DEFINITION, definition, handler);
 
 function contextFor(payload: unknown, who: Principal) {
-  const mcp = { getRawRequest: () => ({ principal: who }) };
+  const mcp = { getRawRequest: () => ({ user: { principal: who } }) };
   return {
     mcp,
     context: {

@@ -48,7 +48,7 @@ export class ToolExecutionInterceptor implements NestInterceptor {
     const toolName = definition?.name ?? context.getHandler().name;
     try {
       if (!definition) throw new Error(`${toolName} is not declared with @McpTool`);
-      const principal = mcp.getRawRequest<{ principal?: Principal }>()?.principal;
+      const principal = mcp.getRawRequest<{ user?: { principal?: Principal } }>()?.user?.principal;
       if (!principal) throw new Error('Tool called without an authenticated principal');
       assertPermission(principal, definition.permission);
       const data = context.switchToRpc().getData() ?? {};

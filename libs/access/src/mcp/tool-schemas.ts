@@ -10,8 +10,6 @@ export const toolErrorSchema = z.object({
   }),
 });
 
-type JsonSchemaOptions = { target?: string } & Record<string, unknown>;
-
 // JSON Schema conversion is cached per schema: tools/list runs on every stateless request.
 function cachedJsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   let cached: Record<string, unknown> | undefined;
@@ -65,5 +63,3 @@ export function toolOutputSchema(schema: z.ZodObject) {
     },
   };
 }
-
-export type { JsonSchemaOptions };

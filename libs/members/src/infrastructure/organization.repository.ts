@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient, isUniqueViolation } from '@app/shared';
+import { isUniqueViolation, PrismaService, type Db, type TransactionClient } from '@app/shared';
 
 export interface OrganizationRecord {
   id: string;
@@ -11,8 +11,6 @@ export interface OrganizationRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
-type Db = TransactionClient | PrismaService;
 
 @Injectable()
 export class OrganizationRepository {
