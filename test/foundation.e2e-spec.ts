@@ -4,6 +4,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { Injectable, Module } from '@nestjs/common';
+import { z } from 'zod';
+import { assertPermission, CurrentPrincipal, McpTool, McpTools, ToolInput, type Permission } from '@app/access';
+import { type Principal } from '@app/shared';
+import { createOrg, createUser } from './support/fixtures.js';
+import { connectWithToken } from './support/mcp-client.js';
+import { mintAccess } from './support/tokens.js';
 import { freePort, freshDataDir, onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
 
 const run = promisify(execFile);
@@ -217,5 +224,83 @@ describe('project layout', () => {
       }
     }
     assert.deepEqual(offenders, []);
+  });
+});
+
+// A throw-away resource area shaped like libs/workers: its permissions declared inside it, a use case,
+// thin tools, a module that only wires. Mounting it the way the import line in app.module.ts does must
+// be all it takes for the gateway to serve its tools with their permission checked.
+const gadgetPermissions = { list_gadgets: 'catalog:read', create_gadget: 'catalog:write' } as const satisfies Record<string, Permission>;
+const listGadgetsInput = z.object({ prefix: z.string().max(20).default('').describe('Only gadgets whose name starts with this') });
+const createGadgetInput = z.object({ name: z.string().min(1).max(50).describe('The gadget name') });
+
+@Injectable()
+class GadgetsService {
+  private readonly names: string[] = [];
+  list(principal: Principal, input: { prefix: string }) {
+    assertPermission(principal, gadgetPermissions.list_gadgets);
+    return { items: this.names.filter((n) => n.startsWith(input.prefix)).map((name) => ({ name })), nextCursor: null };
+  }
+  create(principal: Principal, input: { name: string }) {
+    assertPermission(principal, gadgetPermissions.create_gadget);
+    this.names.push(input.name);
+    return { name: input.name };
+  }
+}
+
+@McpTools()
+class GadgetsTools {
+  constructor(private readonly gadgets: GadgetsService) {}
+
+  @McpTool({
+    name: 'list_gadgets',
+    description: 'Lists the gadgets of this throw-away area, to prove an area needs no central registration.',
+    permission: gadgetPermissions.list_gadgets,
+    input: listGadgetsInput,
+    output: z.object({ items: z.array(z.object({ name: z.string() })), nextCursor: z.string().nullable() }),
+    annotations: { title: 'List gadgets', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  })
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listGadgetsInput>) {
+    return this.gadgets.list(principal, input);
+  }
+
+  @McpTool({
+    name: 'create_gadget',
+    description: 'Creates a gadget in this throw-away area, to prove an area needs no central registration.',
+    permission: gadgetPermissions.create_gadget,
+    input: createGadgetInput,
+    output: z.object({ name: z.string() }),
+    annotations: { title: 'Create gadget', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  })
+  create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createGadgetInput>) {
+    return this.gadgets.create(principal, input);
+  }
+}
+
+@Module({ controllers: [GadgetsTools], providers: [GadgetsService] })
+class GadgetsModule {}
+
+describe('adding a resource area', () => {
+  it('serves a new area\'s tools, permission-checked, from its module import alone', async () => {
+    const t = await startTestApp({ areas: [GadgetsModule] });
+    try {
+      const owner = await createUser(t);
+      const org = await createOrg(t, owner);
+      const client = await connectWithToken(t.url, (await mintAccess(t, owner, org.id)).token);
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      assert.ok(names.includes('list_gadgets') && names.includes('create_gadget'));
+      assert.ok(names.includes('list_workers'), 'the built-in areas are still there');
+      assert.deepEqual((await client.callTool({ name: 'create_gadget', arguments: { name: 'sprocket' } })).structuredContent, { name: 'sprocket' });
+      assert.deepEqual((await client.callTool({ name: 'list_gadgets', arguments: { prefix: 'spr' } })).structuredContent, { items: [{ name: 'sprocket' }], nextCursor: null });
+      const bad = await client.callTool({ name: 'create_gadget', arguments: { name: '' } });
+      assert.equal((bad.structuredContent as { error: { code: string } }).error.code, 'invalid_input');
+      await client.close();
+
+      const readOnly = await connectWithToken(t.url, (await mintAccess(t, owner, org.id, 'mcp:read')).token);
+      assert.ok(!(await readOnly.listTools()).tools.some((tool) => tool.name === 'create_gadget'), 'the scope follows the annotations');
+      await readOnly.close();
+    } finally {
+      await t.close();
+    }
   });
 });

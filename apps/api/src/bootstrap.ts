@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -11,12 +11,13 @@ import { McpServerHost } from './gateway/mcp-server.host.js';
 export interface CreateAppOptions {
   config: AppConfig;
   database?: Database;
+  areas?: Type[];
 }
 
 /** Builds the whole server; main.ts and every end-to-end test use this same function. */
-export async function createApp({ config, database }: CreateAppOptions): Promise<INestApplication> {
+export async function createApp({ config, database, areas }: CreateAppOptions): Promise<INestApplication> {
   const logger = new PinoLoggerService(createRootLogger(config.logLevel));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, areas }), {
     logger,
     bufferLogs: false,
     bodyParser: false,
