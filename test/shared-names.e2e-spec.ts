@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { WorkersService } from '@app/workers';
+import { AlreadyExistsError } from '@app/shared';
 import { fails, ok, orgWithPeople, type OrgWithPeople } from './support/catalog.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
+import { principalFor } from './support/tokens.js';
 
 // One display-name rule for every area (@app/shared displayName): trimmed, whitespace collapsed,
 // no control characters; and one already_exists answer, from the unique index, with the existing id.
@@ -39,16 +42,19 @@ describe('the one name rule and the one already_exists', () => {
     });
   }
 
-  it('answers concurrent creates of one name with one row and already_exists naming it', async () => {
+  it('answers concurrent creates of one name with one row and already_exists naming it (medium: the use case, no HTTP)', async () => {
+    const workers = t.get(WorkersService);
+    const principal = await principalFor(t, a.owner.user, a.org.id);
     const name = unique('Race');
-    const results = await Promise.all([0, 1, 2].map(() => a.owner.client.callTool({ name: 'create_worker', arguments: { name } })));
-    const winners = results.filter((r) => !r.isError);
-    assert.equal(winners.length, 1);
-    const id = (winners[0]!.structuredContent as { id: string }).id;
-    for (const loser of results.filter((r) => r.isError)) {
-      const error = (loser.structuredContent as { error: { code: string; details: { existingId: string } } }).error;
-      assert.equal(error.code, 'already_exists');
-      assert.equal(error.details.existingId, id);
+    const results = await Promise.allSettled([0, 1, 2, 3].map(() => workers.create(principal, { name, description: '', runtime: {} })));
+    const created = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(created.length, 1);
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      const error = r.reason as AlreadyExistsError;
+      assert.ok(error instanceof AlreadyExistsError, String(error));
+      assert.equal(error.details.existingId, created[0]!.value.id);
     }
+    const page = await workers.list(principal, { limit: 200 });
+    assert.equal(page.items.filter((w) => w.name === name).length, 1);
   });
 });
