@@ -27,6 +27,7 @@ export {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   pageArgs,
+  pageInMemory,
   pageInput,
   pageOutput,
   toPage,

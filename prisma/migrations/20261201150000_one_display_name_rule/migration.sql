@@ -1,63 +1,192 @@
 -- One display-name rule for every area: control characters and runs of whitespace become one space,
--- the name is trimmed and cut to its maximum; an empty result becomes "unnamed". Rows the old rules let
--- through are rewritten; a rewritten name that clashes inside its unique scope gets " (2)", " (3)"…
--- Each organization's audit log records every rename (action "name.normalized", before and after).
+-- the name is trimmed and cut to its maximum, and an empty result becomes "unnamed". Rows the old rules
+-- let through are rewritten. A rewritten name that would clash inside its unique scope gets " (2)", " (3)"
+-- and so on (with part of the row id if even that is taken). Each organization's audit log records every
+-- rename as "name.normalized" with the name before and after. (No semicolons inside a statement or a
+-- comment here: the PostgreSQL migration runner splits the script on them.)
 
-CREATE FUNCTION pg_temp.ow_display_name(raw text, max_len int) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT COALESCE(NULLIF(btrim(left(btrim(regexp_replace(raw, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), max_len)), ''), 'unnamed')
-$$;
+WITH cleaned AS (
+  SELECT id, name, id AS scope_key, "createdAt", COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "User"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "User" o WHERE o.id = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "User" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after
+)
+SELECT count(*) FROM updated;
 
--- Audit ids are UUIDv7 like the application's, so the rename events sort by time.
-CREATE FUNCTION pg_temp.ow_uuid7() RETURNS text
-LANGUAGE sql VOLATILE AS $$
-  SELECT substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-7' || substr(h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12)
-  FROM (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text) AS h) AS t
-$$;
+WITH cleaned AS (
+  SELECT id, name, id AS scope_key, "createdAt", id AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "Organization"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "Organization" o WHERE o.id = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "Organization" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'organization', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;
 
-CREATE FUNCTION pg_temp.ow_normalize_names(tbl text, scope text, org text, target text, max_len int) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-  r record;
-  clean text;
-  candidate text;
-  n int;
-  taken boolean;
-BEGIN
-  FOR r IN EXECUTE format(
-    'SELECT id, name, %s AS scope_key, %s AS org_id FROM %I WHERE name IS DISTINCT FROM pg_temp.ow_display_name(name, %s) ORDER BY "createdAt", id',
-    scope, org, tbl, max_len)
-  LOOP
-    clean := pg_temp.ow_display_name(r.name, max_len);
-    candidate := clean;
-    n := 1;
-    LOOP
-      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %s = $1 AND name = $2 AND id <> $3)', tbl, scope)
-        INTO taken USING r.scope_key, candidate, r.id;
-      EXIT WHEN NOT taken;
-      n := n + 1;
-      candidate := btrim(left(clean, max_len - length(' (' || n || ')'))) || ' (' || n || ')';
-    END LOOP;
-    EXECUTE format('UPDATE %I SET name = $1 WHERE id = $2', tbl) USING candidate, r.id;
-    IF r.org_id IS NOT NULL THEN
-      INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
-      VALUES (pg_temp.ow_uuid7(), r.org_id, 'name.normalized', target, r.id, jsonb_build_object('before', r.name, 'after', candidate));
-    END IF;
-  END LOOP;
-END
-$$;
+WITH cleaned AS (
+  SELECT id, name, "orgId" AS scope_key, "createdAt", "orgId" AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 50)), ''), 'unnamed') AS clean
+  FROM "Role"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 50 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "Role" o WHERE o."orgId" = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 50 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "Role" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'role', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;
 
--- Unique scopes follow the unique indexes; people and organizations have none (scope "id").
-SELECT pg_temp.ow_normalize_names('User', 'id', 'NULL::text', 'user', 100);
-SELECT pg_temp.ow_normalize_names('Organization', 'id', 'id', 'organization', 100);
-SELECT pg_temp.ow_normalize_names('Role', '"orgId"', '"orgId"', 'role', 50);
-SELECT pg_temp.ow_normalize_names('Team', '"orgId"', '"orgId"', 'team', 100);
-SELECT pg_temp.ow_normalize_names('ConfigObject', '"orgId" || '':'' || type::text', '"orgId"', 'config_object', 100);
-SELECT pg_temp.ow_normalize_names('Marketplace', '"orgId"', '"orgId"', 'marketplace', 100);
-SELECT pg_temp.ow_normalize_names('Connector', '"orgId"', '"orgId"', 'connector', 100);
-SELECT pg_temp.ow_normalize_names('Worker', '"orgId"', '"orgId"', 'worker', 100);
-SELECT pg_temp.ow_normalize_names('LlmProvider', '"orgId"', '"orgId"', 'llm_provider', 100);
+WITH cleaned AS (
+  SELECT id, name, "orgId" AS scope_key, "createdAt", "orgId" AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "Team"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "Team" o WHERE o."orgId" = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "Team" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'team', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;
 
-DROP FUNCTION pg_temp.ow_normalize_names(text, text, text, text, int);
-DROP FUNCTION pg_temp.ow_display_name(text, int);
-DROP FUNCTION pg_temp.ow_uuid7();
+WITH cleaned AS (
+  SELECT id, name, "orgId" || ':' || type::text AS scope_key, "createdAt", "orgId" AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "ConfigObject"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "ConfigObject" o WHERE o."orgId" || ':' || o.type::text = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "ConfigObject" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'config_object', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;
+
+WITH cleaned AS (
+  SELECT id, name, "orgId" AS scope_key, "createdAt", "orgId" AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "Marketplace"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "Marketplace" o WHERE o."orgId" = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "Marketplace" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'marketplace', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;
+
+WITH cleaned AS (
+  SELECT id, name, "orgId" AS scope_key, "createdAt", "orgId" AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "Connector"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "Connector" o WHERE o."orgId" = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "Connector" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'connector', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;
+
+WITH cleaned AS (
+  SELECT id, name, "orgId" AS scope_key, "createdAt", "orgId" AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "Worker"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "Worker" o WHERE o."orgId" = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "Worker" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'worker', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;
+
+WITH cleaned AS (
+  SELECT id, name, "orgId" AS scope_key, "createdAt", "orgId" AS org_id, COALESCE(NULLIF(btrim(left(btrim(regexp_replace(name, '[[:space:]\x01-\x1f\x7f-\x9f]+', ' ', 'g')), 100)), ''), 'unnamed') AS clean
+  FROM "LlmProvider"
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY scope_key, clean ORDER BY (name = clean) DESC, "createdAt", id) AS n
+  FROM cleaned
+), proposed AS (
+  SELECT *, CASE WHEN n = 1 THEN clean ELSE btrim(left(clean, 100 - length(' (' || n || ')'))) || ' (' || n || ')' END AS candidate
+  FROM ranked
+), renamed AS (
+  SELECT p.*, CASE WHEN p.n > 1 AND (EXISTS (SELECT 1 FROM "LlmProvider" o WHERE o."orgId" = p.scope_key AND o.name = p.candidate) OR EXISTS (SELECT 1 FROM proposed q WHERE q.n = 1 AND q.scope_key = p.scope_key AND q.candidate = p.candidate AND q.id <> p.id)) THEN btrim(left(p.clean, 100 - length(' (' || p.n || '-' || left(p.id, 8) || ')'))) || ' (' || p.n || '-' || left(p.id, 8) || ')' ELSE p.candidate END AS after
+  FROM proposed p
+  WHERE p.name IS DISTINCT FROM p.candidate
+), updated AS (
+  UPDATE "LlmProvider" t SET name = r.after FROM renamed r WHERE t.id = r.id RETURNING t.id, r.name AS before, r.after, r.org_id
+)
+INSERT INTO "AuditEvent" (id, "orgId", action, "targetType", "targetId", details)
+SELECT substr(g.h, 1, 8) || '-' || substr(g.h, 9, 4) || '-7' || substr(g.h, 14, 3) || '-' || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(g.h, 18, 3) || '-' || substr(g.h, 21, 12),
+  u.org_id, 'name.normalized', 'llm_provider', u.id, jsonb_build_object('before', u.before, 'after', u.after)
+FROM updated u, LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || md5(random()::text || u.id) AS h) g;

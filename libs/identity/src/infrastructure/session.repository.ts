@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/shared';
+import { PrismaService, TransactionRunner } from '@app/shared';
 
 export interface SessionRecord {
   id: string;
@@ -14,7 +14,10 @@ export interface SessionRecord {
 
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   create(data: { userId: string; tokenHash: string; expiresAt: Date; userAgent?: string; ipAddress?: string }): Promise<SessionRecord> {
     return this.prisma.session.create({ data });
@@ -44,7 +47,7 @@ export class SessionRepository {
 
   /** Revoking a session also revokes every MCP grant issued under it. */
   async revoke(where: { id?: string; userId: string }, now: Date): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const sessions = await tx.session.findMany({ where: { ...where, revokedAt: null }, select: { id: true } });
       const ids = sessions.map((s) => s.id);
       if (ids.length === 0) return 0;

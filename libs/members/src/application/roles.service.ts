@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission, isBuiltInRole, isPermission, type Permission } from '@app/access';
 import { memberPermissions as can } from '../members.permissions.js';
-import { alreadyExistsOnClash, AlreadyExistsError, AuditLog, Clock, decodeCursor, displayName, NotFoundError, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
+import { alreadyExistsOnClash, AlreadyExistsError, AuditLog, Clock, decodeCursor, displayName, pageInMemory, NotFoundError, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
 import { BuiltInRoleError, RoleInUseError, UnknownRoleError } from '../domain/members.errors.js';
 import {
   assertCanGrantRole,
@@ -59,13 +59,7 @@ export class RolesService {
     const page = decodeCursor(input);
     const [custom, counts] = await Promise.all([this.roles.listCustom(principal.orgId), this.roles.memberCounts(principal.orgId)]);
     const all = [...BUILT_IN_ROLE_DEFINITIONS, ...custom.sort((a, b) => (a.id < b.id ? -1 : 1)).map(customDefinition)];
-    const start = page.afterId ? all.findIndex((r) => r.id === page.afterId) + 1 : 0;
-    const slice = all.slice(start, start + page.limit);
-    const hasMore = start + page.limit < all.length;
-    return {
-      items: slice.map((r) => ({ ...r, memberCount: counts.get(r.key) ?? 0 })),
-      nextCursor: hasMore ? Buffer.from(JSON.stringify({ after: slice.at(-1)!.id })).toString('base64url') : null,
-    };
+    return pageInMemory(all, page, (r) => ({ ...r, memberCount: counts.get(r.key) ?? 0 }));
   }
 
   async create(principal: Principal, input: { name: string; description?: string; permissions: string[] }): Promise<RoleView> {

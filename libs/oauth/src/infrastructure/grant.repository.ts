@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, TransactionRunner, type TransactionClient } from '@app/shared';
 
 export interface GrantRecord {
   id: string;
@@ -67,7 +67,10 @@ export type CodeRedemption =
  */
 @Injectable()
 export class GrantRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   create(data: GrantData, db: TransactionClient | PrismaService = this.prisma): Promise<GrantRecord> {
     return db.grant.create({ data });
@@ -96,7 +99,7 @@ export class GrantRepository {
     accept: (code: AuthorizationCodeRecord) => Error | null,
     refresh: Omit<NewRefreshToken, 'scope'>,
   ): Promise<CodeRedemption> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const marked = await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now } });
       const code = await tx.authorizationCode.findUnique({ where: { codeHash } });
       if (!code) return { outcome: 'unknown' };
@@ -128,7 +131,7 @@ export class GrantRepository {
 
   /** Replaces a refresh token by its successor; null when another request rotated it first. */
   rotateRefreshToken(parentId: string, grantId: string, now: Date, successor: NewRefreshToken): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       // Grant row first, as revokeFamily does: the same lock order keeps a rotation racing a revocation
       // from deadlocking, and a family revoked a moment ago gets no new child.
       const live = await tx.grant.updateMany({ where: { id: grantId, revokedAt: null }, data: { lastUsedAt: now } });
@@ -142,7 +145,7 @@ export class GrantRepository {
 
   /** Ends a token family: the grant (the gateway refuses its access tokens at once) and every refresh token. */
   revoke(grantId: string, reason: string, now: Date): Promise<void> {
-    return this.prisma.$transaction((tx) => this.revokeFamily(tx, grantId, reason, now));
+    return this.transactions.run((tx) => this.revokeFamily(tx, grantId, reason, now));
   }
 
   /** Revokes one of the user's grants; false when it is not theirs or already ended. */

@@ -25,10 +25,14 @@ it('the name migration rewrites rows the one name rule refuses, renames the clas
         ('w2', 'o1', 'Builder  ', 'u1', now(), now() - interval '2 minutes'),
         ('w3', 'o1', E'Builder\\n', 'u1', now(), now() - interval '1 minute'),
         ('w4', 'o1', E'\\u0001', 'u1', now(), now()),
-        ('w5', 'o1', 'Fine name', 'u1', now(), now());
+        ('w5', 'o1', 'Fine name', 'u1', now(), now()),
+        ('w6', 'o1', 'Crane (2)', 'u1', now(), now() - interval '9 minutes'),
+        ('w7', 'o1', 'Crane', 'u1', now(), now() - interval '8 minutes'),
+        ('w8', 'o1', 'Crane ', 'u1', now(), now() - interval '7 minutes');
       INSERT INTO "Role" (id, "orgId", key, name, "updatedAt") VALUES ('r1', 'o1', 'lead', '${'L'.repeat(60)}', now());
     `);
-    await db.exec(sqlOf(migrations.find((m) => m.path === RULE)!));
+    // Statement by statement, split on ";" the way the PostgreSQL driver adapter runs a migration script.
+    for (const statement of sqlOf(migrations.find((m) => m.path === RULE)!).split(';').map((s) => s.trim()).filter(Boolean)) await db.exec(statement);
 
     const names = async (sql: string) => (await db.query<{ id: string; name: string }>(sql)).rows.map((r) => [r.id, r.name]);
     assert.deepEqual(await names(`SELECT id, name FROM "User"`), [['u1', 'Ada Lovelace']]);
@@ -39,6 +43,9 @@ it('the name migration rewrites rows the one name rule refuses, renames the clas
       ['w3', 'Builder (3)'],
       ['w4', 'unnamed'],
       ['w5', 'Fine name'],
+      ['w6', 'Crane (2)'],
+      ['w7', 'Crane'],
+      ['w8', 'Crane (2-w8)'],
     ]);
     assert.deepEqual(await names(`SELECT id, name FROM "Role"`), [['r1', 'L'.repeat(50)]]);
     // every stored name now passes the rule the application applies
@@ -47,7 +54,7 @@ it('the name migration rewrites rows the one name rule refuses, renames the clas
     const audit = (await db.query<{ action: string; targetId: string; details: { before: string; after: string } }>(
       `SELECT action, "targetId", details FROM "AuditEvent" WHERE "orgId" = 'o1' ORDER BY id`,
     )).rows;
-    assert.deepEqual(audit.map((a) => [a.targetId, a.details.after]).sort(), [['o1', 'Acme Inc'], ['r1', 'L'.repeat(50)], ['w2', 'Builder (2)'], ['w3', 'Builder (3)'], ['w4', 'unnamed']].sort());
+    assert.deepEqual(audit.map((a) => [a.targetId, a.details.after]).sort(), [['o1', 'Acme Inc'], ['r1', 'L'.repeat(50)], ['w2', 'Builder (2)'], ['w3', 'Builder (3)'], ['w4', 'unnamed'], ['w8', 'Crane (2-w8)']].sort());
     assert.ok(audit.every((a) => a.action === 'name.normalized'));
   } finally {
     await db.close();
