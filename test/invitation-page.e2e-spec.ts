@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { AccountsService, type Account } from '@app/identity';
@@ -6,6 +7,7 @@ import { PrismaService } from '@app/shared';
 import { createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
 import { callTool, connectWithToken } from './support/mcp-client.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
+import { Browser, formWithButton, signIn } from './support/oauth-flow.js';
 import { mintAccess } from './support/tokens.js';
 
 interface PageVisit {
@@ -125,34 +127,121 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.equal(replay.status, 410);
   });
 
-  it('asks someone who already has an account to sign in with their password', async () => {
+  // Each sign-in comes from its own random documentation address (trusted from a loopback proxy), so
+  // per-address counters, which may live in a Redis shared between runs, never meet.
+  function address(): string {
+    return `2001:db8::${randomBytes(4).toString('hex').replace(/(....)(....)/, '$1:$2')}`;
+  }
+
+  /** Follows "Sign in to accept" through /sign-in and back; returns the page the browser lands on. */
+  async function signInFromInvitation(browser: Browser, acceptUrl: string, email: string, password = TEST_PASSWORD, from = address()) {
+    const invitationPage = await (await browser.get(acceptUrl)).text();
+    const link = /<a href="([^"]+)">Sign in to accept<\/a>/.exec(invitationPage)?.[1]?.replace(/&amp;/g, '&');
+    assert.ok(link, invitationPage);
+    const signedIn = await signIn(browser, link, email, password, { 'x-forwarded-for': from });
+    return signedIn;
+  }
+
+  it('sends someone who already has an account through /sign-in and back, then joins as that account', async () => {
     const { client, org } = await setup();
     const existing = await createUser(t, { name: 'Existing Person' });
-    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email });
+    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email, teams: [] });
     const page = await visit(invited.data.acceptUrl);
     assert.equal(page.status, 200);
     assert.match(page.html, /already uses/);
+    // The page itself asks for no password: an existing account proves itself only at /sign-in.
+    assert.doesNotMatch(page.html, /type="password"/);
     assert.doesNotMatch(page.html, /<label for="name">/);
-    assert.match(page.html, /<label for="password">Password<\/label>/);
-    assert.match(page.html, /Sign in and join/);
+    const path = new URL(invited.data.acceptUrl).pathname;
+    assert.ok(page.html.includes(`href="/sign-in?return_to=${encodeURIComponent(path)}"`), page.html);
 
-    const wrong = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: 'not the password' }, page.cookie);
-    assert.equal(wrong.status, 401);
-    assert.match(wrong.html, /incorrect/);
-    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: existing.id } }), 0);
+    const browser = new Browser(t.url);
+    const signedIn = await signInFromInvitation(browser, invited.data.acceptUrl, existing.email);
+    assert.equal(signedIn.status, 303);
+    assert.equal(signedIn.headers.get('location'), path);
 
-    const ok = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: TEST_PASSWORD }, page.cookie);
-    assert.equal(ok.status, 200);
+    const back = await browser.get(path);
+    assert.equal(back.status, 200);
+    const form = formWithButton(await back.text(), `Join ${org.name}`);
+    assert.equal(form.inputs.filter((i) => i.type === 'password').length, 0);
+    const joined = await browser.post(form.action, form.hidden);
+    const joinedHtml = await joined.text();
+    assert.equal(joined.status, 200, joinedHtml);
+    assert.match(joinedHtml, /You have joined/);
     const membership = await prisma.membership.findFirst({ where: { orgId: org.id, userId: existing.id } });
     assert.equal(membership?.role, 'member');
+  });
+
+  it('never confirms a password: 25 guesses, the right one among them, all get the same refusal and change nothing', async () => {
+    const { client, org } = await setup();
+    const victim = await createUser(t, { name: 'Victim' });
+    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: victim.email });
+    const page = await visit(invited.data.acceptUrl);
+    // The page has no form for an existing account; a guesser copies its own double-submit cookie into the field.
+    const csrf = page.cookie!.split(';')[0]!.split('=')[1]!;
+    const guesses = Array.from({ length: 24 }, (_, i) => `guess number ${i} of many`);
+    guesses.splice(13, 0, TEST_PASSWORD);
+    const answers = new Set<string>();
+    for (const password of guesses) {
+      const answer = await submit(invited.data.acceptUrl, { _csrf: csrf, password }, page.cookie);
+      answers.add(`${answer.status}\n${answer.html}`);
+    }
+    // The same fields with a name, without a password, or with an empty one: still the same answer.
+    const variants: Record<string, string>[] = [{}, { password: '' }, { name: 'Victim', password: TEST_PASSWORD }];
+    for (const fields of variants) {
+      const answer = await submit(invited.data.acceptUrl, { _csrf: csrf, ...fields }, page.cookie);
+      answers.add(`${answer.status}\n${answer.html}`);
+    }
+    assert.equal(answers.size, 1, [...answers].join('\n----\n'));
+    const [only] = [...answers];
+    assert.match(only!, /^401\n/);
+    assert.match(only!, /Sign in as/);
+    assert.doesNotMatch(only!, /incorrect|too many|locked|wrong/i);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: victim.id } }), 0);
+    assert.equal((await prisma.invitation.findFirst({ where: { orgId: org.id, email: victim.email } }))?.status, 'pending');
+
+    // Signed in as someone else, the answer is the same refusal.
+    const stranger = await createUser(t);
+    const browser = new Browser(t.url);
+    assert.equal((await signIn(browser, '/sign-in', stranger.email, TEST_PASSWORD, { 'x-forwarded-for': address() })).status, 303);
+    const seen = await (await browser.get(invited.data.acceptUrl)).text();
+    assert.match(seen, /not as the invited address/);
+    const asStranger = await browser.post(invited.data.acceptUrl, { _csrf: browser.cookie('owc_invitation_csrf')!, password: TEST_PASSWORD });
+    assert.equal(asStranger.status, 401);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: { in: [victim.id, stranger.id] } } }), 0);
+  });
+
+  it('cannot confirm a locked account: the page refuses, and /sign-in stays locked even for the right password', async () => {
+    const { client, org } = await setup();
+    const locked = await createUser(t, { name: 'Locked' });
+    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: locked.email });
+    const browser = new Browser(t.url);
+    // Five failures from different addresses lock the account itself.
+    for (let i = 0; i < 5; i++) {
+      const failed = await signInFromInvitation(browser, invited.data.acceptUrl, locked.email, `wrong password ${i}`);
+      assert.equal(failed.status, 401);
+    }
+    const refused = await signInFromInvitation(browser, invited.data.acceptUrl, locked.email, TEST_PASSWORD);
+    assert.equal(refused.status, 429);
+    assert.equal(browser.cookie('ow_session'), undefined);
+
+    const page = await visit(invited.data.acceptUrl);
+    const csrf = page.cookie!.split(';')[0]!.split('=')[1]!;
+    const wrong = await submit(invited.data.acceptUrl, { _csrf: csrf, password: 'wrong password 9' }, page.cookie);
+    const right = await submit(invited.data.acceptUrl, { _csrf: csrf, password: TEST_PASSWORD }, page.cookie);
+    assert.equal(right.status, 401);
+    assert.deepEqual([right.status, right.html], [wrong.status, wrong.html]);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: locked.id } }), 0);
   });
 
   it('accepts one link once even when it is submitted twice at the same time', async () => {
     const { client, org } = await setup();
     const existing = await createUser(t);
     const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email });
-    const page = await visit(invited.data.acceptUrl);
-    const results = await Promise.all([1, 2].map(() => submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: TEST_PASSWORD }, page.cookie)));
+    const browser = new Browser(t.url);
+    assert.equal((await signInFromInvitation(browser, invited.data.acceptUrl, existing.email)).status, 303);
+    const form = formWithButton(await (await browser.get(invited.data.acceptUrl)).text(), `Join ${org.name}`);
+    const results = await Promise.all([1, 2].map(() => browser.post(form.action, form.hidden)));
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 410]);
     assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: existing.id } }), 1);
     assert.equal(await prisma.auditEvent.count({ where: { orgId: org.id, action: 'invitation.accepted' } }), 1);

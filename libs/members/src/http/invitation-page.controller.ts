@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { SESSION_COOKIE, SessionsService, type ActiveSession } from '@app/identity';
 import { AppConfig, DomainError, httpStatusFor, newSecret, safeEqual } from '@app/shared';
 import { InvitationAcceptanceService } from '../application/invitation-acceptance.service.js';
 import { InvitationUnusableError } from '../domain/members.errors.js';
@@ -12,11 +13,12 @@ function field(body: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** GET/POST /invitations/:token — the invitee creates their account (or signs in) and joins. */
+/** GET/POST /invitations/:token — the invitee creates their account (or signs in at /sign-in) and joins. */
 @Controller('invitations')
 export class InvitationPageController {
   constructor(
     private readonly acceptance: InvitationAcceptanceService,
+    private readonly sessions: SessionsService,
     private readonly config: AppConfig,
   ) {}
 
@@ -26,7 +28,8 @@ export class InvitationPageController {
     try {
       const preview = await this.acceptance.preview(token);
       const csrfToken = this.csrfToken(req, res);
-      this.send(res, 200, invitationFormPage({ ...preview, csrfToken, action: this.action(token) }));
+      const signedInEmail = (await this.signedIn(req))?.user.email ?? null;
+      this.send(res, 200, invitationFormPage({ ...preview, csrfToken, signedInEmail, ...this.links(token) }));
     } catch (error) {
       this.fail(res, error);
     }
@@ -43,15 +46,16 @@ export class InvitationPageController {
       return;
     }
     const name = field(body, 'name');
+    const session = await this.signedIn(req);
     try {
-      const accepted = await this.acceptance.accept(token, { name, password: field(body, 'password') ?? '' });
+      const accepted = await this.acceptance.accept(token, { signedIn: session?.user ?? null, name, password: field(body, 'password') });
       res.clearCookie(CSRF_COOKIE, { path: '/invitations' });
       this.send(res, 200, acceptedPage(accepted));
     } catch (error) {
       if (error instanceof DomainError && !(error instanceof InvitationUnusableError)) {
         try {
           const preview = await this.acceptance.preview(token);
-          const model = { ...preview, csrfToken: cookie, action: this.action(token), error: error.message, name };
+          const model = { ...preview, csrfToken: cookie, signedInEmail: session?.user.email ?? null, ...this.links(token), error: error.message, name };
           this.send(res, httpStatusFor(error.category), invitationFormPage(model));
           return;
         } catch (previewError) {
@@ -64,6 +68,16 @@ export class InvitationPageController {
 
   private action(token: string): string {
     return `/invitations/${encodeURIComponent(token)}`;
+  }
+
+  private links(token: string): { action: string; signInUrl: string } {
+    const action = this.action(token);
+    return { action, signInUrl: `/sign-in?return_to=${encodeURIComponent(action)}` };
+  }
+
+  private signedIn(req: Request): Promise<ActiveSession | null> {
+    const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    return this.sessions.resolve(typeof token === 'string' ? token : undefined);
   }
 
   private csrfToken(req: Request, res: Response): string {

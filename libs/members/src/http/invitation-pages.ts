@@ -34,8 +34,10 @@ export interface InvitationFormModel {
   email: string;
   role: string;
   accountExists: boolean;
+  signedInEmail: string | null;
   csrfToken: string;
   action: string;
+  signInUrl: string;
   error?: string;
   name?: string;
 }
@@ -44,11 +46,21 @@ export function invitationFormPage(m: InvitationFormModel): string {
   const who = m.inviterName ? `${escapeHtml(m.inviterName)} invited you` : 'You have been invited';
   const error = m.error ? `<p class="error" role="alert" id="form-error">${escapeHtml(m.error)}</p>` : '';
   const describedBy = m.error ? ' aria-describedby="form-error"' : '';
-  const fields = m.accountExists
-    ? `<p>An OpenWork Cloud account already uses <strong>${escapeHtml(m.email)}</strong>. Sign in with its password to accept.</p>
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
-<button type="submit">Sign in and join</button>`
+  const signedInAsInvitee = m.signedInEmail !== null && m.signedInEmail.toLowerCase() === m.email.toLowerCase();
+  if (m.accountExists && !signedInAsInvitee) {
+    // No password field here: an existing account proves itself only through /sign-in and its limits.
+    const other = m.signedInEmail ? `<p>You are signed in as <strong>${escapeHtml(m.signedInEmail)}</strong>, not as the invited address. <a href="/account">Sign out on your account page</a>, then open this link again.</p>\n` : '';
+    return layout(
+      `Join ${m.organizationName}`,
+      `<h1>Join ${escapeHtml(m.organizationName)}</h1>
+<p>${who} to join <strong>${escapeHtml(m.organizationName)}</strong> as <strong>${escapeHtml(m.role)}</strong>.</p>
+${error}${other}<p>An OpenWork Cloud account already uses <strong>${escapeHtml(m.email)}</strong>. Sign in as ${escapeHtml(m.email)}; you come back here to accept.</p>
+<p><a href="${escapeHtml(m.signInUrl)}">Sign in to accept</a></p>`,
+    );
+  }
+  const fields = signedInAsInvitee
+    ? `<p>You are signed in as <strong>${escapeHtml(m.email)}</strong>.</p>
+<button type="submit">Join ${escapeHtml(m.organizationName)}</button>`
     : `<p>Create your OpenWork Cloud account for <strong>${escapeHtml(m.email)}</strong> to accept.</p>
 <label for="name">Name</label>
 <input id="name" name="name" type="text" autocomplete="name" maxlength="100" required value="${escapeHtml(m.name ?? '')}"${describedBy}>
