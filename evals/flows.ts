@@ -5,7 +5,8 @@ import { PrismaService } from '@app/shared';
 import type { Browser } from 'playwright-core';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from '../test/support/fixtures.js';
 import type { TestApp } from '../test/support/test-app.js';
-import { call, connectThroughBrowser, must, refused, type Connection } from './support/connect.js';
+import { callTool, fails, ok } from '../test/support/mcp.js';
+import { connectThroughBrowser, type Connection } from './support/connect.js';
 
 // The organization of evals/cloud-mcp-agent-flows.md.
 export const ORG_NAME = 'Acme Robotics';
@@ -79,7 +80,7 @@ export const flows: Flow[] = [
     prompt: 'Which OpenWork Cloud organization am I connected to?',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const me = await must(client, 'get_current_identity');
+      const me = await ok(client, 'get_current_identity');
       assert.equal(me.organization.name, ORG_NAME);
       assert.equal(me.organization.id, ctx.orgId);
       assert.equal(me.account.email, 'olivia@acme.test');
@@ -104,19 +105,19 @@ export const flows: Flow[] = [
     prompt: 'Add omar@example.com to my organization. Then add zoe@example.com too.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const org = await must(client, 'get_organization');
+      const org = await ok(client, 'get_organization');
       assert.deepEqual(org.allowedEmailDomains, ['acme.test']);
 
-      const domain = await refused(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
+      const domain = await fails(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
       assert.equal(domain.details.domain, 'example.com');
       assert.match(domain.hint ?? '', /update_allowed_email_domains/);
-      await must(client, 'update_allowed_email_domains', { add: ['example.com'] });
-      const invited = await must(client, 'invite_member', { email: 'omar@example.com' });
+      await ok(client, 'update_allowed_email_domains', { add: ['example.com'] });
+      const invited = await ok(client, 'invite_member', { email: 'omar@example.com' });
       assert.equal(invited.invitation.status, 'pending');
       assert.match(invited.acceptUrl, new RegExp(`^${ctx.server.url}/invitations/`));
 
       // Olivia, Priya and Omar's pending invitation fill the three seats: a refusal with the billing rule.
-      const seats = await refused(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
+      const seats = await fails(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
       assert.deepEqual([seats.details.seatLimit, seats.details.seatsUsed, seats.details.plan], [3, 3, 'free']);
       assert.equal(seats.details.billingUrl, `${ctx.server.url}/billing`);
       assert.match(String(seats.details.billingRule), /active member and every pending .*invitation uses a seat/);
@@ -136,25 +137,25 @@ export const flows: Flow[] = [
     prompt: 'Assign Priya to the Sales team. Put Omar on Sales too.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const teams = await must(client, 'list_teams', {});
+      const teams = await ok(client, 'list_teams', {});
       assert.equal(teams.items.some((t: { name: string }) => t.name === 'Sales'), false);
-      const sales = await must(client, 'create_team', { name: 'Sales' });
-      const found = await must(client, 'list_members', { query: 'Priya' });
+      const sales = await ok(client, 'create_team', { name: 'Sales' });
+      const found = await ok(client, 'list_members', { query: 'Priya' });
       assert.equal(found.items.length, 1);
-      const added = await must(client, 'add_team_member', { team: 'Sales', member: found.items[0].id });
+      const added = await ok(client, 'add_team_member', { team: 'Sales', member: found.items[0].id });
       assert.equal(added.added, true);
 
-      const pending = await refused(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
+      const pending = await fails(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
       assert.match(pending.hint ?? '', /invite_member/);
       // What the hint says: the same invitation, refreshed with the team; no extra seat.
-      const reinvited = await must(client, 'invite_member', { email: 'omar@example.com', teams: ['Sales'] });
+      const reinvited = await ok(client, 'invite_member', { email: 'omar@example.com', teams: ['Sales'] });
       assert.equal(reinvited.refreshed, true);
 
       const members = await ctx.prisma.teamMembership.findMany({ where: { teamId: sales.id }, include: { membership: true } });
       assert.deepEqual(members.map((m) => m.membership.userId), [ctx.priya.id]);
       const invitations = await ctx.prisma.invitation.findMany({ where: { orgId: ctx.orgId } });
       assert.deepEqual(invitations.map((i) => [i.email, i.status, i.teamIds]), [['omar@example.com', 'pending', [sales.id]]]);
-      const org = await must(client, 'get_organization');
+      const org = await ok(client, 'get_organization');
       assert.equal(org.seatsUsed, 3);
     },
   },
@@ -163,18 +164,18 @@ export const flows: Flow[] = [
     prompt: 'Create a skill that writes weekly status reports and share it with my whole organization.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const skill = await must(client, 'create_skill', {
+      const skill = await ok(client, 'create_skill', {
         content: '---\nname: weekly-status-report\ndescription: Writes a weekly status report from the week\'s notes, tickets and commits.\n---\n# Weekly status report\n\nCollect what shipped, what slipped and what is next; write three short sections.\n',
       });
       // No marketplace yet: share_skill creates the organization's first one instead of the agent guessing a name.
-      assert.deepEqual((await must(client, 'list_marketplaces', {})).items, []);
-      const shared = await must(client, 'share_skill', { skillId: skill.id });
+      assert.deepEqual((await ok(client, 'list_marketplaces', {})).items, []);
+      const shared = await ok(client, 'share_skill', { skillId: skill.id });
       assert.deepEqual([shared.plugin.created, shared.componentAdded, shared.marketplace.created, shared.published, shared.grant.created], [true, true, true, true, true]);
 
       // Trap: creating "the marketplace" again. The refusal names the existing one; repeating share_skill creates nothing.
-      const duplicate = await refused(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
+      const duplicate = await fails(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
       assert.equal(duplicate.details.existingId, shared.marketplace.id);
-      const again = await must(client, 'share_skill', { skillId: skill.id });
+      const again = await ok(client, 'share_skill', { skillId: skill.id });
       assert.equal(again.plugin.id, shared.plugin.id);
       assert.equal(again.grant.created, false);
 
@@ -192,14 +193,14 @@ export const flows: Flow[] = [
       const context = await ctx.chromium.newContext();
       ctx.teammate = await connectThroughBrowser(ctx.server.url, context, { email: ctx.priya.email, password: TEST_PASSWORD, orgName: ORG_NAME }, 'Cursor');
       const teammate = ctx.teammate.client;
-      assert.equal((await must(teammate, 'get_current_identity')).role, 'member');
-      const visible = await must(teammate, 'list_marketplace_plugins', {});
+      assert.equal((await ok(teammate, 'get_current_identity')).role, 'member');
+      const visible = await ok(teammate, 'list_marketplace_plugins', {});
       assert.deepEqual(visible.items.map((i: { plugin: { name: string }; role: string }) => [i.plugin.name, i.role]), [['weekly-status-report', 'viewer']]);
       // A member may install it, not re-share it.
-      await refused(teammate, 'share_skill', { skillId: skill.id }, 'permission_denied');
+      await fails(teammate, 'share_skill', { skillId: skill.id }, 'permission_denied');
       const teammateTools = (await teammate.listTools()).tools.map((t) => t.name);
       assert.ok(teammateTools.includes('list_marketplace_plugins'));
-      assert.equal((await call(teammate, 'get_skill', { skillId: skill.id })).isError, false);
+      assert.equal((await callTool(teammate, 'get_skill', { skillId: skill.id })).isError, false);
     },
   },
 ];

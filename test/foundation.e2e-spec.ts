@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { assertPermission, CurrentPrincipal, McpTool, McpTools, ToolInput, type Permission } from '@app/access';
 import { type Principal } from '@app/shared';
 import { createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken } from './support/mcp-client.js';
+import { connectWithToken } from './support/mcp.js';
 import { mintAccess } from './support/tokens.js';
 import { freePort, freshDataDir, onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
 

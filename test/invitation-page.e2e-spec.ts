@@ -6,7 +6,7 @@ import { AccountsService, type Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
 import { escapeHtml } from '../apps/api/src/web/html.js';
 import { createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
-import { callTool, connectWithToken } from './support/mcp-client.js';
+import { callTool, connectWithToken } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { Browser, formWithButton, signIn } from './support/oauth-flow.js';
 import { mintAccess } from './support/tokens.js';
