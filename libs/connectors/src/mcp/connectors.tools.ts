@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, type Principal } from '@app/shared';
 import { ConnectorsService } from '../application/connectors.service.js';
 import { connectorPermissions as can } from '../connectors.permissions.js';
 
 const connectorId = z.string().min(1).max(100).describe('The connector id (from list_connectors or create_connector)');
-const config = z
-  .record(z.string().max(100), z.unknown())
-  .refine((c) => JSON.stringify(c).length <= 20_000, 'at most 20000 characters of JSON')
-  .describe('Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}. Readable by every member: never put secrets here.');
+const config = freeFormObject().describe(
+  `Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON. Readable by every member: never put secrets here, at any depth.`,
+);
 const credentials = z
   .string()
   .min(8)

@@ -52,6 +52,8 @@ export class InvitationsService {
 
       const now = this.clock.now();
       const pending = await this.invitations.findPendingByEmail(orgId, email, tx);
+      // Re-inviting rewrites the pending invitation's role: the same rule as changing a member's role.
+      if (pending) assertCanManageMember(principal, await this.roles.resolve(orgId, pending.role, tx), `change an invitation for the ${pending.role} role`);
       const holdsSeat = pending !== null && pending.expiresAt > now;
       if (!holdsSeat) assertSeatAvailable(org, await this.organizations.seatsUsed(orgId, now, tx), this.config.billingUrl);
 
@@ -94,7 +96,7 @@ export class InvitationsService {
       if (!invitation) throw new NotFoundError('invitation', input.invitationId, 'Call list_invitations to find the invitation id.');
       const status = effectiveStatus(invitation, now);
       if (status !== 'pending') throw new InvitationNotPendingError(invitation.id, status);
-      assertCanManageMember(principal, invitation.role, 'revoke an invitation for the owner role');
+      assertCanManageMember(principal, await this.roles.resolve(principal.orgId, invitation.role, tx), `revoke an invitation for the ${invitation.role} role`);
       const revoked = await this.invitations.setStatus(tx, invitation.id, 'revoked');
       await this.audit.record(principal, { action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email, role: invitation.role } }, tx);
       return invitationView(revoked, now);

@@ -45,7 +45,7 @@ export class MembersService {
       const member = await this.memberships.findByReference(orgId, input.member, tx);
       if (!member) throw new NotFoundError('member', input.member, MEMBER_HINT);
       const role = await this.roles.resolve(orgId, input.role.trim(), tx);
-      assertCanManageMember(principal, member.role, "change an owner's role");
+      assertCanManageMember(principal, await this.roles.resolve(orgId, member.role, tx), `change the role of a member with the ${member.role} role`);
       assertCanGrantRole(principal, role);
       if (member.role === role.key) return { ...memberView(member), previousRole: member.role };
       if (member.role === 'owner' && (await this.memberships.countOwners(orgId, tx)) <= 1) throw new LastOwnerError('demote', member.id);
@@ -66,7 +66,7 @@ export class MembersService {
       await this.organizations.lock(tx, orgId);
       const member = await this.memberships.findByReference(orgId, input.member, tx);
       if (!member) throw new NotFoundError('member', input.member, MEMBER_HINT);
-      assertCanManageMember(principal, member.role, 'remove an owner');
+      assertCanManageMember(principal, await this.roles.resolve(orgId, member.role, tx), `remove a member with the ${member.role} role`);
       if (member.role === 'owner' && (await this.memberships.countOwners(orgId, tx)) <= 1) throw new LastOwnerError('remove', member.id);
       await this.memberships.delete(tx, member.id);
       const grantsRevoked = await this.memberships.revokeGrants(tx, orgId, member.userId, this.clock.now(), 'membership_removed');

@@ -95,6 +95,8 @@ export class RolesService {
       await this.organizations.lock(tx, orgId);
       const current = await this.roles.findByReference(orgId, input.role, tx);
       if (!current) throw new NotFoundError('role', input.role);
+      // Editing a role changes everyone who holds it: the caller must hold what it allows now and after.
+      assertCanGrantRole(principal, customDefinition(current), 'change it');
       if (permissions) assertCanGrantRole(principal, { key: current.key, permissions });
       if (name !== undefined && name.toLowerCase() !== current.name.toLowerCase()) {
         const builtInClash = BUILT_IN_ROLE_DEFINITIONS.find((r) => r.name.toLowerCase() === name.toLowerCase());
@@ -132,6 +134,7 @@ export class RolesService {
       await this.organizations.lock(tx, orgId);
       const role = await this.roles.findByReference(orgId, input.role, tx);
       if (!role) throw new NotFoundError('role', input.role);
+      assertCanGrantRole(principal, customDefinition(role), 'delete it');
       const [members, pending] = await Promise.all([
         this.memberships.countWithRole(orgId, role.key, tx),
         this.invitations.countPendingWithRole(orgId, role.key, this.clock.now(), tx),

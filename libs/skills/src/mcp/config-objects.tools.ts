@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, type Principal } from '@app/shared';
 import { ConfigObjectsService } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import { skillPermissions as can } from '../skills.permissions.js';
@@ -8,7 +8,9 @@ import { skillPermissions as can } from '../skills.permissions.js';
 const configObjectId = z.string().min(1).max(100).describe('The config object id (from list_config_objects or create_config_object)');
 const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('agent, command, tool, mcp (an MCP server definition), hook, context or custom; skills have their own tools');
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
-const metadata = z.record(z.string(), z.unknown()).describe('Optional structured settings stored with this version');
+const metadata = freeFormObject().describe(
+  `Optional structured settings stored with this version; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON`,
+);
 
 const configObjectSummary = z.object({
   id: z.string(),
