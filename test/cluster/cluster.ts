@@ -1,7 +1,9 @@
 // Scale-out run (`npm run test:cluster`): two server processes on one fresh PostgreSQL database under
 // CLUSTER_CLIENTS (50) concurrent MCP clients for CLUSTER_SECONDS (60), while every CLUSTER_EVENT_MS
-// (3000) a member is removed, a web session revoked or the signing keys rotated, in turn.
+// (3000) a member is removed, a web session revoked or the signing keys rotated, in turn. Then one
+// instance is killed with SIGKILL under load and started again (hard-kill.ts).
 import { performance } from 'node:perf_hooks';
+import { hardKillPhase } from './hard-kill.js';
 import { callTool, finish, sleep, type Check } from './harness.js';
 import { runLoad, setUp, verifyWrites, type Actor } from './scenario.js';
 
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
     });
     const verified = await verifyWrites(s, result.created);
     checks.push({ name: 'every acknowledged write in the database and the audit log', ok: verified.ok && result.created.length > 0, detail: verified.detail });
+
+    await hardKillPhase(s, checks);
   } finally {
     await s.close();
   }

@@ -36,11 +36,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 export interface Instance {
   url: string;
   process: ChildProcess;
+  /** From spawning the process to /readyz answering 200. */
+  readyMs: number;
   stop(): Promise<void>;
 }
 
 /** One server process (dist/apps/api/src/main.js), ready when /readyz says so. */
 export async function startInstance(port: number, env: Record<string, string>): Promise<Instance> {
+  const spawned = performance.now();
   const child = spawn(process.execPath, ['--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'error' },
@@ -63,6 +66,7 @@ export async function startInstance(port: number, env: Record<string, string>): 
   return {
     url,
     process: child,
+    readyMs: performance.now() - spawned,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
@@ -77,6 +81,8 @@ export interface CallOutcome {
   /** The tool result's error code when the call reached a tool and failed there. */
   toolError?: string;
   result?: Record<string, any>;
+  /** The tool error's details (e.g. already_exists names the existing id). */
+  errorDetails?: Record<string, any>;
   retryAfter: string | null;
   startedAt: number;
   endedAt: number;
@@ -104,7 +110,10 @@ export async function callTool(baseUrl: string, token: string, name: string, arg
       const message = JSON.parse(payload);
       const result = message.result;
       if (!result) outcome.toolError = `jsonrpc_${message.error?.code}`;
-      else if (result.isError) outcome.toolError = result.structuredContent?.error?.code ?? 'unstructured';
+      else if (result.isError) {
+        outcome.toolError = result.structuredContent?.error?.code ?? 'unstructured';
+        outcome.errorDetails = result.structuredContent?.error?.details;
+      }
       else outcome.result = result.structuredContent;
     }
     return outcome;

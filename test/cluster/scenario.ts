@@ -16,6 +16,10 @@ export interface Scenario {
   victims: Actor[];
   orgId: string;
   seeder: import('../support/test-app.js').TestApp;
+  /** What every instance is started with (database, key, public URL). */
+  instanceEnv: Record<string, string>;
+  /** Starts instance `index` again on its port (after it died); returns the new instance. */
+  restart(index: number): Promise<Instance>;
   mint(actor: Actor): Promise<void>;
   close(): Promise<void>;
 }
@@ -67,6 +71,12 @@ export async function setUp(prefix: string, clientCount: number, victimCount: nu
       victims,
       orgId: org.id,
       seeder,
+      instanceEnv: env,
+      async restart(index: number) {
+        await instances[index]!.stop();
+        instances[index] = await startInstance(ports[index]!, env);
+        return instances[index]!;
+      },
       async mint(a: Actor) {
         const user = await prisma.user.findUniqueOrThrow({ where: { id: a.userId } });
         a.token = (await mintAccess(seeder, user as never, org.id)).token;

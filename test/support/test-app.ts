@@ -127,3 +127,34 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 export function unique(prefix = 't'): string {
   return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
+
+export interface OwnDatabase {
+  /** Environment for startTestApp: a database of this test's own on PostgreSQL, nothing on the embedded one. */
+  env: Record<string, string>;
+  /** A direct connection on PostgreSQL, for changes no server instance should make (undefined when embedded). */
+  url: string | undefined;
+  drop(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL database only this test uses, for changes that would disturb suites running in parallel on
+ * the shared one (an outage, a rewritten migration history). Embedded test apps are isolated already.
+ */
+export async function ownDatabase(prefix: string): Promise<OwnDatabase> {
+  if (!process.env.DATABASE_URL) return { env: {}, url: undefined, drop: async () => {} };
+  const { Client } = await import('pg');
+  const name = `owmcp_${prefix}_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const adminUrl = Object.assign(new URL(process.env.DATABASE_URL), { pathname: '/postgres' }).href;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = Object.assign(new URL(process.env.DATABASE_URL), { pathname: `/${name}` }).href;
+  return {
+    env: { DATABASE_URL: url },
+    url,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -15,15 +15,20 @@ import { WorkersModule } from '@app/workers';
 import { TeamsModule } from '@app/teams';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { TracingShutdown } from './tracing/tracing-shutdown.js';
 import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
   /** An open database to share between app instances in one process (tests only). */
   database?: Database;
+  /** Started when OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed when the app stops. */
+  tracing?: { shutdown(): Promise<void> };
   /** Areas mounted beside the ones below, the way an import line does (tests: a throw-away area). */
   areas?: Type[];
 }
+
 
 // Resource areas: one import line each.
 const contexts = [
@@ -52,11 +57,13 @@ export class AppModule {
         DatabaseModule.forRoot({ shared: options.database }),
         SharedModule,
         HealthModule,
+        MaintenanceModule,
         GatewayModule,
         WebModule,
         ...contexts,
         ...(options.areas ?? []),
       ],
+      providers: [{ provide: TracingShutdown, useValue: new TracingShutdown(options.tracing) }],
     };
   }
 }

@@ -18,13 +18,16 @@ export interface CreateAppOptions {
 /** Builds the whole server; main.ts and every end-to-end test use this same function. */
 export async function createApp({ config, database, areas }: CreateAppOptions): Promise<INestApplication> {
   const logger = new PinoLoggerService(createRootLogger(config.logLevel));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, areas }), {
+  // The SDK is imported only when an OTLP endpoint is configured; otherwise spans stay API no-ops.
+  const tracing = config.otlpEndpoint ? (await import('./tracing/tracing-sdk.js')).startTracing(config.otlpEndpoint) : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, tracing, areas }), {
     logger,
     bufferLogs: false,
     bodyParser: false,
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  if (tracing) app.use((await import('./tracing/http-spans.middleware.js')).httpSpans);
   // Nest reserves `verify` only for its rawBody option (off here) and hands these options to express.json as they are.
   app.useBodyParser('json', { limit: '1mb', verify: refuseDeepJson } as NestExpressBodyParserOptionsFor<'json'>);
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });

@@ -19,10 +19,11 @@ import { TokenController } from './http/token.controller.js';
 import { ClientMetadataFetcher, GuardedClientMetadataFetcher } from './infrastructure/client-metadata.fetcher.js';
 import { ClientRepository } from './infrastructure/client.repository.js';
 import { GrantRepository } from './infrastructure/grant.repository.js';
+import { OAuthRetentionRepository } from './infrastructure/oauth-retention.repository.js';
 
 const services = [AccessTokenIssuer, AuthorizationService, ClientsService, ConnectedClientsService, TokenService, RevocationService, RequestLimits];
 const grants = [AuthorizationCodeGrant, RefreshTokenGrant, TokenExchangeGrant];
-const repositories = [ClientRepository, GrantRepository];
+const repositories = [ClientRepository, GrantRepository, OAuthRetentionRepository];
 const adapters = [{ provide: ClientMetadataFetcher, useClass: GuardedClientMetadataFetcher }];
 
 @Module({

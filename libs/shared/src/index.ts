@@ -3,7 +3,7 @@ export { ConfigModule } from './config/config.module.js';
 export { DATABASE, openDatabase, type Database } from './prisma/database.js';
 export { DatabaseModule, type DatabaseModuleOptions } from './prisma/database.module.js';
 export { EmbeddedDatabaseBusyError } from './prisma/embedded-lock.js';
-export { applyMigrations, diffMigrationsToSchema, MIGRATIONS_DIR } from './prisma/migrator.js';
+export { applyMigrations, diffMigrationsToSchema, migrationNames, MIGRATIONS_DIR } from './prisma/migrator.js';
 export { PrismaService, type Db, type TransactionClient } from './prisma/prisma.service.js';
 export { TransactionRunner } from './prisma/transaction.runner.js';
 export { alreadyExistsOnClash, isUniqueViolation, type NameClash } from './prisma/prisma-errors.js';
@@ -37,11 +37,13 @@ export {
 export type { Principal } from './principal.js';
 export { AuditLog, type AuditActor, type AuditEntry } from './audit/audit-log.js';
 export { SharedModule } from './shared.module.js';
-export { createRootLogger, PinoLoggerService } from './logging/pino-logger.js';
+export { createRootLogger, PinoLoggerService, type LogOutput } from './logging/pino-logger.js';
 export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { displayName, slugify } from './text/names.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
+export { DAY_MS, deleteBatchWhere, RetentionRegistry, type RetentionRule } from './retention/retention.js';
+export { annotateActiveSpan, withSpan } from './tracing/spans.js';
 export {
   FREE_FORM_MAX_DEPTH,
   FREE_FORM_MAX_JSON_CHARS,

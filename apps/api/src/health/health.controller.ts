@@ -1,13 +1,14 @@
 import { Controller, Get, Header, HttpCode, NotFoundException, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppConfig, PrismaService } from '@app/shared';
+import { AppConfig } from '@app/shared';
 import { bearerMatches } from './metrics-access.js';
 import { MetricsService } from './metrics.service.js';
+import { ReadinessService } from './readiness.service.js';
 
 @Controller()
 export class HealthController {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly readinessCheck: ReadinessService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
   ) {}
@@ -20,9 +21,10 @@ export class HealthController {
 
   @Get('readyz')
   async readiness(@Res({ passthrough: true }) res: Response) {
-    const database = await this.prisma.isReachable();
-    if (!database) res.status(503).setHeader('Retry-After', '5');
-    return { status: database ? 'ready' : 'unavailable', database: database ? 'ok' : 'unreachable' };
+    const state = await this.readinessCheck.check();
+    if (state.ready) return { status: 'ready', database: 'ok' };
+    res.status(503).setHeader('Retry-After', '5');
+    return { status: 'unavailable' };
   }
 
   // Route counters, failed sign-ins and runtime versions are not for everyone: on the public port only

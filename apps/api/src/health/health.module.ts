@@ -1,10 +1,12 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { KeysModule } from '@app/keys';
 import { HealthController } from './health.controller.js';
 import { MetricsListener } from './metrics-listener.js';
 import { MetricsService } from './metrics.service.js';
+import { ReadinessService } from './readiness.service.js';
 import { RequestMetricsMiddleware } from './request-metrics.middleware.js';
 
-@Module({ controllers: [HealthController], providers: [MetricsService, MetricsListener], exports: [MetricsService] })
+@Module({ imports: [KeysModule], controllers: [HealthController], providers: [MetricsService, MetricsListener, ReadinessService], exports: [MetricsService] })
 export class HealthModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer.apply(RequestMetricsMiddleware).forRoutes('*');

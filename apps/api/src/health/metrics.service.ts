@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { RateLimiter } from '@app/shared';
 
 // One registry per app instance so several instances in one process (tests) never collide.
 @Injectable()
@@ -19,7 +20,17 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(limiter: RateLimiter) {
     collectDefaultMetrics({ register: this.registry });
+    new Counter({
+      name: 'rate_limit_fallback_total',
+      help: 'Rate-limit decisions counted by this instance alone because Redis (REDIS_URL) did not answer',
+      registers: [this.registry],
+      // Read at scrape time from the limiter, which counts without knowing about Prometheus.
+      collect() {
+        this.reset();
+        this.inc(limiter.fallbackDecisions);
+      },
+    });
   }
 }

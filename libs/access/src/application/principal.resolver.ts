@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, ServiceUnavailableError, type Principal } from '@app/shared';
+import { Clock, ServiceUnavailableError, withSpan, type Principal } from '@app/shared';
 import { AccessDeniedError } from '../domain/access-denied.js';
 import { BUILT_IN_ROLES, isBuiltInRole, isPermission, type Permission } from '../domain/permissions.js';
 import { AccessRecheckQuery } from '../infrastructure/access-recheck.query.js';
@@ -18,10 +18,10 @@ export class PrincipalResolver {
   ) {}
 
   async resolve(token: string): Promise<Principal> {
-    const claims = await this.verifier.verify(token);
+    const claims = await withSpan('mcp.token_check', () => this.verifier.verify(token));
     let live;
     try {
-      live = await this.recheck.load(claims.gid, this.clock.now());
+      live = await withSpan('mcp.access_recheck', () => this.recheck.load(claims.gid, this.clock.now()));
     } catch (error) {
       // Never "allowed by default": if the database cannot answer, nobody gets in.
       throw new ServiceUnavailableError('The access check');

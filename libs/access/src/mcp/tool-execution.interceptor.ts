@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { McpContext } from '@rekog/mcp-nest';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { z } from 'zod';
-import { DomainError, InvalidInputError, unstorableTextPath, type ErrorBody, type Principal } from '@app/shared';
+import { annotateActiveSpan, DomainError, InvalidInputError, unstorableTextPath, withSpan, type ErrorBody, type Principal } from '@app/shared';
 import { assertPermission } from '../domain/access-denied.js';
 import { TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
 
@@ -42,10 +42,24 @@ export class ToolExecutionInterceptor implements NestInterceptor {
     return from(this.run(context, next));
   }
 
-  private async run(context: ExecutionContext, next: CallHandler): Promise<unknown> {
+  // One span per tool call: its name and outcome (ok or the error code), never its arguments.
+  private run(context: ExecutionContext, next: CallHandler): Promise<unknown> {
     const definition = this.reflector.get<ToolDefinition | undefined>(TOOL_DEFINITION, context.getHandler());
-    const mcp = context.switchToRpc().getContext<McpContext>();
     const toolName = definition?.name ?? context.getHandler().name;
+    return withSpan(
+      `tools/call ${toolName}`,
+      async () => {
+        const result = await this.execute(context, next, definition, toolName);
+        const failure = (result as Partial<ToolErrorResult> | undefined)?.isError ? (result as ToolErrorResult).structuredContent.error.code : undefined;
+        annotateActiveSpan(failure ? { 'mcp.tool.outcome': 'error', 'error.type': failure } : { 'mcp.tool.outcome': 'ok' });
+        return result;
+      },
+      { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': toolName },
+    );
+  }
+
+  private async execute(context: ExecutionContext, next: CallHandler, definition: ToolDefinition | undefined, toolName: string): Promise<unknown> {
+    const mcp = context.switchToRpc().getContext<McpContext>();
     try {
       if (!definition) throw new Error(`${toolName} is not declared with @McpTool`);
       const principal = mcp.getRawRequest<{ user?: { principal?: Principal } }>()?.user?.principal;

@@ -24,6 +24,12 @@ export abstract class AppConfig {
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
+  /** Audit events older than this many days are deleted; 0 keeps them forever. */
+  abstract readonly auditRetentionDays: number;
+  /** Sent or failed outbox mail older than this many days is deleted; 0 keeps it forever. */
+  abstract readonly mailRetentionDays: number;
+  /** OTLP/HTTP collector base URL; tracing is off (and its SDK never loaded) when unset. */
+  abstract readonly otlpEndpoint: string | undefined;
   /** Bearer token that opens `/metrics` on the public port; unset, the public `/metrics` is 404. */
   abstract readonly metricsToken: string | undefined;
   /** A second listener on 127.0.0.1 serving `/metrics` without a token; unset, there is none. */
@@ -55,6 +61,9 @@ const schema = {
   LOG_LEVEL: z.enum(logLevels),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   RATE_LIMITS: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  AUDIT_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
+  MAIL_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }),
   MCP_REQUESTS_PER_MINUTE: z
     .string()
     .regex(/^[0-9]{1,7}$/, 'must be a whole number from 1 to 1000000')
@@ -119,6 +128,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mcpRequestsPerMinute: read(env, 'MCP_REQUESTS_PER_MINUTE', '600')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
+    auditRetentionDays: read(env, 'AUDIT_RETENTION_DAYS', '365')!,
+    mailRetentionDays: read(env, 'MAIL_RETENTION_DAYS', '30')!,
+    otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.replace(/\/+$/, ''),
     metricsToken: read(env, 'METRICS_TOKEN'),
     metricsPort,
   });

@@ -80,6 +80,12 @@ async function openEngine(adapterFactory: SqlMigrationAwareDriverAdapterFactory)
   });
 }
 
+/** The migrations this build ships, by folder name. */
+export async function migrationNames(): Promise<string[]> {
+  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
 export async function readMigrations() {
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
   const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();

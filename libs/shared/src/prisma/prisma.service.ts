@@ -18,6 +18,13 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     }
   }
 
+  /** Names of the migrations this database has finished applying (as `prisma migrate deploy` records them). */
+  async appliedMigrations(): Promise<Set<string>> {
+    const rows = await this.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    return new Set(rows.map((row) => row.migration_name));
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
   }

@@ -75,8 +75,10 @@ class RedisStore implements CounterStore {
 
 /**
  * Counts events per key in fixed windows (sign-in failures per IP and per account). Uses Redis when
- * REDIS_URL is set so all instances share the counts; if Redis does not answer, this process's own
- * counters keep limiting rather than letting everything through.
+ * REDIS_URL is set so all instances share the counts; while Redis does not answer, this process's own
+ * counters keep limiting rather than letting everything through (said once in the log, and counted in
+ * `fallbackDecisions` for the rate_limit_fallback_total metric), and shared counting resumes as soon
+ * as Redis is back (ioredis keeps reconnecting).
  */
 @Injectable()
 export class RateLimiter implements OnModuleDestroy {
@@ -84,13 +86,17 @@ export class RateLimiter implements OnModuleDestroy {
   private readonly memory: MemoryStore;
   private readonly redis: Redis | undefined;
   private readonly shared: RedisStore | undefined;
+  private fallingBack = false;
+  private fallbacks = 0;
 
   constructor(config: AppConfig, clock: Clock) {
     this.memory = new MemoryStore(clock);
     if (config.redisUrl) {
       this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
-      this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
-      this.redis.connect().catch(() => undefined);
+      // Reconnection errors repeat every couple of seconds during an outage; the fallback logs once instead.
+      this.redis.on('error', () => undefined);
+      this.redis.on('ready', () => this.sharedAgain());
+      this.redis.connect().catch(() => this.fallBack('cannot connect'));
       this.shared = new RedisStore(this.redis);
     }
   }
@@ -108,6 +114,16 @@ export class RateLimiter implements OnModuleDestroy {
     return this.withFallback((store) => store.reset(this.prefixed(key)));
   }
 
+  /** Decisions made with this process's counters because Redis (configured) did not answer. */
+  get fallbackDecisions(): number {
+    return this.fallbacks;
+  }
+
+  /** True while limits are counted in Redis, shared by every instance. */
+  get sharedCounting(): boolean {
+    return Boolean(this.shared) && this.redis?.status === 'ready' && !this.fallingBack;
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.redis?.disconnect();
   }
@@ -117,13 +133,31 @@ export class RateLimiter implements OnModuleDestroy {
   }
 
   private async withFallback<T>(work: (store: CounterStore) => Promise<T>): Promise<T> {
-    if (this.shared && this.redis?.status === 'ready') {
+    if (!this.shared) return work(this.memory);
+    if (this.redis?.status === 'ready') {
       try {
-        return await work(this.shared);
+        const value = await work(this.shared);
+        if (this.fallingBack) this.sharedAgain();
+        return value;
       } catch (error) {
-        this.logger.warn(`Redis counters unavailable, using this process's: ${(error as Error).message}`);
+        this.fallBack((error as Error).message);
       }
+    } else {
+      this.fallBack(`connection ${this.redis?.status ?? 'closed'}`);
     }
+    this.fallbacks++;
     return work(this.memory);
+  }
+
+  private fallBack(why: string): void {
+    if (this.fallingBack) return;
+    this.fallingBack = true;
+    this.logger.warn(`Redis does not answer (${why}): rate limits are counted per instance until it is back`);
+  }
+
+  private sharedAgain(): void {
+    if (!this.fallingBack) return;
+    this.fallingBack = false;
+    this.logger.log('Redis is back: rate limits are shared by all instances again');
   }
 }

@@ -1,0 +1,46 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DAY_MS, deleteBatchWhere, Prisma, PrismaService, RetentionRegistry, type RetentionRule } from '@app/shared';
+
+/** Ended codes, tokens and grants stay this long: enough to explain a refusal, not forever. */
+export const ENDED_CODE_RETENTION_MS = DAY_MS;
+export const ENDED_TOKEN_RETENTION_MS = 7 * DAY_MS;
+/** A registered client nobody used for this long is deleted; its next token request gets invalid_client. */
+export const UNUSED_CLIENT_RETENTION_MS = 30 * DAY_MS;
+
+const before = (now: Date, ms: number) => new Date(now.getTime() - ms);
+
+// The OAuth tables that grow with every sign-in, refresh and registration, and when their rows go.
+@Injectable()
+export class OAuthRetentionRepository implements OnModuleInit {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly registry: RetentionRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.declare(...this.rules());
+  }
+
+  rules(): RetentionRule[] {
+    const rule = (table: string, deletes: string, condition: (now: Date) => Prisma.Sql): RetentionRule => ({
+      table,
+      deletes,
+      deleteBatch: (now, limit) => deleteBatchWhere(this.prisma, table, condition(now), limit),
+    });
+    return [
+      rule('AuthorizationCode', 'authorization codes a day after they expired', (now) => Prisma.sql`"expiresAt" < ${before(now, ENDED_CODE_RETENTION_MS)}`),
+      // Rotated tokens stay until they expire: presenting one again is how a stolen token is detected.
+      rule('RefreshToken', 'refresh tokens 7 days after they expired', (now) => Prisma.sql`"expiresAt" < ${before(now, ENDED_TOKEN_RETENTION_MS)}`),
+      rule('RefreshToken', 'refresh tokens 7 days after they were revoked', (now) => Prisma.sql`"revokedAt" < ${before(now, ENDED_TOKEN_RETENTION_MS)}`),
+      rule('Grant', 'grants 7 days after they were revoked', (now) => Prisma.sql`"revokedAt" < ${before(now, ENDED_TOKEN_RETENTION_MS)}`),
+      // Unused: registered (or last fetched) long ago, and no code or grant of it issued or used since.
+      rule('OAuthClient', 'dynamically registered and metadata-document clients unused for 30 days', (now) => {
+        const cutoff = before(now, UNUSED_CLIENT_RETENTION_MS);
+        return Prisma.sql`"kind" IN ('dynamic', 'metadata_document') AND COALESCE("metadataFetchedAt", "createdAt") < ${cutoff}
+          AND NOT EXISTS (SELECT 1 FROM "Grant" g WHERE g."clientId" = "OAuthClient".id
+                          AND (g."createdAt" >= ${cutoff} OR g."lastUsedAt" >= ${cutoff}))
+          AND NOT EXISTS (SELECT 1 FROM "AuthorizationCode" c WHERE c."clientId" = "OAuthClient".id AND c."createdAt" >= ${cutoff})`;
+      }),
+    ];
+  }
+}
