@@ -42,3 +42,17 @@ export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { displayName, slugify } from './text/names.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
+export {
+  AmbiguousReferenceError,
+  closestNames,
+  legacyIdField,
+  pickOptionalReference,
+  pickReference,
+  REFERENCE,
+  referenceField,
+  ReferenceNotFoundError,
+  type Referent,
+  type ReferenceKind,
+} from './references/references.js';
+export { ReferenceResolver, type Lookup } from './references/reference.resolver.js';
+export type { ReferenceScope } from './references/reference.repository.js';

@@ -11,7 +11,7 @@ export const memberSchema = z.object({
 });
 
 export const invitationSchema = z.object({
-  id: z.string().describe('Invitation id: pass it to revoke_invitation'),
+  id: z.string().describe('Invitation id; update_invitation and revoke_invitation also take the email'),
   email: z.string(),
   role: z.string().describe('The role the invitee gets on acceptance'),
   teamIds: z.array(z.string()).describe('Teams the invitee joins on acceptance'),
@@ -50,4 +50,8 @@ export const memberReference = z
   .string()
   .min(1)
   .max(254)
-  .describe('The member: membership id (from list_members), their user id, or their email address');
+  .describe('The member: their email or name (e.g. "priya@example.com", "Priya Patel"), or a membership or user id');
+
+export const roleReference = z.string().min(1).max(64).describe('A role by name or key, e.g. "Admin", "member", "Sales Lead" (list_roles)');
+export const teamReference = z.string().min(1).max(100).describe('A team by name or id, e.g. "Sales" (list_teams)');
+export const invitationReference = z.string().min(1).max(254).describe('The pending invitation: the invitee\'s email or the invitation id');

@@ -12,13 +12,13 @@ const teamSchema = z.object({
   memberCount: z.number().int(),
   createdAt: z.string(),
 });
-const teamReference = z.string().min(1).max(100).describe('The team: its id or exact name (from list_teams)');
-const memberReference = z.string().min(1).max(254).describe('The person: membership id (from list_members), user id or email');
+const teamReference = z.string().min(1).max(100).describe('The team: its name (any case, e.g. "Sales") or id');
+const memberReference = z.string().min(1).max(254).describe('The person: their email or name (e.g. "priya@example.com"), or a membership or user id');
 
 const listInput = z.object({
   ...pageInput,
   query: z.string().min(1).max(100).optional().describe('Only teams whose name contains this text (case-insensitive)'),
-  member: memberReference.optional().describe('Only teams this member belongs to (membership id, user id or email)'),
+  member: memberReference.optional().describe('Only teams this member belongs to (email, name or id)'),
 });
 const createInput = z.object({
   name: z.string().min(1).max(100).describe('Team name, unique in the organization, e.g. "Sales"'),
@@ -38,7 +38,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'list_teams',
-    description: 'Lists the teams of the organization with their member counts, paginated; filter by name text or by a member. list_members with teamId shows who is in a team.',
+    description: 'Lists the teams of the organization with their member counts, paginated; filter by name text or by a member. list_members with team shows who is in a team.',
     permission: can.list_teams,
     input: listInput,
     output: pageOutput(teamSchema),
@@ -87,9 +87,9 @@ export class TeamsTools {
   @McpTool({
     name: 'add_team_member',
     description:
-      'Adds an active member of the organization to a team (by membership id, user id or email). Someone who was invited ' +
-      'but has not accepted yet gets member_pending_invitation: add them after they accept, or re-send their invitation ' +
-      'with the team. Adding someone already in the team changes nothing (added: false). Needs teams:manage.',
+      'Adds an active member of the organization to a team (by email, name or id). Someone who was invited but has not ' +
+      'accepted yet gets member_pending_invitation, whose hint is the update_invitation call that makes them join on ' +
+      'acceptance. Adding someone already in the team changes nothing (added: false). Needs teams:manage.',
     permission: can.add_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),
