@@ -1,5 +1,5 @@
 export { SkillsModule } from './skills.module.js';
 export { ConfigObjectsService, SKILL_KIND } from './application/config-objects.service.js';
 export type { ConfigObjectRecord } from './infrastructure/config-object.repository.js';
-export type { ConfigObjectType } from './domain/config-object.js';
+export { CONFIG_OBJECT_TYPES, type ConfigObjectType } from './domain/config-object.js';
 export { skillPermissions } from './skills.permissions.js';

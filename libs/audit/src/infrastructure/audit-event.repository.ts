@@ -6,6 +6,7 @@ export interface AuditFilter {
   targetType?: string;
   targetId?: string;
   actorUserId?: string;
+  actorMembershipId?: string;
 }
 
 @Injectable()
@@ -22,6 +23,7 @@ export class AuditEventRepository {
         ...(filter.targetType ? { targetType: filter.targetType } : {}),
         ...(filter.targetId ? { targetId: filter.targetId } : {}),
         ...(filter.actorUserId ? { actorUserId: filter.actorUserId } : {}),
+        ...(filter.actorMembershipId ? { actorMembershipId: filter.actorMembershipId } : {}),
         ...(page.afterId ? { id: { lt: page.afterId } } : {}),
       },
       orderBy: { id: 'desc' },

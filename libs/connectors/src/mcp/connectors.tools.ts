@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, referenceField, type Principal } from '@app/shared';
 import { ConnectorsService } from '../application/connectors.service.js';
 import { connectorPermissions as can } from '../connectors.permissions.js';
 
-const connectorId = z.string().min(1).max(100).describe('The connector id (from list_connectors or create_connector)');
+const connectorRef = {
+  connector: referenceField('The connector: its name or id; required unless connectorId is given').optional(),
+  connectorId: legacyIdField('connector'),
+};
 const config = z
   .record(z.string().max(100), z.unknown())
   .refine((c) => JSON.stringify(c).length <= 20_000, 'at most 20000 characters of JSON')
@@ -28,7 +31,7 @@ const connectorSchema = z.object({
 });
 
 const listInput = z.object({ type: z.string().max(50).optional().describe('Only connectors of this type, e.g. github'), ...pageInput });
-const getInput = z.object({ connectorId });
+const getInput = z.object(connectorRef);
 const createInput = z.object({
   name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "GitHub (acme)"'),
   type: z.string().min(1).max(50).describe('What it connects to: lowercase, e.g. github, slack, google_drive, custom_http'),
@@ -36,12 +39,12 @@ const createInput = z.object({
   credentials: credentials.optional(),
 });
 const updateInput = z.object({
-  connectorId,
+  ...connectorRef,
   name: z.string().min(1).max(100).optional().describe('New name'),
   config: config.optional().describe('Replaces the whole config (non-secret settings only)'),
   credentials: credentials.nullable().optional().describe('New write-only secret, or null to remove the stored one'),
 });
-const deleteInput = z.object({ connectorId });
+const deleteInput = z.object(connectorRef);
 
 @McpTools()
 export class ConnectorsTools {

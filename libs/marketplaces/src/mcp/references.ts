@@ -1,4 +1,10 @@
-import { z } from 'zod';
+import { legacyIdField, referenceField } from '@app/shared';
 
-export const marketplaceId = z.string().min(1).max(100).describe('The marketplace id (from list_marketplaces or create_marketplace)');
-export const pluginId = z.string().min(1).max(100).describe('The plugin id (from list_plugins or create_plugin)');
+export const marketplaceRef = {
+  marketplace: referenceField('The marketplace: its name (e.g. "Engineering") or id').optional(),
+  marketplaceId: legacyIdField('marketplace'),
+};
+export const pluginRef = {
+  plugin: referenceField('The plugin: its name (e.g. "weekly-report") or id; required unless pluginId is given').optional(),
+  pluginId: legacyIdField('plugin'),
+};

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import type { Principal } from '@app/shared';
 import { ShareSkillUseCase } from '../application/share-skill.use-case.js';
 import { marketplacePermissions as can } from '../marketplaces.permissions.js';
-import { marketplaceId } from './references.js';
+import { legacyIdField, referenceField, type Principal } from '@app/shared';
+import { marketplaceRef } from './references.js';
 
-const shareInput = z.object({ skillId: z.string().min(1).max(100).describe('The skill to share (from list_skills or create_skill)'), marketplaceId: marketplaceId.optional() });
+const shareInput = z.object({
+  skill: referenceField('The skill to share: its name (e.g. "weekly-report") or id; required unless skillId is given').optional(),
+  skillId: legacyIdField('skill'),
+  ...marketplaceRef,
+});
 
 @McpTools()
 export class ShareSkillTools {

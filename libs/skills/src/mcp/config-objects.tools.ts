@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, referenceField, type Principal } from '@app/shared';
 import { ConfigObjectsService } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import { skillPermissions as can } from '../skills.permissions.js';
 
-const configObjectId = z.string().min(1).max(100).describe('The config object id (from list_config_objects or create_config_object)');
 const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('agent, command, tool, mcp (an MCP server definition), hook, context or custom; skills have their own tools');
+const configObjectRef = {
+  configObject: referenceField('The config object: its name (with type when several types use it) or id; required unless configObjectId is given').optional(),
+  configObjectId: legacyIdField('configObject'),
+  type: type.optional().describe('The type the named config object has; narrows a name used by several types'),
+};
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
 const metadata = z.record(z.string(), z.unknown()).describe('Optional structured settings stored with this version');
 
@@ -27,7 +31,7 @@ const configObjectDetail = configObjectSummary.extend({
 });
 
 const listInput = z.object({ type: type.optional(), ...pageInput });
-const getInput = z.object({ configObjectId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const getInput = z.object({ ...configObjectRef, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
 const createInput = z.object({
   type,
   name: z.string().min(1).max(100).describe('Unique name within the type, e.g. "code-reviewer"'),
@@ -36,13 +40,13 @@ const createInput = z.object({
   metadata: metadata.default({}),
 });
 const updateInput = z.object({
-  configObjectId,
+  ...configObjectRef,
   name: z.string().min(1).max(100).optional().describe('New name (unique within the type)'),
   description: z.string().max(1024).optional().describe('New description'),
   content: content.optional(),
   metadata: metadata.optional(),
 });
-const deleteInput = z.object({ configObjectId });
+const deleteInput = z.object(configObjectRef);
 
 @McpTools()
 export class ConfigObjectsTools {

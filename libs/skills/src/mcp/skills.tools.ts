@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, referenceField, type Principal } from '@app/shared';
 import { SkillsService } from '../application/skills.service.js';
 import { MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import { skillPermissions as can } from '../skills.permissions.js';
 
-const skillId = z.string().min(1).max(100).describe('The skill id (from list_skills or create_skill)');
+const skillRef = {
+  skill: referenceField('The skill: its name (e.g. "weekly-report") or id; required unless skillId is given').optional(),
+  skillId: legacyIdField('skill'),
+};
 const skillContent = z
   .string()
   .min(1)
@@ -30,10 +33,10 @@ const skillDetail = skillSummary.extend({
 });
 
 const listInput = z.object(pageInput);
-const getInput = z.object({ skillId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const getInput = z.object({ ...skillRef, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
 const createInput = z.object({ content: skillContent });
-const updateInput = z.object({ skillId, content: skillContent });
-const deleteInput = z.object({ skillId });
+const updateInput = z.object({ ...skillRef, content: skillContent });
+const deleteInput = z.object(skillRef);
 
 @McpTools()
 export class SkillsTools {
