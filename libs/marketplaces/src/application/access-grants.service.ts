@@ -64,7 +64,10 @@ export class AccessGrantsService {
     input: ResourceInput & { subjectType: SubjectType; team?: string; teamId?: string; member?: string; membershipId?: string; role: AccessRole },
   ): Promise<AccessGrantView & { created: boolean; previousRole: string | null }> {
     assertPermission(principal, can.grant_access);
-    const named = toSubject({ subjectType: input.subjectType, team: pickOptionalReference(input, 'team', 'teamId'), member: pickOptionalReference(input, 'member', 'membershipId') });
+    const named = toSubject(
+      { subjectType: input.subjectType, team: pickOptionalReference(input, 'team', 'teamId'), member: pickOptionalReference(input, 'member', 'membershipId') },
+      { team: input.team === undefined && input.teamId !== undefined ? 'teamId' : 'team', member: input.member === undefined && input.membershipId !== undefined ? 'membershipId' : 'member' },
+    );
     const resource = await this.resource(principal.orgId, input.resourceType, pickReference(input, 'resource', 'resourceId'));
     await this.assertMayShare(principal, resource, named);
     // The subject's name becomes its id only now, so a refusal above says nothing about who exists.

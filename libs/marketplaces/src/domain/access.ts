@@ -16,8 +16,13 @@ export function strongestRole(roles: AccessRole[]): AccessRole | null {
 }
 
 /** Exactly one subject: the whole organization, one team or one member (by reference: id or name). */
-export function toSubject(input: { subjectType: SubjectType; team?: string; member?: string }): Subject {
-  const fail = (path: string, message: string): never => {
+export function toSubject(
+  input: { subjectType: SubjectType; team?: string; member?: string },
+  /** The field names the caller used (the older teamId/membershipId forms are still accepted). */
+  fields: { team: string; member: string } = { team: 'team', member: 'member' },
+): Subject {
+  const fail = (which: 'team' | 'member', message: string): never => {
+    const path = fields[which];
     throw new InvalidInputError(`Invalid ${path}: ${message}.`, [{ path, message }], 'org needs neither team nor member, team needs team, member needs member.');
   };
   switch (input.subjectType) {
