@@ -111,12 +111,17 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }) },
 );
 
-/** Arguments shaped like the tool's schema (its own field names) but with wrong, odd or huge values. */
-function argumentsFor(tool: ToolInfo, foreignIds: string[]): fc.Arbitrary<unknown> {
+/**
+ * Arguments shaped like the tool's schema (its own field names) but with wrong, odd or huge values. A
+ * reference field sometimes gets the other organization's object of its kind; other fields never do, or a
+ * name written here (a team renamed to a foreign id) would later be found by that name as our own object.
+ */
+function argumentsFor(tool: ToolInfo, foreignIds: Record<string, string>): fc.Arbitrary<unknown> {
   const names = Object.keys(tool.inputSchema.properties ?? {});
-  const value = foreignIds.length ? fc.oneof({ weight: 6, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.constantFrom(...foreignIds) }) : hostileValue;
+  const valueFor = (name: string) =>
+    foreignIds[name] ? fc.oneof({ weight: 6, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.constant(foreignIds[name]) }) : hostileValue;
   const shaped = names.length
-    ? fc.record(Object.fromEntries(names.map((n) => [n, value])), { requiredKeys: [] })
+    ? fc.record(Object.fromEntries(names.map((n) => [n, valueFor(n)])), { requiredKeys: [] })
     : fc.constant({});
   return fc.oneof(
     { weight: 5, arbitrary: shaped },
@@ -241,14 +246,15 @@ describe('hostile input', () => {
   it('every tool: arbitrary and schema-shaped wrong arguments give structured errors and change nothing', async () => {
     const prisma = t.get(PrismaService);
     for (const tool of tools) {
-      const relevantIds = Object.keys(tool.inputSchema.properties ?? {}).flatMap((k) => (foreign.ids[k] ? [foreign.ids[k]] : []));
+      const relevant = Object.fromEntries(Object.keys(tool.inputSchema.properties ?? {}).flatMap((k) => (foreign.ids[k] ? [[k, foreign.ids[k]]] : [])));
+      const relevantIds = Object.values(relevant);
       // Read-only tools are held to the audit count below; the full snapshot is for tools that can write.
       const countsBefore = tool.annotations?.readOnlyHint ? null : await rowCounts(t, orgId);
       const auditBefore = await prisma.auditEvent.count({ where: { orgId } });
       let acceptedWrites = 0;
       let accepted = 0;
       await fc.assert(
-        fc.asyncProperty(argumentsFor(tool, relevantIds), async (args) => {
+        fc.asyncProperty(argumentsFor(tool, relevant), async (args) => {
           cases.tools++;
           const res = await callTool(tool.name, args);
           const { message } = res;
