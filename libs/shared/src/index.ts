@@ -51,6 +51,7 @@ export {
   REFERENCE,
   referenceField,
   ReferenceNotFoundError,
+  tableReference,
   type Referent,
   type ReferenceKind,
 } from './references/references.js';

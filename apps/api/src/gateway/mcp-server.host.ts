@@ -7,6 +7,10 @@ export const MCP_SERVER_VERSION = '0.1.0';
 
 const INSTRUCTIONS = `Manage the OpenWork Cloud organization this token was authorized for.
 Start with get_current_identity to learn the organization, your role and what you may do.
+Refer to things by name as the user does: every reference argument takes the id or the name (people by
+email or name, config objects by name with type), names compared ignoring case; find_people looks
+people up. Several matches answer ambiguous_reference with details.candidates (call again with an id);
+none answers not_found with details.suggestions (close names) and details.listTool.
 Lists are paginated: pass nextCursor back as cursor. Failures come back as isError results whose
 structuredContent.error has a code, the rule that applied (details) and a hint for what to do next;
 follow the hint (for example update_allowed_email_domains before invite_member) rather than retrying.`;

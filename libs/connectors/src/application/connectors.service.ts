@@ -8,7 +8,7 @@ import {
   lastFour,
   NotFoundError,
   pickReference,
-  REFERENCE,
+  tableReference,
   ReferenceResolver,
   SecretBox,
   toPage,
@@ -51,6 +51,8 @@ function connectorView(c: ConnectorRecord): ConnectorView {
 const sealContext = (c: { orgId: string; id: string }) => `connector:${c.orgId}:${c.id}:credentials`;
 
 type ConnectorInput = { connector?: string; connectorId?: string };
+
+const CONNECTOR_REFERENCE = tableReference('Connector', 'connector', 'list_connectors');
 
 @Injectable()
 export class ConnectorsService {
@@ -137,7 +139,7 @@ export class ConnectorsService {
   }
 
   private async require(orgId: string, input: ConnectorInput): Promise<ConnectorRecord> {
-    const { id } = await this.references.resolve(orgId, REFERENCE.connector, pickReference(input, 'connector', 'connectorId'));
+    const { id } = await this.references.resolve(orgId, CONNECTOR_REFERENCE, pickReference(input, 'connector', 'connectorId'));
     const connector = await this.connectors.find(orgId, id);
     if (!connector) throw new NotFoundError('connector', id);
     return connector;

@@ -8,7 +8,7 @@ import {
   lastFour,
   NotFoundError,
   pickReference,
-  REFERENCE,
+  tableReference,
   ReferenceResolver,
   SecretBox,
   toPage,
@@ -53,6 +53,8 @@ function providerView(p: LlmProviderRecord): LlmProviderView {
 const sealContext = (p: { orgId: string; id: string }) => `llm_provider:${p.orgId}:${p.id}:api_key`;
 
 type ProviderInput = { provider?: string; providerId?: string };
+
+const LLM_PROVIDER_REFERENCE = tableReference('LlmProvider', 'LLM provider', 'list_llm_providers');
 
 @Injectable()
 export class LlmProvidersService {
@@ -139,7 +141,7 @@ export class LlmProvidersService {
   }
 
   private async require(orgId: string, input: ProviderInput): Promise<LlmProviderRecord> {
-    const { id } = await this.references.resolve(orgId, REFERENCE.llmProvider, pickReference(input, 'provider', 'providerId'));
+    const { id } = await this.references.resolve(orgId, LLM_PROVIDER_REFERENCE, pickReference(input, 'provider', 'providerId'));
     const provider = await this.providers.find(orgId, id);
     if (!provider) throw new NotFoundError('LLM provider', id);
     return provider;

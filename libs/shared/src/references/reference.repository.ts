@@ -28,7 +28,7 @@ function simple(table: string): SourceQuery {
 }
 
 // Table and column names are constants here; only the org id and the reference are parameters.
-const SOURCES: Record<ReferenceSource, SourceQuery> = {
+const SOURCES: Record<Exclude<ReferenceSource, { table: string }>, SourceQuery> = {
   member: {
     from: Prisma.raw('"Membership" x JOIN "User" u ON u.id = x."userId"'),
     ids: [Prisma.raw('x.id'), Prisma.raw('x."userId"')],
@@ -52,10 +52,11 @@ const SOURCES: Record<ReferenceSource, SourceQuery> = {
   },
   plugin: simple('Plugin'),
   marketplace: simple('Marketplace'),
-  worker: simple('Worker'),
-  connector: simple('Connector'),
-  llm_provider: simple('LlmProvider'),
 };
+
+function queryFor(source: ReferenceSource): SourceQuery {
+  return typeof source === 'string' ? SOURCES[source] : simple(source.table);
+}
 
 type Row = Referent & { exact: boolean };
 
@@ -66,7 +67,7 @@ export class ReferenceRepository {
 
   /** Everything the reference names by id or by name (ignoring case), in one query; exact id matches flagged. */
   async matches(source: ReferenceSource, orgId: string, reference: string, scope: ReferenceScope, db: Db = this.prisma): Promise<Row[]> {
-    const q = SOURCES[source];
+    const q = queryFor(source);
     const byId = Prisma.join(q.ids.map((column) => Prisma.sql`${column} = ${reference}`), ' OR ');
     const byName = Prisma.join(q.names.map((column) => Prisma.sql`lower(${column}) = lower(${reference})`), ' OR ');
     return db.$queryRaw<Row[]>`
@@ -78,7 +79,7 @@ export class ReferenceRepository {
 
   /** Names (and emails for people) to suggest from when nothing matched; the newest first. */
   async names(source: ReferenceSource, orgId: string, scope: ReferenceScope, db: Db = this.prisma): Promise<string[]> {
-    const q = SOURCES[source];
+    const q = queryFor(source);
     const rows = await db.$queryRaw<{ name: string; email?: string }[]>`
       SELECT ${q.select} FROM ${q.from} WHERE x."orgId" = ${orgId}${q.filter(scope)} ORDER BY x.id DESC LIMIT 1000`;
     return rows.flatMap((r) => (r.email && r.email !== r.name ? [r.name, r.email] : [r.name]));

@@ -1,18 +1,11 @@
 import { z } from 'zod';
 import { DomainError, InvalidInputError } from '../errors/domain-error.js';
 
-/** Where a kind of reference is looked up; the repository holds the query for each. */
-export type ReferenceSource =
-  | 'member'
-  | 'invitation'
-  | 'team'
-  | 'role'
-  | 'config_object'
-  | 'plugin'
-  | 'marketplace'
-  | 'worker'
-  | 'connector'
-  | 'llm_provider';
+/**
+ * Where a kind of reference is looked up: one of the kinds several areas share (the repository holds their
+ * queries), or an area's own table with an `id`, `orgId` and `name` column.
+ */
+export type ReferenceSource = 'member' | 'invitation' | 'team' | 'role' | 'config_object' | 'plugin' | 'marketplace' | { table: string };
 
 export interface ReferenceKind {
   source: ReferenceSource;
@@ -22,7 +15,7 @@ export interface ReferenceKind {
   listTool: string;
 }
 
-/** The kinds every area refers to; one list so the same thing is named the same way everywhere. */
+/** The kinds several areas refer to; one list so the same thing is named the same way everywhere. */
 export const REFERENCE = {
   member: { source: 'member', resource: 'member', listTool: 'find_people' },
   invitation: { source: 'invitation', resource: 'pending invitation', listTool: 'list_invitations' },
@@ -32,10 +25,14 @@ export const REFERENCE = {
   configObject: { source: 'config_object', resource: 'config object', listTool: 'list_config_objects' },
   plugin: { source: 'plugin', resource: 'plugin', listTool: 'list_plugins' },
   marketplace: { source: 'marketplace', resource: 'marketplace', listTool: 'list_marketplaces' },
-  worker: { source: 'worker', resource: 'worker', listTool: 'list_workers' },
-  connector: { source: 'connector', resource: 'connector', listTool: 'list_connectors' },
-  llmProvider: { source: 'llm_provider', resource: 'LLM provider', listTool: 'list_llm_providers' },
 } as const satisfies Record<string, ReferenceKind>;
+
+/** An area's own kind: its rows named by `name` in a table of its own (a new area needs nothing more). */
+export function tableReference(table: string, resource: string, listTool: string): ReferenceKind {
+  // The table name becomes SQL text: only a plain model name is accepted.
+  if (!/^[A-Z][A-Za-z0-9]{0,62}$/.test(table)) throw new Error(`Not a model table name: ${table}`);
+  return { source: { table }, resource, listTool };
+}
 
 /** What a reference resolved to; `type` for config objects, `email` for people. */
 export interface Referent {

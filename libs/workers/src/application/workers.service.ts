@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { alreadyExistsOnClash, AuditLog, Clock, decodeCursor, displayName, NotFoundError, pickReference, REFERENCE, ReferenceResolver, toPage, TransactionRunner, type Page, type Principal } from '@app/shared';
+import { alreadyExistsOnClash, AuditLog, Clock, decodeCursor, displayName, NotFoundError, pickReference, tableReference, ReferenceResolver, toPage, TransactionRunner, type Page, type Principal } from '@app/shared';
 import { allowedNextStatuses, assertTransition, ConcurrentStatusChangeError, WorkerNotStoppedError, type WorkerStatus } from '../domain/worker.js';
 import { WorkerRepository, type WorkerRecord } from '../infrastructure/worker.repository.js';
 import { workerPermissions as can } from '../workers.permissions.js';
@@ -34,6 +34,8 @@ function workerView(w: WorkerRecord): WorkerView {
 }
 
 type WorkerInput = { worker?: string; workerId?: string };
+
+const WORKER_REFERENCE = tableReference('Worker', 'worker', 'list_workers');
 
 @Injectable()
 export class WorkersService {
@@ -119,7 +121,7 @@ export class WorkersService {
   }
 
   private async require(orgId: string, input: WorkerInput): Promise<WorkerRecord> {
-    const { id } = await this.references.resolve(orgId, REFERENCE.worker, pickReference(input, 'worker', 'workerId'));
+    const { id } = await this.references.resolve(orgId, WORKER_REFERENCE, pickReference(input, 'worker', 'workerId'));
     const worker = await this.workers.find(orgId, id);
     if (!worker) throw new NotFoundError('worker', id);
     return worker;
