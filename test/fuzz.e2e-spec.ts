@@ -353,6 +353,7 @@ describe('hostile input', () => {
       remove_plugin_component: ['plugin', 'configObject'],
       grant_access: ['resource'],
       list_access_grants: ['resource'],
+      share_skill: ['skill'],
     };
     const slotOf = (field: string) => Object.entries(LEGACY_FIELD).find(([noun, legacy]) => field === noun || field === legacy)?.[0] ?? field;
     const foreignNames = [...new Set(Object.values(foreign.names))];
