@@ -5,7 +5,8 @@ import { PrismaService } from '@app/shared';
 import type { Browser } from 'playwright-core';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from '../test/support/fixtures.js';
 import type { TestApp } from '../test/support/test-app.js';
-import { call, connectThroughBrowser, must, refused, type Connection } from './support/connect.js';
+import { callTool, fails, ok } from '../test/support/mcp.js';
+import { connectThroughBrowser, type Connection } from './support/connect.js';
 
 // The organization of evals/cloud-mcp-agent-flows.md.
 export const ORG_NAME = 'Acme Robotics';
@@ -79,7 +80,7 @@ export const flows: Flow[] = [
     prompt: 'Which OpenWork Cloud organization am I connected to?',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const me = await must(client, 'get_current_identity');
+      const me = await ok(client, 'get_current_identity');
       assert.equal(me.organization.name, ORG_NAME);
       assert.equal(me.organization.id, ctx.orgId);
       assert.equal(me.account.email, 'olivia@acme.test');
@@ -104,19 +105,19 @@ export const flows: Flow[] = [
     prompt: 'Add omar@example.com to my organization. Then add zoe@example.com too.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const org = await must(client, 'get_organization');
+      const org = await ok(client, 'get_organization');
       assert.deepEqual(org.allowedEmailDomains, ['acme.test']);
 
-      const domain = await refused(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
+      const domain = await fails(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
       assert.equal(domain.details.domain, 'example.com');
       assert.match(domain.hint ?? '', /update_allowed_email_domains/);
-      await must(client, 'update_allowed_email_domains', { add: ['example.com'] });
-      const invited = await must(client, 'invite_member', { email: 'omar@example.com' });
+      await ok(client, 'update_allowed_email_domains', { add: ['example.com'] });
+      const invited = await ok(client, 'invite_member', { email: 'omar@example.com' });
       assert.equal(invited.invitation.status, 'pending');
       assert.match(invited.acceptUrl, new RegExp(`^${ctx.server.url}/invitations/`));
 
       // Olivia, Priya and Omar's pending invitation fill the three seats: a refusal with the billing rule.
-      const seats = await refused(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
+      const seats = await fails(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
       assert.deepEqual([seats.details.seatLimit, seats.details.seatsUsed, seats.details.plan], [3, 3, 'free']);
       assert.equal(seats.details.billingUrl, `${ctx.server.url}/billing`);
       assert.match(String(seats.details.billingRule), /active member and every pending .*invitation uses a seat/);
@@ -136,23 +137,23 @@ export const flows: Flow[] = [
     prompt: 'Assign Priya to the Sales team. Put Omar on Sales too.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const teams = await must(client, 'list_teams', {});
+      const teams = await ok(client, 'list_teams', {});
       assert.equal(teams.items.some((t: { name: string }) => t.name === 'Sales'), false);
-      const sales = await must(client, 'create_team', { name: 'Sales' });
+      const sales = await ok(client, 'create_team', { name: 'Sales' });
       // People by name, as the user said it: one lookup shows members and invitees alike.
-      const found = await must(client, 'find_people', { query: 'Priya' });
+      const found = await ok(client, 'find_people', { query: 'Priya' });
       assert.deepEqual(found.people.map((p: { status: string; email: string }) => [p.status, p.email]), [['active', 'priya@acme.test']]);
-      const added = await must(client, 'add_team_member', { team: 'sales', member: 'Priya Patel' });
+      const added = await ok(client, 'add_team_member', { team: 'sales', member: 'Priya Patel' });
       assert.equal(added.added, true);
 
-      const omar = await must(client, 'find_people', { query: 'omar' });
+      const omar = await ok(client, 'find_people', { query: 'omar' });
       assert.deepEqual(omar.people.map((p: { status: string }) => p.status), ['invited']);
       const linkBefore = (await ctx.prisma.invitation.findFirstOrThrow({ where: { orgId: ctx.orgId } })).tokenHash;
-      const pending = await refused(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
+      const pending = await fails(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
       // What the hint says, literally: the same invitation carries the team; no extra seat, no new link.
       const call = /update_invitation with (\{.*?\})/.exec(pending.hint ?? '');
       assert.ok(call, pending.hint ?? '');
-      const updated = await must(client, 'update_invitation', JSON.parse(call[1]!));
+      const updated = await ok(client, 'update_invitation', JSON.parse(call[1]!));
       assert.equal(updated.changed, true);
       assert.equal(updated.invitation.role, 'member');
       assert.equal((await ctx.prisma.invitation.findFirstOrThrow({ where: { orgId: ctx.orgId } })).tokenHash, linkBefore);
@@ -161,7 +162,7 @@ export const flows: Flow[] = [
       assert.deepEqual(members.map((m) => m.membership.userId), [ctx.priya.id]);
       const invitations = await ctx.prisma.invitation.findMany({ where: { orgId: ctx.orgId } });
       assert.deepEqual(invitations.map((i) => [i.email, i.status, i.teamIds]), [['omar@example.com', 'pending', [sales.id]]]);
-      const org = await must(client, 'get_organization');
+      const org = await ok(client, 'get_organization');
       assert.equal(org.seatsUsed, 3);
     },
   },
@@ -170,20 +171,20 @@ export const flows: Flow[] = [
     prompt: 'Create a skill that writes weekly status reports and share it with my whole organization.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const skill = await must(client, 'create_skill', {
+      const skill = await ok(client, 'create_skill', {
         content: '---\nname: weekly-status-report\ndescription: Writes a weekly status report from the week\'s notes, tickets and commits.\n---\n# Weekly status report\n\nCollect what shipped, what slipped and what is next; write three short sections.\n',
       });
       // No marketplace yet: share_skill creates the organization's first one instead of the agent guessing a name.
-      assert.deepEqual((await must(client, 'list_marketplaces', {})).items, []);
+      assert.deepEqual((await ok(client, 'list_marketplaces', {})).items, []);
       // The skill by its name, as the user would say it.
-      const shared = await must(client, 'share_skill', { skill: 'weekly-status-report' });
+      const shared = await ok(client, 'share_skill', { skill: 'weekly-status-report' });
       assert.equal(shared.skill.id, skill.id);
       assert.deepEqual([shared.plugin.created, shared.componentAdded, shared.marketplace.created, shared.published, shared.grant.created], [true, true, true, true, true]);
 
       // Trap: creating "the marketplace" again. The refusal names the existing one; repeating share_skill creates nothing.
-      const duplicate = await refused(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
+      const duplicate = await fails(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
       assert.equal(duplicate.details.existingId, shared.marketplace.id);
-      const again = await must(client, 'share_skill', { skill: 'Weekly-Status-Report' });
+      const again = await ok(client, 'share_skill', { skill: 'Weekly-Status-Report' });
       assert.equal(again.plugin.id, shared.plugin.id);
       assert.equal(again.grant.created, false);
 
@@ -201,14 +202,14 @@ export const flows: Flow[] = [
       const context = await ctx.chromium.newContext();
       ctx.teammate = await connectThroughBrowser(ctx.server.url, context, { email: ctx.priya.email, password: TEST_PASSWORD, orgName: ORG_NAME }, 'Cursor');
       const teammate = ctx.teammate.client;
-      assert.equal((await must(teammate, 'get_current_identity')).role, 'member');
-      const visible = await must(teammate, 'list_marketplace_plugins', {});
+      assert.equal((await ok(teammate, 'get_current_identity')).role, 'member');
+      const visible = await ok(teammate, 'list_marketplace_plugins', {});
       assert.deepEqual(visible.items.map((i: { plugin: { name: string }; role: string }) => [i.plugin.name, i.role]), [['weekly-status-report', 'viewer']]);
       // A member may install it, not re-share it.
-      await refused(teammate, 'share_skill', { skill: 'weekly-status-report' }, 'permission_denied');
+      await fails(teammate, 'share_skill', { skill: 'weekly-status-report' }, 'permission_denied');
       const teammateTools = (await teammate.listTools()).tools.map((t) => t.name);
       assert.ok(teammateTools.includes('list_marketplace_plugins'));
-      assert.equal((await call(teammate, 'get_skill', { skill: 'weekly-status-report' })).isError, false);
+      assert.equal((await callTool(teammate, 'get_skill', { skill: 'weekly-status-report' })).isError, false);
     },
   },
 ];

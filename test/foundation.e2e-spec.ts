@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { assertPermission, CurrentPrincipal, McpTool, McpTools, ToolInput, type Permission } from '@app/access';
 import { type Principal } from '@app/shared';
 import { createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken } from './support/mcp-client.js';
+import { connectWithToken } from './support/mcp.js';
 import { mintAccess } from './support/tokens.js';
 import { freePort, freshDataDir, onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
 
@@ -36,7 +36,7 @@ describe('server foundation', () => {
   });
   after(() => t.close());
 
-  it('answers liveness, readiness with the database checked, and Prometheus metrics', async () => {
+  it('answers liveness and readiness with the database checked; /metrics stays closed by default', async () => {
     const health = await fetch(`${t.url}/healthz`);
     assert.equal(health.status, 200);
     assert.deepEqual(await health.json(), { status: 'ok' });
@@ -45,11 +45,9 @@ describe('server foundation', () => {
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: 'ready', database: 'ok' });
 
+    // Metrics access is covered in test/metrics.e2e-spec.ts.
     const metrics = await fetch(`${t.url}/metrics`);
-    assert.equal(metrics.status, 200);
-    const text = await metrics.text();
-    assert.match(text, /http_requests_total\{method="GET",route="\/readyz",status="200"\} 1/);
-    assert.match(text, /process_cpu_user_seconds_total/);
+    assert.equal(metrics.status, 404);
   });
 
   it('runs on the database the environment selects', () => {
@@ -65,6 +63,8 @@ describe('configuration', () => {
       [{ DATABASE_URL: 'mysql://localhost/db' }, /DATABASE_URL/],
       [{ SECRETS_KEY: 'short' }, /SECRETS_KEY/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+      [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/],
+      [{ METRICS_PORT: 'nine' }, /METRICS_PORT/],
     ];
     const node = join(ROOT, 'node_modules/.bin/node');
     for (const [env, expected] of cases) {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { AccountsService, type Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
+import { escapeHtml } from '../apps/api/src/web/html.js';
 import { createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
-import { callTool, connectWithToken } from './support/mcp-client.js';
+import { callTool, connectWithToken } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
+import { Browser, formWithButton, signIn } from './support/oauth-flow.js';
 import { mintAccess } from './support/tokens.js';
 
 interface PageVisit {
@@ -16,11 +19,20 @@ interface PageVisit {
   cookie: string | null;
 }
 
+let currentUrl = '';
+
 async function visit(url: string): Promise<PageVisit> {
   const response = await fetch(url);
   const html = await response.text();
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('owc_invitation_csrf=')) ?? null;
-  return { status: response.status, html, headers: response.headers, csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null, cookie };
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('ow_csrf=')) ?? null;
+  return { status: response.status, html, headers: response.headers, csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? null, cookie };
+}
+
+/** A browser cookie and a valid form token for it, as any page of the site hands out. */
+async function browserToken(): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(`${currentUrl}/sign-in`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('ow_csrf='))!;
+  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(await response.text())![1]! };
 }
 
 async function submit(url: string, fields: Record<string, string>, cookie: string | null) {
@@ -52,6 +64,7 @@ describe('accepting an invitation at /invitations/:token', () => {
 
   before(async () => {
     t = await startTestApp();
+    currentUrl = t.url;
     prisma = t.get(PrismaService);
   });
   after(async () => {
@@ -73,30 +86,41 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(page.headers.get('cache-control'), 'no-store');
     // Organization and inviter, escaped.
-    assert.ok(page.html.includes(org.name.replace('&', '&amp;')));
-    assert.ok(page.html.includes('Olivia &lt;Owner&gt; invited you'));
+    assert.ok(page.html.includes(escapeHtml(org.name)));
+    assert.ok(page.html.includes(`${escapeHtml('Olivia <Owner>')} invited you`));
+    assert.ok(!page.html.includes('<Owner>'));
     assert.match(page.html, /<label for="name">Name<\/label>/);
     assert.match(page.html, /<label for="password">Password<\/label>/);
     assert.match(page.html, /<form method="post"/);
     assert.ok(page.cookie, 'CSRF cookie set');
     assert.match(page.cookie!, /HttpOnly/i);
     assert.match(page.cookie!, /SameSite=Lax/i);
-    assert.equal(page.cookie!.split(';')[0]!.split('=')[1], page.csrf);
+    // The shared web kit: the form token is an HMAC of this browser's cookie (and session), never the cookie itself,
+    // and the page's CSP allows its one stylesheet by hash, not 'unsafe-inline'.
+    assert.notEqual(page.cookie!.split(';')[0]!.split('=')[1], page.csrf);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    assert.match(csp, /form-action 'self'/);
+    assert.match(csp, /default-src 'none'/);
 
     // Without the matching cookie (a cross-site form) nothing happens.
-    const forged = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, null);
+    const forged = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, null);
     assert.equal(forged.status, 403);
-    const mismatched = await submit(invited.data.acceptUrl, { _csrf: 'x'.repeat(43), name: 'New Person', password: 'a strong password' }, page.cookie);
+    const mismatched = await submit(invited.data.acceptUrl, { csrf: 'x'.repeat(43), name: 'New Person', password: 'a strong password' }, page.cookie);
     assert.equal(mismatched.status, 403);
+    const otherBrowser = await visit(invited.data.acceptUrl);
+    const crossed = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, otherBrowser.cookie);
+    assert.equal(crossed.status, 403, 'a token is bound to the browser it was issued to');
     assert.equal(await prisma.user.count({ where: { email } }), 0);
 
-    const weak = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, name: 'New Person', password: 'short' }, page.cookie);
+    const weak = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'short' }, page.cookie);
     assert.equal(weak.status, 400);
     assert.match(weak.html, /role="alert"/);
     assert.match(weak.html, /at least|characters/);
     assert.match(weak.html, /value="New Person"/);
 
-    const accepted = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, page.cookie);
+    const accepted = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, page.cookie);
     assert.equal(accepted.status, 200, accepted.html);
     assert.match(accepted.html, /You have joined/);
     assert.equal(accepted.headers.get('x-frame-options'), 'DENY');
@@ -121,38 +145,123 @@ describe('accepting an invitation at /invitations/:token', () => {
     const reused = await visit(invited.data.acceptUrl);
     assert.equal(reused.status, 410);
     assert.match(reused.html, /already been accepted/);
-    const replay = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: 'a strong password' }, page.cookie);
+    const replay = await submit(invited.data.acceptUrl, { csrf: page.csrf!, password: 'a strong password' }, page.cookie);
     assert.equal(replay.status, 410);
   });
 
-  it('asks someone who already has an account to sign in with their password', async () => {
+  // Each sign-in comes from its own random documentation address (trusted from a loopback proxy), so
+  // per-address counters, which may live in a Redis shared between runs, never meet.
+  function address(): string {
+    return `2001:db8::${randomBytes(4).toString('hex').replace(/(....)(....)/, '$1:$2')}`;
+  }
+
+  /** Follows "Sign in to accept" through /sign-in and back; returns the page the browser lands on. */
+  async function signInFromInvitation(browser: Browser, acceptUrl: string, email: string, password = TEST_PASSWORD, from = address()) {
+    const invitationPage = await (await browser.get(acceptUrl)).text();
+    const link = /<a href="([^"]+)">Sign in to accept<\/a>/.exec(invitationPage)?.[1]?.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    assert.ok(link, invitationPage);
+    const signedIn = await signIn(browser, link, email, password, { 'x-forwarded-for': from });
+    return signedIn;
+  }
+
+  it('sends someone who already has an account through /sign-in and back, then joins as that account', async () => {
     const { client, org } = await setup();
     const existing = await createUser(t, { name: 'Existing Person' });
-    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email });
+    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email, teams: [] });
     const page = await visit(invited.data.acceptUrl);
     assert.equal(page.status, 200);
     assert.match(page.html, /already uses/);
+    // The page itself asks for no password: an existing account proves itself only at /sign-in.
+    assert.doesNotMatch(page.html, /type="password"/);
     assert.doesNotMatch(page.html, /<label for="name">/);
-    assert.match(page.html, /<label for="password">Password<\/label>/);
-    assert.match(page.html, /Sign in and join/);
+    const path = new URL(invited.data.acceptUrl).pathname;
+    assert.ok(page.html.includes(`href="${escapeHtml(`/sign-in?return_to=${encodeURIComponent(path)}`)}"`), page.html);
 
-    const wrong = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: 'not the password' }, page.cookie);
-    assert.equal(wrong.status, 401);
-    assert.match(wrong.html, /incorrect/);
-    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: existing.id } }), 0);
+    const browser = new Browser(t.url);
+    const signedIn = await signInFromInvitation(browser, invited.data.acceptUrl, existing.email);
+    assert.equal(signedIn.status, 303);
+    assert.equal(signedIn.headers.get('location'), path);
 
-    const ok = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: TEST_PASSWORD }, page.cookie);
-    assert.equal(ok.status, 200);
+    const back = await browser.get(path);
+    assert.equal(back.status, 200);
+    const form = formWithButton(await back.text(), `Join ${org.name}`);
+    assert.equal(form.inputs.filter((i) => i.type === 'password').length, 0);
+    const joined = await browser.post(form.action, form.hidden);
+    const joinedHtml = await joined.text();
+    assert.equal(joined.status, 200, joinedHtml);
+    assert.match(joinedHtml, /You have joined/);
     const membership = await prisma.membership.findFirst({ where: { orgId: org.id, userId: existing.id } });
     assert.equal(membership?.role, 'member');
+  });
+
+  it('never confirms a password: 25 guesses, the right one among them, all get the same refusal and change nothing', async () => {
+    const { client, org } = await setup();
+    const victim = await createUser(t, { name: 'Victim' });
+    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: victim.email });
+    // The page has no form for an existing account; a guesser takes a valid token for its browser from another page.
+    const { cookie, csrf } = await browserToken();
+    const guesses = Array.from({ length: 24 }, (_, i) => `guess number ${i} of many`);
+    guesses.splice(13, 0, TEST_PASSWORD);
+    const answers = new Set<string>();
+    for (const password of guesses) {
+      const answer = await submit(invited.data.acceptUrl, { csrf: csrf, password }, cookie);
+      answers.add(`${answer.status}\n${answer.html}`);
+    }
+    // The same fields with a name, without a password, or with an empty one: still the same answer.
+    const variants: Record<string, string>[] = [{}, { password: '' }, { name: 'Victim', password: TEST_PASSWORD }];
+    for (const fields of variants) {
+      const answer = await submit(invited.data.acceptUrl, { csrf: csrf, ...fields }, cookie);
+      answers.add(`${answer.status}\n${answer.html}`);
+    }
+    assert.equal(answers.size, 1, [...answers].join('\n----\n'));
+    const [only] = [...answers];
+    assert.match(only!, /^401\n/);
+    assert.match(only!, /Sign in as/);
+    assert.doesNotMatch(only!, /incorrect|too many|locked|wrong/i);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: victim.id } }), 0);
+    assert.equal((await prisma.invitation.findFirst({ where: { orgId: org.id, email: victim.email } }))?.status, 'pending');
+
+    // Signed in as someone else, the answer is the same refusal.
+    const stranger = await createUser(t);
+    const browser = new Browser(t.url);
+    assert.equal((await signIn(browser, '/sign-in', stranger.email, TEST_PASSWORD, { 'x-forwarded-for': address() })).status, 303);
+    const seen = await (await browser.get(invited.data.acceptUrl)).text();
+    assert.match(seen, /not as the invited address/);
+    const asStranger = await browser.post(invited.data.acceptUrl, { csrf: /name="csrf" value="([^"]+)"/.exec(await (await browser.get('/account')).text())![1]!, password: TEST_PASSWORD });
+    assert.equal(asStranger.status, 401);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: { in: [victim.id, stranger.id] } } }), 0);
+  });
+
+  it('cannot confirm a locked account: the page refuses, and /sign-in stays locked even for the right password', async () => {
+    const { client, org } = await setup();
+    const locked = await createUser(t, { name: 'Locked' });
+    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: locked.email });
+    const browser = new Browser(t.url);
+    // Five failures from different addresses lock the account itself.
+    for (let i = 0; i < 5; i++) {
+      const failed = await signInFromInvitation(browser, invited.data.acceptUrl, locked.email, `wrong password ${i}`);
+      assert.equal(failed.status, 401);
+    }
+    const refused = await signInFromInvitation(browser, invited.data.acceptUrl, locked.email, TEST_PASSWORD);
+    assert.equal(refused.status, 429);
+    assert.equal(browser.cookie('ow_session'), undefined);
+
+    const { cookie, csrf } = await browserToken();
+    const wrong = await submit(invited.data.acceptUrl, { csrf: csrf, password: 'wrong password 9' }, cookie);
+    const right = await submit(invited.data.acceptUrl, { csrf: csrf, password: TEST_PASSWORD }, cookie);
+    assert.equal(right.status, 401);
+    assert.deepEqual([right.status, right.html], [wrong.status, wrong.html]);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: locked.id } }), 0);
   });
 
   it('accepts one link once even when it is submitted twice at the same time', async () => {
     const { client, org } = await setup();
     const existing = await createUser(t);
     const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email });
-    const page = await visit(invited.data.acceptUrl);
-    const results = await Promise.all([1, 2].map(() => submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: TEST_PASSWORD }, page.cookie)));
+    const browser = new Browser(t.url);
+    assert.equal((await signInFromInvitation(browser, invited.data.acceptUrl, existing.email)).status, 303);
+    const form = formWithButton(await (await browser.get(invited.data.acceptUrl)).text(), `Join ${org.name}`);
+    const results = await Promise.all([1, 2].map(() => browser.post(form.action, form.hidden)));
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 410]);
     assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: existing.id } }), 1);
     assert.equal(await prisma.auditEvent.count({ where: { orgId: org.id, action: 'invitation.accepted' } }), 1);

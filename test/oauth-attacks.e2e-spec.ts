@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { SigningKeysService } from '@app/keys';
 import { ClientMetadataFetcher, DESKTOP_CLIENT_ID, TOKEN_TYPE_SESSION } from '@app/oauth';
 import { Clock, PrismaService } from '@app/shared';
-import { callTool, connectWithToken, rawMcp } from './support/mcp-client.js';
+import { callTool, connectWithToken, rawMcp } from './support/mcp.js';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
 import {
   answerConsent,
@@ -526,7 +526,17 @@ describe('OAuth under attack', () => {
       const port = (server.address() as { port: number }).port;
       const fetcher = t.get(ClientMetadataFetcher) as unknown as { resolve: (host: string) => Promise<{ address: string; family: number }[]> };
       const realResolve = fetcher.resolve;
-      fetcher.resolve = async (host: string) => (host === 'rebinding.example' ? [{ address: '93.184.216.34', family: 4 }, { address: '10.1.2.3', family: 4 }] : realResolve(host));
+      // DNS answers that embed or route to IPv4 hosts which are not public.
+      const answers: Record<string, { address: string; family: number }[]> = {
+        'rebinding.example': [{ address: '93.184.216.34', family: 4 }, { address: '10.1.2.3', family: 4 }],
+        'nat64.example': [{ address: '64:ff9b::a9fe:a9fe', family: 6 }],
+        'nat64-local.example': [{ address: '64:ff9b:1::808:808', family: 6 }],
+        'six-to-four.example': [{ address: '2002:7f00:1::1', family: 6 }],
+        'teredo.example': [{ address: '2001:0:4136:e378:8000:63bf:80ff:fffe', family: 6 }],
+        'compatible.example': [{ address: '::7f00:1', family: 6 }],
+        'relay.example': [{ address: '192.88.99.1', family: 4 }],
+      };
+      fetcher.resolve = async (host: string) => answers[host] ?? realResolve(host);
       try {
         for (const clientId of [
           `https://127.0.0.1:${port}/client.json`,
@@ -536,13 +546,18 @@ describe('OAuth under attack', () => {
           'https://10.0.0.1/client.json',
           'https://[::ffff:7f00:1]/client.json',
           'https://rebinding.example/client.json',
+          ...Object.keys(answers).map((host) => `https://${host}/client.json`),
+          'https://[64:ff9b::7f00:1]/client.json',
+          'https://[2002:a9fe:a9fe::1]/client.json',
+          'https://192.88.99.7/client.json',
         ]) {
           const res = await fetch(authorizeUrl(t, authorizeParams(clientId, 'http://127.0.0.1:1/cb')), { redirect: 'manual' });
           assert.equal(res.status, 400, clientId);
           assert.equal(res.headers.get('location'), null);
           assert.match(await res.text(), /non-public address/, clientId);
         }
-        for (const clientId of ['https://example.com', 'https://user@example.com/c.json', 'https://example.com/c.json#x']) {
+        // Non-canonical spellings never get as far as the guard.
+        for (const clientId of ['https://example.com', 'https://user@example.com/c.json', 'https://example.com/c.json#x', 'https://0x7f.1/client.json', 'https://2130706433/client.json']) {
           const res = await fetch(authorizeUrl(t, authorizeParams(clientId, 'http://127.0.0.1:1/cb')), { redirect: 'manual' });
           assert.equal(res.status, 400, clientId);
         }

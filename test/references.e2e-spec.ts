@@ -3,9 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
-import { fails, ok, skillMd } from './support/catalog.js';
-import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken } from './support/mcp-client.js';
+import { addMember, createOrg, createUser, skillMd } from './support/fixtures.js';
+import { connectWithToken, fails, ok } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

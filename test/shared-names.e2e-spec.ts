@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkersService } from '@app/workers';
 import { AlreadyExistsError } from '@app/shared';
-import { fails, ok, orgWithPeople, type OrgWithPeople } from './support/catalog.js';
+import { orgWithPeople, type OrgWithPeople } from './support/fixtures.js';
+import { fails, ok } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { principalFor } from './support/tokens.js';
 

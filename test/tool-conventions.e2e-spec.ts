@@ -15,7 +15,7 @@ import { skillPermissions } from '@app/skills';
 import { teamPermissions } from '@app/teams';
 import { workerPermissions } from '@app/workers';
 import { createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken, rawMcp } from './support/mcp-client.js';
+import { connectWithToken, rawMcp } from './support/mcp.js';
 import { ROOT, startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

@@ -9,7 +9,6 @@ import { MembersService } from './application/members.service.js';
 import { OrganizationSettingsService } from './application/organization-settings.service.js';
 import { OrganizationsService } from './application/organizations.service.js';
 import { RolesService } from './application/roles.service.js';
-import { InvitationPageController } from './http/invitation-page.controller.js';
 import { InvitationRepository } from './infrastructure/invitation.repository.js';
 import { MembershipRepository } from './infrastructure/membership.repository.js';
 import { OrganizationRepository } from './infrastructure/organization.repository.js';
@@ -33,12 +32,11 @@ const useCases = [
 ];
 const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository];
 const tools = [IdentityTools, OrganizationTools, MembersTools, InvitationsTools, RolesTools];
-const pages = [InvitationPageController];
 
 @Module({
   imports: [IdentityModule],
-  controllers: [...tools, ...pages],
+  controllers: tools,
   providers: [...useCases, ...repositories],
-  exports: [OrganizationsService, MemberDirectory],
+  exports: [OrganizationsService, MemberDirectory, InvitationAcceptanceService],
 })
 export class MembersModule {}

@@ -79,18 +79,22 @@ export class ConsentController {
     const view = await this.authorization.consentView(request, session.user.id);
     const csrf = this.web.csrfToken(req, res, session);
     const hidden = html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="request" value="${sealed}">`;
+    // Dynamically registered and metadata-document clients name themselves: say so next to the name.
+    const unverified = view.clientVerified ? '' : html` <span class="badge">Unverified app</span>`;
+    const clientName = html`<bdi>${view.clientName}</bdi>`;
     if (view.organizations.length === 0) {
       return page(
         'No organization',
         html`<h1>You are not in any organization yet</h1>
-<p><strong>${view.clientName}</strong> asks to manage an OpenWork Cloud organization for you, but ${session.user.email} is not a member of one.
+<p><strong>${clientName}</strong>${unverified} asks to manage an OpenWork Cloud organization for you, but ${session.user.email} is not a member of one.
 Ask an admin of your organization to invite you, then connect again.</p>
 <form method="post" action="/oauth/consent">${hidden}<button type="submit" name="decision" value="deny">Deny</button></form>`,
       );
     }
     return page(
       'Allow access',
-      html`<h1>Allow ${view.clientName} to use OpenWork Cloud?</h1>
+      html`<h1>Allow ${clientName} to use OpenWork Cloud?</h1>
+${view.clientVerified ? '' : html`<p>${unverified} This app registered itself; OpenWork Cloud has not checked who publishes it. Allow it only if you started this connection.</p>`}
 <p>Signed in as <strong>${session.user.email}</strong>. After you answer, you go back to <strong>${view.redirectHost}</strong>.</p>
 <p>It will be able to:</p>
 <ul>${view.scopes.map((s) => html`<li>${SCOPE_WORDS[s] ?? s} <span class="muted">(${s})</span></li>`)}</ul>

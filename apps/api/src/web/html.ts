@@ -26,9 +26,9 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1f}
-h1{font-size:1.5rem}label{display:block;margin:.75rem 0 .25rem}input[type=email],input[type=password]{width:100%;padding:.5rem;font-size:1rem}
+h1{font-size:1.5rem}label{display:block;margin:.75rem 0 .25rem}input[type=text],input[type=email],input[type=password]{width:100%;padding:.5rem;font-size:1rem}
 button{padding:.5rem 1.25rem;font-size:1rem;margin:.75rem .5rem 0 0;cursor:pointer}fieldset{border:1px solid #ccc;padding:.75rem}
-.error{color:#a4000f;border-left:4px solid #a4000f;padding-left:.75rem}.muted{color:#555}table{border-collapse:collapse;width:100%}
+.error{color:#a4000f;border-left:4px solid #a4000f;padding-left:.75rem}.muted{color:#555}.badge{border:1px solid #8a5a00;color:#8a5a00;border-radius:.25rem;padding:0 .35rem;font-size:.85rem;font-weight:600}table{border-collapse:collapse;width:100%}
 td,th{text-align:left;padding:.35rem;border-bottom:1px solid #ddd;vertical-align:top}.inline{display:inline}`;
 
 /** The one inline stylesheet is allowed by its hash, so the CSP needs no 'unsafe-inline'. */

@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { SESSION_LIFETIME_MS, SessionsService, type ActiveSession } from '@app/identity';
+import { SESSION_COOKIE, SESSION_LIFETIME_MS, SessionsService, type ActiveSession } from '@app/identity';
 import { AppConfig, newSecret, safeEqual } from '@app/shared';
 
-export const SESSION_COOKIE = 'ow_session';
 export const CSRF_COOKIE = 'ow_csrf';
 export const CSRF_FIELD = 'csrf';
 
@@ -64,15 +63,28 @@ export class WebSession {
   }
 }
 
-/** `return_to` may only be a path on this site: never another origin, scheme-relative URL or backslash trick. */
+// A path a browser will keep on this site: one leading slash, never `//` or `/\` (both mean "another host"
+// to browsers), no control characters or spaces a browser would strip before reading it.
+function isSameSitePath(path: string): boolean {
+  return path.startsWith('/') && !/^\/[\\/]/.test(path) && !/[\\\u0000-\u0020\u007f]/.test(path);
+}
+
+/**
+ * `return_to` may only be a path on this site. The check runs on the value actually sent in `Location`,
+ * after URL normalisation: dot segments and encoded dots can turn `/.//host` into `//host`.
+ */
 export function safeReturnTo(raw: unknown, publicUrl: string, fallback = '/account'): string {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 4000) return fallback;
-  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(raw)) return fallback;
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 4000 || !isSameSitePath(raw)) return fallback;
   try {
     const base = new URL(publicUrl);
     const url = new URL(raw, base);
     if (url.origin !== base.origin) return fallback;
-    return `${url.pathname}${url.search}`;
+    const target = `${url.pathname}${url.search}`;
+    if (!isSameSitePath(target)) return fallback;
+    // Read back the way a browser reads `Location`: it must name the same path on the same origin.
+    const reread = new URL(target, base);
+    if (reread.origin !== base.origin || `${reread.pathname}${reread.search}` !== target) return fallback;
+    return target;
   } catch {
     return fallback;
   }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { hashSecret, newSecret } from '@app/shared';
 import { SessionRepository, type SessionRecord } from '../infrastructure/session.repository.js';
 
+// The web session cookie; every page that needs to know who is signed in reads this one cookie.
+export const SESSION_COOKIE = 'ow_session';
 export const SESSION_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
 // lastSeenAt is advisory; writing it at most once a minute keeps page views read-only.
 const TOUCH_INTERVAL_MS = 60_000;

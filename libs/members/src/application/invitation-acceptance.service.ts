@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isBuiltInRole } from '@app/access';
-import { AccountsService, type Account } from '@app/identity';
-import { AuditLog, Clock, hashSecret, type AuditActor, TransactionRunner } from '@app/shared';
-import { InvitationUnusableError } from '../domain/members.errors.js';
+import { AccountsService, normalizeEmail, type Account } from '@app/identity';
+import { AuditLog, Clock, hashSecret, TransactionRunner, type AuditActor } from '@app/shared';
+import { InvitationSignInRequiredError, InvitationUnusableError } from '../domain/members.errors.js';
 import { effectiveStatus } from '../domain/invitation-rules.js';
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
@@ -60,12 +60,23 @@ export class InvitationAcceptanceService {
     };
   }
 
-  /** Signs in (existing account) or creates the account, then turns the invitation into a membership. */
-  async accept(token: string, form: { name?: string; password: string }): Promise<AcceptedInvitation> {
+  /**
+   * Joins as the signed-in account when it is the invited address's own, or creates the account when the
+   * address has none. An existing account must sign in through /sign-in (rate limited, lockable): this page
+   * never checks a password, so it cannot be used to guess one.
+   */
+  async accept(token: string, form: { signedIn: { id: string; email: string } | null; name?: string; password?: string }): Promise<AcceptedInvitation> {
     const preview = await this.preview(token);
-    const account: Account = preview.accountExists
-      ? await this.accounts.authenticate(preview.email, form.password)
-      : await this.accounts.register({ email: preview.email, name: form.name ?? '', password: form.password });
+    if (form.signedIn && normalizeEmail(form.signedIn.email) === normalizeEmail(preview.email)) {
+      const account = await this.accounts.findById(form.signedIn.id);
+      if (account) return this.join(token, preview, account);
+    }
+    if (preview.accountExists) throw new InvitationSignInRequiredError(preview.email);
+    const account = await this.accounts.register({ email: preview.email, name: form.name ?? '', password: form.password ?? '' });
+    return this.join(token, preview, account);
+  }
+
+  private join(token: string, preview: InvitationPreview, account: Account): Promise<AcceptedInvitation> {
     return this.transactions.run(async (tx) => {
       const invitation = await this.invitations.lockByTokenHash(tx, hashSecret(token));
       if (!invitation) throw new InvitationUnusableError('unknown');

@@ -147,8 +147,12 @@ export class InvitationUnusableError extends DomainError {
   }
 }
 
-export class InvitationEmailMismatchError extends DomainError {
-  constructor() {
-    super('precondition_failed', 'invitation_email_mismatch', 'This invitation was sent to another email address.');
+/**
+ * An invitation for an existing account is accepted only by that account, signed in through /sign-in
+ * (with its rate limits). The page never checks a password, so this one refusal is all a guesser sees.
+ */
+export class InvitationSignInRequiredError extends DomainError {
+  constructor(email: string) {
+    super('unauthenticated', 'invitation_sign_in_required', `Sign in as ${email} to accept this invitation.`, { email });
   }
 }

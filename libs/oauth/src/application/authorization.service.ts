@@ -14,6 +14,8 @@ import { OrganizationsService } from '@app/members';
 export interface AuthorizationRequest {
   clientId: string;
   clientName: string;
+  /** Only first-party clients are vouched for; anyone can register or publish the others. */
+  clientVerified: boolean;
   redirectUri: string;
   state: string | null;
   scope: string;
@@ -86,6 +88,7 @@ export class AuthorizationService {
       return {
         clientId: client.id,
         clientName: client.clientName,
+        clientVerified: client.kind === 'first_party',
         redirectUri,
         state,
         scope,
@@ -121,6 +124,8 @@ export class AuthorizationService {
     const memberships = await this.organizations.listForUser(userId);
     return {
       clientName: request.clientName,
+      // A request sealed before this field existed reads as unverified: the safe side.
+      clientVerified: request.clientVerified === true,
       clientId: request.clientId,
       redirectHost: redirectHost(request.redirectUri),
       scopes: parseScope(request.scope),

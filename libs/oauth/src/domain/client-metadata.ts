@@ -25,8 +25,28 @@ function optionalString(body: Record<string, unknown>, name: string, max: number
   return value;
 }
 
+// Client-supplied text is shown on the consent page, so it must read as what it is: no bidi controls that
+// reorder it (U+202E…), no line breaks or control characters, no format characters (zero-width spaces and
+// joiners, soft hyphens, tags) that hide or splice parts, no private-use or lone-surrogate code points.
+const HIDDEN_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u;
+// Letters and marks that render as nothing (Hangul fillers, braille blank, variation selectors…).
+const BLANK_GLYPHS = /[\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0\u{E0100}-\u{E01EF}]/gu;
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+function displayText(body: Record<string, unknown>, name: string, max: number): string | null {
+  const value = optionalString(body, name, max);
+  if (value === null) return null;
+  if (HIDDEN_OR_CONTROL.test(value)) {
+    throw new OAuthError('invalid_client_metadata', `${name} must not contain control, format, bidirectional or line-break characters; they can disguise what the consent page shows.`);
+  }
+  if (value.trim() !== '' && !VISIBLE.test(value.replace(BLANK_GLYPHS, ''))) {
+    throw new OAuthError('invalid_client_metadata', `${name} must contain visible characters.`);
+  }
+  return value;
+}
+
 function optionalHttpsUrl(body: Record<string, unknown>, name: string): string | null {
-  const value = optionalString(body, name, 2000);
+  const value = displayText(body, name, 2000);
   if (value === null) return null;
   try {
     if (new URL(value).protocol === 'https:') return value;
@@ -72,7 +92,7 @@ export function validateClientMetadata(input: unknown): ClientMetadata {
       throw new OAuthError('invalid_client_metadata', (error as Error).message);
     }
   }
-  const name = optionalString(body, 'client_name', 100)?.trim();
+  const name = displayText(body, 'client_name', 100)?.trim();
   return {
     clientName: name || 'Unnamed MCP client',
     redirectUris: [...new Set(uris as string[])],
@@ -81,8 +101,8 @@ export function validateClientMetadata(input: unknown): ClientMetadata {
     scope,
     clientUri: optionalHttpsUrl(body, 'client_uri'),
     logoUri: optionalHttpsUrl(body, 'logo_uri'),
-    softwareId: optionalString(body, 'software_id', 200),
-    softwareVersion: optionalString(body, 'software_version', 100),
+    softwareId: displayText(body, 'software_id', 200),
+    softwareVersion: displayText(body, 'software_version', 100),
   };
 }
 

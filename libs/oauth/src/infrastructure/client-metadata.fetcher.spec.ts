@@ -81,10 +81,55 @@ describe('GuardedClientMetadataFetcher limits', { skip: !tls && 'openssl is not 
     await assert.rejects(fetcher.fetch(`${base.replace('https', 'http')}/ok.json`), MetadataFetchError);
   });
 
-  it('with the real address policy, never connects to the loopback server', async () => {
+  it('with the real address policy, never connects to the loopback server, however its address is spelled', async () => {
     let connections = 0;
     server.on('connection', () => connections++);
-    await assert.rejects(new GuardedClientMetadataFetcher().fetch(`${base}/ok.json`), /non-public address/);
+    const port = new URL(base).port;
+    const hosts = [
+      '127.0.0.1',
+      '127.1',
+      '0177.0.0.1',
+      '0x7f.0.0.1',
+      '0x7f000001',
+      '2130706433',
+      '127.000.000.001',
+      '[::1]',
+      '[0:0:0:0:0:0:0:1]',
+      '[::ffff:127.0.0.1]',
+      '[::FFFF:7F00:1]',
+      '[::127.0.0.1]',
+      '[64:ff9b::127.0.0.1]',
+      '[64:ff9b:1::7f00:1]',
+      '[2002:7f00:1::1]',
+      '[2001:0:4136:e378:8000:63bf:80ff:fffe]',
+      '[fe80::1]',
+    ];
+    for (const host of hosts) {
+      await assert.rejects(new GuardedClientMetadataFetcher().fetch(`https://${host}:${port}/ok.json`), /non-public address/, host);
+    }
     assert.equal(connections, 0);
+  });
+
+  it('never tells the client a network or TLS error code', async () => {
+    // Trusts no test CA, so the handshake fails on the self-signed certificate.
+    class UntrustingFetcher extends LoopbackFetcher {
+      constructor() {
+        super(tls!.cert);
+        this.trustedCa = undefined;
+      }
+    }
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const failures = [
+      await new UntrustingFetcher().fetch(`${base}/ok.json`).catch((e: Error) => e),
+      await fetcher.fetch(`https://127.0.0.1:${closedPort}/ok.json`).catch((e: Error) => e),
+      await fetcher.fetch(`https://localhost.invalid:${closedPort}/ok.json`).catch((e: Error) => e),
+    ];
+    for (const failure of failures) {
+      assert.ok(failure instanceof MetadataFetchError, String(failure));
+      assert.doesNotMatch(failure.message, /E[A-Z]{3,}|ERR_|CERT|SELF_SIGNED|UNABLE_TO|DEPTH_ZERO|ECONN|ENOTFOUND|EAI_|TLS|SSL/, failure.message);
+    }
   });
 });

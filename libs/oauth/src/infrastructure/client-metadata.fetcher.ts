@@ -58,7 +58,7 @@ export class GuardedClientMetadataFetcher extends ClientMetadataFetcher {
       return await Promise.race([this.resolve(host), timeout]);
     } catch (error) {
       if (error instanceof MetadataFetchError) throw error;
-      throw new MetadataFetchError(`${host} does not resolve`);
+      throw new MetadataFetchError(`${host} does not resolve`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
@@ -106,7 +106,8 @@ export class GuardedClientMetadataFetcher extends ClientMetadataFetcher {
       });
       req.on('error', (error) => {
         clearTimeout(deadline);
-        reject(new MetadataFetchError(`the metadata document could not be fetched (${(error as NodeJS.ErrnoException).code ?? 'network error'})`));
+        // Network and TLS error codes would tell a prober what listens where; they stay in `cause` for logs.
+        reject(new MetadataFetchError('the metadata document could not be fetched over a trusted https connection', { cause: error }));
       });
       req.end();
     });

@@ -22,6 +22,10 @@ export abstract class AppConfig {
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
+  /** Bearer token that opens `/metrics` on the public port; unset, the public `/metrics` is 404. */
+  abstract readonly metricsToken: string | undefined;
+  /** A second listener on 127.0.0.1 serving `/metrics` without a token; unset, there is none. */
+  abstract readonly metricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +53,9 @@ const schema = {
   LOG_LEVEL: z.enum(logLevels),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   RATE_LIMITS: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  // Long and plain enough to be a generated secret, never a word someone can guess.
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 visible ASCII characters, no spaces (for example `openssl rand -hex 32`)'),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535),
 };
 
 type Env = Record<string, string | undefined>;
@@ -90,6 +97,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDirRaw = read(env, 'DATA_DIR', './.data')!;
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw);
   const secretsKey = read(env, 'SECRETS_KEY') ?? secretsKeyFromDataDir(dataDir);
+  const metricsPort = read(env, 'METRICS_PORT');
+  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT', 'must differ from PORT');
   return Object.freeze({
     port,
     publicUrl,
@@ -102,5 +111,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimits: read(env, 'RATE_LIMITS', 'on')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
+    metricsToken: read(env, 'METRICS_TOKEN'),
+    metricsPort,
   });
 }

@@ -66,7 +66,7 @@ export interface ConfigObjectDetail extends ConfigObjectSummary {
   metadata: Record<string, unknown>;
 }
 
-function summaryView(o: ConfigObjectRecord): ConfigObjectSummary {
+export function configObjectSummary(o: ConfigObjectRecord): ConfigObjectSummary {
   return {
     id: o.id,
     type: o.type,
@@ -80,7 +80,7 @@ function summaryView(o: ConfigObjectRecord): ConfigObjectSummary {
 }
 
 function detailView({ object, version }: ConfigObjectWithVersion): ConfigObjectDetail {
-  return { ...summaryView(object), version: version.version, content: version.content, metadata: (version.metadata ?? {}) as Record<string, unknown> };
+  return { ...configObjectSummary(object), version: version.version, content: version.content, metadata: (version.metadata ?? {}) as Record<string, unknown> };
 }
 
 // Skills and the other config objects share one versioned store; a skill's name and description
@@ -98,7 +98,7 @@ export class ConfigObjectsService {
   async list(principal: Principal, input: { type?: ConfigObjectType; cursor?: string; limit?: number }): Promise<Page<ConfigObjectSummary>> {
     assertPermission(principal, can.list_config_objects);
     const page = decodeCursor(input);
-    return toPage(await this.listOf(principal, CONFIG_OBJECT_KIND, page, input.type), page, summaryView);
+    return toPage(await this.listOf(principal, CONFIG_OBJECT_KIND, page, input.type), page, configObjectSummary);
   }
 
   async get(principal: Principal, input: ConfigObjectInput & { version?: number }): Promise<ConfigObjectDetail> {

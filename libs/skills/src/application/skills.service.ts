@@ -3,33 +3,19 @@ import { assertPermission } from '@app/access';
 import { decodeCursor, pickReference, toPage, type Page, type Principal } from '@app/shared';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
 import { skillPermissions as can } from '../skills.permissions.js';
-import { ConfigObjectsService, SKILL_KIND, type ConfigObjectWithVersion } from './config-objects.service.js';
+import { configObjectSummary, ConfigObjectsService, SKILL_KIND, type ConfigObjectSummary, type ConfigObjectWithVersion } from './config-objects.service.js';
 
-export interface SkillSummary {
-  id: string;
-  name: string;
-  description: string;
-  latestVersion: number;
-  createdByUserId: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type SkillSummary = Omit<ConfigObjectSummary, 'type'>;
 
 export interface SkillDetail extends SkillSummary {
   version: number;
   content: string;
 }
 
+// A skill is a config object of type skill: its summary is theirs without the type.
 function summaryView(o: ConfigObjectRecord): SkillSummary {
-  return {
-    id: o.id,
-    name: o.name,
-    description: o.description,
-    latestVersion: o.latestVersion,
-    createdByUserId: o.createdByUserId,
-    createdAt: o.createdAt.toISOString(),
-    updatedAt: o.updatedAt.toISOString(),
-  };
+  const { type, ...summary } = configObjectSummary(o);
+  return summary;
 }
 
 function detailView({ object, version }: ConfigObjectWithVersion): SkillDetail {
