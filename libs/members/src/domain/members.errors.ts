@@ -128,18 +128,6 @@ export class RoleInUseError extends DomainError {
   }
 }
 
-export class UnknownTeamsError extends DomainError {
-  constructor(teams: string[]) {
-    super(
-      'not_found',
-      'not_found',
-      `No team ${teams.map((t) => JSON.stringify(t)).join(', ')} exists in this organization.`,
-      { resource: 'team', ids: teams },
-      'Call list_teams for valid team ids, or create_team first.',
-    );
-  }
-}
-
 /** Acceptance-page failures: the invitation link cannot be used any more. */
 export class InvitationUnusableError extends DomainError {
   constructor(readonly reason: 'unknown' | 'expired' | 'revoked' | 'accepted') {

@@ -102,11 +102,4 @@ export class InvitationRepository {
   countPendingWithRole(orgId: string, role: string, now: Date, db: Db = this.prisma): Promise<number> {
     return db.invitation.count({ where: { orgId, role, status: 'pending', expiresAt: { gt: now } } });
   }
-
-  /** Names of the org's teams among these ids (teams deleted since are left out). */
-  async teamNames(orgId: string, ids: string[], db: Db = this.prisma): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await db.team.findMany({ where: { orgId, id: { in: ids } }, select: { id: true, name: true } });
-    return new Map(rows.map((r) => [r.id, r.name]));
-  }
 }
