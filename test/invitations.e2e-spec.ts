@@ -163,6 +163,19 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     const again = await fails(client, 'add_team_member', { team: 'sales', member: 'priya@example.com' });
     assert.match(again.hint ?? '', /already includes "Sales"/);
 
+    // Member tools on someone only invited point at their invitation instead of a bare not_found.
+    for (const [tool, args] of [
+      ['update_member_role', { member: 'priya@example.com', role: 'member' }],
+      ['remove_member', { member: invited.invitation.id }],
+      ['remove_team_member', { team: 'Sales', member: 'priya@example.com' }],
+    ] as const) {
+      const notJoined = await fails(client, tool, args);
+      assert.equal(notJoined.code, 'not_found', tool);
+      assert.equal(notJoined.details.invitationId, invited.invitation.id, tool);
+      assert.match(notJoined.hint ?? '', /update_invitation \{"invitation": "priya@example.com"\}/, tool);
+    }
+    assert.equal((await row(org.id, 'priya@example.com')).status, 'pending');
+
     // Someone who manages teams but cannot invite is pointed at who can.
     const teamLead = await withCustomRole(client, org, 'Team Lead', ['org:read', 'members:read', 'teams:read', 'teams:manage']);
     await ok(client, 'create_team', { name: 'Support' });

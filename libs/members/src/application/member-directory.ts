@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, NotFoundError, REFERENCE, ReferenceResolver, type Db } from '@app/shared';
+import { Clock, NotFoundError, REFERENCE, ReferenceNotFoundError, ReferenceResolver, type Db } from '@app/shared';
+import { NotJoinedYetError } from '../domain/members.errors.js';
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { memberView, type MemberView } from './views.js';
@@ -36,10 +37,21 @@ export class MemberDirectory {
     throw await this.references.failure(orgId, REFERENCE.member, reference, member, {}, db);
   }
 
-  /** An active member only: an invitee is not_found here, like anyone else who is not a member. */
+  /** An active member only: an invitee is not_found here, with a pointer to their invitation. */
   async findMember(orgId: string, reference: string, db?: Db): Promise<MemberView> {
-    const member = await this.references.resolve(orgId, REFERENCE.member, reference, {}, db);
-    return this.load(orgId, member.id, db);
+    return this.load(orgId, await this.memberId(orgId, reference, db), db);
+  }
+
+  /** The membership id a reference names; not_found says when the person is only invited. */
+  async memberId(orgId: string, reference: string, db?: Db): Promise<string> {
+    const member = await this.references.lookup(orgId, REFERENCE.member, reference, {}, db);
+    if ('found' in member) return member.found.id;
+    const error = await this.references.failure(orgId, REFERENCE.member, reference, member, {}, db);
+    if ('missing' in member && error instanceof ReferenceNotFoundError) {
+      const invited = await this.references.lookup(orgId, REFERENCE.invitation, reference, { now: this.clock.now() }, db);
+      if ('found' in invited) throw new NotJoinedYetError(error, invited.found);
+    }
+    throw error;
   }
 
   private async load(orgId: string, membershipId: string, db?: Db): Promise<MemberView> {

@@ -6,6 +6,7 @@ import { LastOwnerError } from '../domain/members.errors.js';
 import { assertCanGrantRole, assertCanManageMember } from '../domain/role-rules.js';
 import { MembershipRepository, type MemberRecord } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
+import { MemberDirectory } from './member-directory.js';
 import { RolesService } from './roles.service.js';
 import { memberView, type MemberView } from './views.js';
 
@@ -16,6 +17,7 @@ export class MembersService {
     private readonly organizations: OrganizationRepository,
     private readonly roles: RolesService,
     private readonly references: ReferenceResolver,
+    private readonly directory: MemberDirectory,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -80,7 +82,7 @@ export class MembersService {
 
   /** The member a reference (membership id, user id, email or name) names in the org. */
   private async member(orgId: string, reference: string, db?: Db): Promise<MemberRecord> {
-    const { id } = await this.references.resolve(orgId, REFERENCE.member, reference, {}, db);
+    const id = await this.directory.memberId(orgId, reference, db);
     const member = await this.memberships.findById(orgId, id, db);
     if (!member) throw new NotFoundError('member', reference);
     return member;

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/shared';
+import { DomainError, type Referent } from '@app/shared';
 
 export class OrganizationNotFoundError extends DomainError {
   constructor(slug: string) {
@@ -124,6 +124,19 @@ export class RoleInUseError extends DomainError {
       `The role "${role}" is still used by ${members} member(s) and ${pendingInvitations} pending invitation(s), so it cannot be deleted.`,
       { role, members, pendingInvitations },
       'Give those members another role with update_member_role (and revoke or re-send the invitations), then delete the role.',
+    );
+  }
+}
+
+/** A member reference that names someone who is only invited: not_found, pointing at the invitation. */
+export class NotJoinedYetError extends DomainError {
+  constructor(notFound: DomainError, invitation: Referent) {
+    super(
+      'not_found',
+      'not_found',
+      `${invitation.name} has been invited but has not joined yet, so they are not a member.`,
+      { ...notFound.details, invitationId: invitation.id, email: invitation.name },
+      `Their pending invitation is changed with update_invitation {"invitation": "${invitation.name}"} (role, addTeams, removeTeams) and withdrawn with revoke_invitation; find_people shows members and invitees.`,
     );
   }
 }
