@@ -62,7 +62,8 @@ async function startBareServer(query: AccessRecheckQuery, grantId: string) {
   return { url: `http://127.0.0.1:${port}/mcp`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-const t = await startTestApp({ env: { LOG_LEVEL: 'error' } });
+// The per-grant request budget would cap a single-grant load test; RATE_LIMITS=off lifts it.
+const t = await startTestApp({ env: { LOG_LEVEL: 'error', RATE_LIMITS: 'off' } });
 try {
   const owner = await createUser(t);
   const org = await createOrg(t, owner);

@@ -243,7 +243,8 @@ describe('hostile input', () => {
   const cases = { tools: 0, toolCallsAccepted: 0, protocol: 0, oauth: 0, isolation: 0 };
 
   before(async () => {
-    t = await startTestApp({ env: { LOG_LEVEL: 'fatal' } });
+    // Over a thousand calls on one grant: the per-grant budget is not what this suite tests.
+    t = await startTestApp({ env: { LOG_LEVEL: 'fatal', MCP_REQUESTS_PER_MINUTE: '1000000' } });
     const owner = await createUser(t, { name: 'Fuzz Owner' });
     const org = await createOrg(t, owner, { seats: 1000 });
     orgId = org.id;

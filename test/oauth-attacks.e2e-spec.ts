@@ -338,21 +338,37 @@ describe('OAuth under attack', () => {
   });
 
   describe('revocation', () => {
-    it("refuses another client's token, accepts unknown tokens, and kills the family", async () => {
+    it("answers another client's token exactly like an invalid one, revoking nothing, and kills the family for its own client", async () => {
       const tokens = await authorizeWithForms(t, { email: user.email });
       const other = await registerClient(t);
-      let r = await revoke(t, other.clientId, tokens.refresh_token);
-      assert.equal(r.status, 400);
-      assert.equal(r.body.error, 'unauthorized_client');
-      r = await revoke(t, other.clientId, tokens.access_token);
-      assert.equal(r.status, 400);
+      const [header, payload] = tokens.access_token.split('.');
+      const probes: [string, string][] = [
+        ["other client's refresh token", tokens.refresh_token],
+        ["other client's access token", tokens.access_token],
+        ['unknown opaque token', randomBytes(32).toString('base64url')],
+        ['truncated refresh token', tokens.refresh_token.slice(0, -2)],
+        ['refresh token with a flipped character', tokens.refresh_token.slice(0, -1) + (tokens.refresh_token.endsWith('A') ? 'B' : 'A')],
+        ['access token with a forged signature', `${header}.${payload}.${randomBytes(64).toString('base64url')}`],
+        ['not a token at all', 'not-a-token-we-issued'],
+        ['a long string', 'x'.repeat(4000)],
+      ];
+      const answers = new Set<string>();
+      for (const [label, token] of probes) {
+        const r = await revoke(t, other.clientId, token);
+        answers.add(JSON.stringify({ status: r.status, body: r.body }));
+        assert.equal(r.status, 200, label);
+      }
+      assert.deepEqual([...answers], [JSON.stringify({ status: 200, body: {} })]);
       assert.equal(await mcpStatus(t, tokens.access_token), 200);
-      r = await revoke(t, tokens.clientId, 'not-a-token-we-issued');
+      assert.equal((await refresh(t, tokens.clientId, tokens.refresh_token)).status, 200);
+
+      const fresh = await authorizeWithForms(t, { email: user.email });
+      let r = await revoke(t, fresh.clientId, 'not-a-token-we-issued');
       assert.equal(r.status, 200);
-      r = await revoke(t, tokens.clientId, tokens.access_token);
+      r = await revoke(t, fresh.clientId, fresh.access_token);
       assert.equal(r.status, 200);
-      assert.equal(await mcpStatus(t, tokens.access_token), 401);
-      const again = await refresh(t, tokens.clientId, tokens.refresh_token);
+      assert.equal(await mcpStatus(t, fresh.access_token), 401);
+      const again = await refresh(t, fresh.clientId, fresh.refresh_token);
       assert.equal(again.body.error, 'invalid_grant');
     });
   });

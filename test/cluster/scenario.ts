@@ -36,7 +36,8 @@ export async function setUp(prefix: string, clientCount: number, victimCount: nu
   const seeder = await startTestApp({ env: { PUBLIC_URL: publicUrl, LOG_LEVEL: 'error' } });
   const instances: Instance[] = [];
   try {
-    const env = { DATABASE_URL: db.url, SECRETS_KEY: seeder.config.secretsKey.toString('hex'), PUBLIC_URL: publicUrl };
+    // Load from a few grants exceeds the per-grant /mcp budget by design; RATE_LIMITS=off lifts it.
+    const env = { DATABASE_URL: db.url, SECRETS_KEY: seeder.config.secretsKey.toString('hex'), PUBLIC_URL: publicUrl, RATE_LIMITS: 'off' };
     for (const port of ports) instances.push(await startInstance(port, env));
 
     const prisma = seeder.get(PrismaService);

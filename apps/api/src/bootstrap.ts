@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { oauthBodyErrorHandler } from '@app/oauth';
 import { createRootLogger, PinoLoggerService, refuseUnstorableText, type AppConfig, type Database } from '@app/shared';
 import { AppModule } from './app.module.js';
+import { mcpBodyErrorHandler, refuseDeepJson } from './gateway/mcp-body-errors.js';
 import { McpServerHost } from './gateway/mcp-server.host.js';
 
 export interface CreateAppOptions {
@@ -24,9 +25,11 @@ export async function createApp({ config, database, areas }: CreateAppOptions): 
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.useBodyParser('json', { limit: '1mb' });
+  // Nest reserves `verify` only for its rawBody option (off here) and hands these options to express.json as they are.
+  app.useBodyParser('json', { limit: '1mb', verify: refuseDeepJson } as NestExpressBodyParserOptionsFor<'json'>);
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(oauthBodyErrorHandler);
+  app.use(mcpBodyErrorHandler);
   app.use(refuseUnstorableText);
   app.use(cookieParser());
   app.enableShutdownHooks();

@@ -15,4 +15,4 @@ export { isPublicAddress } from './domain/address-policy.js';
 export { matchesRegisteredRedirect, redirectUriProblem } from './domain/redirect-uri.js';
 export * from './domain/oauth-constants.js';
 export { oauthBodyErrorHandler } from './http/oauth-exception.filter.js';
-export { RequestLimits, REGISTRATIONS_PER_IP, TOKEN_FAILURES_PER_IP, TOKEN_REQUESTS_PER_ACCOUNT, TOKEN_REQUESTS_PER_IP } from './application/request-limits.service.js';
+export { RequestLimits, REGISTRATIONS_PER_IP, REVOCATIONS_PER_CLIENT, REVOCATIONS_PER_IP, TOKEN_FAILURES_PER_IP, TOKEN_REQUESTS_PER_ACCOUNT, TOKEN_REQUESTS_PER_IP } from './application/request-limits.service.js';

@@ -43,6 +43,17 @@ export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { displayName, slugify } from './text/names.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
 export {
+  FREE_FORM_MAX_DEPTH,
+  FREE_FORM_MAX_JSON_CHARS,
+  FREE_FORM_MAX_KEY_LENGTH,
+  freeFormObject,
+  jsonDepth,
+  jsonEntries,
+  MAX_BODY_DEPTH,
+  nestsDeeperThan,
+  type JsonEntry,
+} from './json/json-shape.js';
+export {
   AmbiguousReferenceError,
   closestNames,
   legacyIdField,

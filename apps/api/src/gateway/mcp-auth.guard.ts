@@ -4,13 +4,15 @@ import type { Request, Response } from 'express';
 import { AccessDeniedError } from '@app/access';
 import { AppConfig, ServiceUnavailableError } from '@app/shared';
 import { MCP_BEARER } from './mcp-bearer.strategy.js';
+import { McpRequestPolicy } from './mcp-request-policy.js';
 import { resourceMetadataUrl } from './mcp-server.host.js';
 
 export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Authenticates every /mcp request once: Origin (DNS rebinding), then the bearer token and the live
- * access recheck. Failures answer the way MCP clients expect to start (or restart) OAuth.
+ * access recheck, then the request policy (batches, the grant's budget). Authentication failures answer
+ * the way MCP clients expect to start (or restart) OAuth.
  */
 @Injectable()
 export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
@@ -18,7 +20,10 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
   private readonly allowedOrigin: string;
   private readonly challenge: string;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly requestPolicy: McpRequestPolicy,
+  ) {
     super();
     this.allowedOrigin = new URL(config.publicUrl).origin;
     this.challenge = `Bearer resource_metadata="${resourceMetadataUrl(config)}", scope="mcp:read mcp:write"`;
@@ -29,7 +34,9 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
     if (origin !== undefined && origin !== this.allowedOrigin) {
       throw new ForbiddenException({ error: 'forbidden_origin', error_description: `Origin ${origin.slice(0, 200)} is not allowed` });
     }
-    return (await super.canActivate(context)) as boolean;
+    if (!((await super.canActivate(context)) as boolean)) return false;
+    await this.requestPolicy.admit(context.switchToHttp().getRequest<Request>(), context.switchToHttp().getResponse<Response>());
+    return true;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser, _info: unknown, context: ExecutionContext): TUser {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { legacyIdField, pageInput, pageOutput, referenceField, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, legacyIdField, pageInput, pageOutput, referenceField, type Principal } from '@app/shared';
 import { ConnectorsService } from '../application/connectors.service.js';
 import { connectorPermissions as can } from '../connectors.permissions.js';
 
@@ -8,10 +8,9 @@ const connectorRef = {
   connector: referenceField('The connector: its name or id; required unless connectorId is given').optional(),
   connectorId: legacyIdField('connector'),
 };
-const config = z
-  .record(z.string().max(100), z.unknown())
-  .refine((c) => JSON.stringify(c).length <= 20_000, 'at most 20000 characters of JSON')
-  .describe('Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}. Readable by every member: never put secrets here.');
+const config = freeFormObject().describe(
+  `Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON. Readable by every member: never put secrets here, at any depth.`,
+);
 const credentials = z
   .string()
   .min(8)

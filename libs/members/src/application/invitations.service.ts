@@ -86,6 +86,8 @@ export class InvitationsService {
 
       const now = this.clock.now();
       const pending = await this.invitations.findPendingByEmail(orgId, email, tx);
+      // Re-inviting rewrites the pending invitation: the same rule as changing a member's role.
+      if (pending) await this.assertMayChange(principal, pending, tx);
       if (pending && pending.expiresAt > now) {
         const updated = await this.change(principal, pending, { role, teamIds: mergeTeamIds(pending.teamIds, { add: teams.map((t) => t.id), replace: input.replaceTeams }) }, tx);
         return { invitation: invitationView(updated, now), acceptUrl: null, refreshed: true, emailSent: false as const };
@@ -130,8 +132,8 @@ export class InvitationsService {
       const remove = await this.references.resolveAll(orgId, REFERENCE.team, input.removeTeams ?? [], {}, tx);
       const teamIds = mergeTeamIds(current.teamIds, { add: add.map((t) => t.id), remove: remove.map((t) => t.id) });
       const changed = (role !== null && role.key !== current.role) || teamIds.length !== current.teamIds.length || teamIds.some((id, i) => id !== current.teamIds[i]);
+      await this.assertMayChange(principal, current, tx);
       if (!changed) {
-        assertCanManageMember(principal, current.role, 'change an invitation for the owner role');
         return { invitation: invitationView(current, now), changed: false };
       }
       const updated = await this.change(principal, current, { role, teamIds }, tx);
@@ -157,7 +159,7 @@ export class InvitationsService {
       const invitation = byId ?? (await this.pending(principal.orgId, reference, now, tx));
       const status = effectiveStatus(invitation, now);
       if (status !== 'pending') throw new InvitationNotPendingError(invitation.id, status);
-      assertCanManageMember(principal, invitation.role, 'revoke an invitation for the owner role');
+      assertCanManageMember(principal, await this.roles.resolve(principal.orgId, invitation.role, tx), `revoke an invitation for the ${invitation.role} role`);
       const revoked = await this.invitations.setStatus(tx, invitation.id, 'revoked');
       await this.audit.record(principal, { action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email, role: invitation.role } }, tx);
       return invitationView(revoked, now);
@@ -176,9 +178,13 @@ export class InvitationsService {
     throw await this.references.failure(orgId, REFERENCE.invitation, reference, found, { now }, tx);
   }
 
-  /** The one write of a pending invitation's role and teams; owner invitations are changed by owners only. */
+  /** A pending invitation is changed only by someone who could change the member it would make. */
+  private async assertMayChange(principal: Principal, invitation: InvitationRecord, tx: TransactionClient): Promise<void> {
+    assertCanManageMember(principal, await this.roles.resolve(invitation.orgId, invitation.role, tx), `change an invitation for the ${invitation.role} role`);
+  }
+
+  /** The one write of a pending invitation's role and teams; the caller has passed assertMayChange. */
   private async change(principal: Principal, current: InvitationRecord, next: { role: { key: string } | null; teamIds: string[] }, tx: TransactionClient): Promise<InvitationRecord> {
-    assertCanManageMember(principal, current.role, 'change an invitation for the owner role');
     const role = next.role?.key ?? current.role;
     const updated = await this.invitations.update(tx, current.id, { role, teamIds: next.teamIds });
     await this.audit.record(

@@ -47,7 +47,7 @@ export class MembersService {
       await this.organizations.lock(tx, orgId);
       const member = await this.member(orgId, input.member, tx);
       const role = await this.roles.resolve(orgId, input.role.trim(), tx);
-      assertCanManageMember(principal, member.role, "change an owner's role");
+      assertCanManageMember(principal, await this.roles.resolve(orgId, member.role, tx), `change the role of a member with the ${member.role} role`);
       assertCanGrantRole(principal, role);
       if (member.role === role.key) return { ...memberView(member), previousRole: member.role };
       if (member.role === 'owner' && (await this.memberships.countOwners(orgId, tx)) <= 1) throw new LastOwnerError('demote', member.id);
@@ -67,7 +67,7 @@ export class MembersService {
     return this.transactions.run(async (tx) => {
       await this.organizations.lock(tx, orgId);
       const member = await this.member(orgId, input.member, tx);
-      assertCanManageMember(principal, member.role, 'remove an owner');
+      assertCanManageMember(principal, await this.roles.resolve(orgId, member.role, tx), `remove a member with the ${member.role} role`);
       if (member.role === 'owner' && (await this.memberships.countOwners(orgId, tx)) <= 1) throw new LastOwnerError('remove', member.id);
       await this.memberships.delete(tx, member.id);
       const grantsRevoked = await this.memberships.revokeGrants(tx, orgId, member.userId, this.clock.now(), 'membership_removed');

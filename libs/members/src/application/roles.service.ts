@@ -102,6 +102,8 @@ export class RolesService {
     const role = await this.transactions.run(async (tx) => {
       await this.organizations.lock(tx, orgId);
       const current = await this.customRole(orgId, input.role, tx);
+      // Editing a role changes everyone who holds it: the caller must hold what it allows now and after.
+      assertCanGrantRole(principal, customDefinition(current), 'change it');
       if (permissions) assertCanGrantRole(principal, { key: current.key, permissions });
       if (name !== undefined && name.toLowerCase() !== current.name.toLowerCase()) {
         const builtInClash = BUILT_IN_ROLE_DEFINITIONS.find((r) => r.name.toLowerCase() === name.toLowerCase());
@@ -137,6 +139,7 @@ export class RolesService {
       // The lock keeps an invitation or role change from picking this role up while it is deleted.
       await this.organizations.lock(tx, orgId);
       const role = await this.customRole(orgId, input.role, tx);
+      assertCanGrantRole(principal, customDefinition(role), 'delete it');
       const [members, pending] = await Promise.all([
         this.memberships.countWithRole(orgId, role.key, tx),
         this.invitations.countPendingWithRole(orgId, role.key, this.clock.now(), tx),

@@ -69,11 +69,11 @@ export class OwnerRequiredError extends DomainError {
 }
 
 export class RoleEscalationError extends DomainError {
-  constructor(role: string, missing: string[]) {
+  constructor(role: string, missing: string[], action = 'give it to anyone') {
     super(
       'permission_denied',
       'role_exceeds_your_permissions',
-      `The role "${role}" allows things your own role does not (${missing.join(', ')}), so you cannot give it to anyone.`,
+      `The role "${role}" allows things your own role does not (${missing.join(', ')}), so you cannot ${action}.`,
       { role, missingPermissions: missing },
       'Pick a role whose permissions are within yours, or ask an owner to do this.',
     );

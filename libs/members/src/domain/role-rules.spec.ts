@@ -46,7 +46,21 @@ describe('role rules', () => {
     assert.equal(codeOf(() => assertCanGrantRole(admin, adminRole)), null);
     assert.equal(codeOf(() => assertCanGrantRole(lead, adminRole)), 'role_exceeds_your_permissions');
     assert.equal(codeOf(() => assertCanGrantRole(lead, { key: 'viewer', permissions: ['org:read'] })), null);
-    assert.equal(codeOf(() => assertCanManageMember(admin, 'owner', 'remove an owner')), 'owner_required');
-    assert.equal(codeOf(() => assertCanManageMember(owner, 'owner', 'remove an owner')), null);
+    assert.equal(codeOf(() => assertCanManageMember(admin, ownerRole, 'remove an owner')), 'owner_required');
+    assert.equal(codeOf(() => assertCanManageMember(owner, ownerRole, 'remove an owner')), null);
+  });
+
+  it('lets a non-owner manage a member only when the actor holds every permission of the member\'s role', () => {
+    fc.assert(
+      fc.property(fc.subarray(ALL_PERMISSIONS), fc.subarray(ALL_PERMISSIONS), (actorPermissions, targetPermissions) => {
+        const actor = principal('custom', actorPermissions);
+        const allowed = targetPermissions.every((p) => actorPermissions.includes(p));
+        const code = codeOf(() => assertCanManageMember(actor, { key: 'target', permissions: targetPermissions }, 'remove them'));
+        assert.equal(code, allowed ? null : 'role_exceeds_your_permissions');
+      }),
+    );
+    const manager = principal('people-manager', ['members:read', 'members:manage']);
+    assert.equal(codeOf(() => assertCanManageMember(manager, { key: 'admin', permissions: [...BUILT_IN_ROLES.admin.permissions] }, 'remove an admin')), 'role_exceeds_your_permissions');
+    assert.equal(codeOf(() => assertCanManageMember(principal('admin', ALL_PERMISSIONS), { key: 'owner', permissions: [...ALL_PERMISSIONS] }, 'remove an owner')), 'owner_required');
   });
 });

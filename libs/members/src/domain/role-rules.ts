@@ -47,16 +47,24 @@ export function normalizePermissions(raw: readonly string[]): Permission[] {
 }
 
 /** Nobody hands out more than they hold: owner only by owners, other roles only within the caller's permissions. */
-export function assertCanGrantRole(principal: Principal, role: Pick<RoleDefinition, 'key' | 'permissions'>): void {
+export function assertCanGrantRole(principal: Principal, role: Pick<RoleDefinition, 'key' | 'permissions'>, action?: string): void {
   if (role.key === 'owner') {
     if (principal.role !== 'owner') throw new OwnerRequiredError('give someone the owner role');
     return;
   }
   const missing = role.permissions.filter((p) => !principal.permissions.has(p));
-  if (missing.length > 0) throw new RoleEscalationError(role.key, missing);
+  if (missing.length > 0) throw new RoleEscalationError(role.key, missing, action);
 }
 
-/** Owners are changed or removed by owners only. */
-export function assertCanManageMember(principal: Principal, memberRole: string, action: string): void {
-  if (memberRole === 'owner' && principal.role !== 'owner') throw new OwnerRequiredError(action);
+/**
+ * Owners are changed or removed by owners only; anyone else only by someone whose role holds every
+ * permission theirs carries, so a narrow role with members:manage cannot act against an admin.
+ */
+export function assertCanManageMember(principal: Principal, memberRole: Pick<RoleDefinition, 'key' | 'permissions'>, action: string): void {
+  if (memberRole.key === 'owner') {
+    if (principal.role !== 'owner') throw new OwnerRequiredError(action);
+    return;
+  }
+  const missing = memberRole.permissions.filter((p) => !principal.permissions.has(p));
+  if (missing.length > 0) throw new RoleEscalationError(memberRole.key, missing, action);
 }

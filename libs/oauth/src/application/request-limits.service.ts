@@ -19,10 +19,14 @@ export const TOKEN_FAILURES_PER_IP: Limit = { max: 100, windowMs: 10 * 60 * 1000
 // endpoint from many addresses.
 export const TOKEN_REQUESTS_PER_ACCOUNT: Limit = { max: 120, windowMs: 60 * 1000 };
 
+// Revocation is called once per sign-out; these bound floods and token probing at the endpoint.
+export const REVOCATIONS_PER_IP: Limit = { max: 60, windowMs: 60 * 1000 };
+export const REVOCATIONS_PER_CLIENT: Limit = { max: 60, windowMs: 60 * 1000 };
+
 const COUNTED_FAILURES = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
 
 /**
- * Abuse limits of the registration and token endpoints, on the shared counters (Redis when
+ * Abuse limits of the registration, token and revocation endpoints, on the shared counters (Redis when
  * REDIS_URL is set, so every instance sees the same counts). Over a limit: 429 with Retry-After.
  */
 @Injectable()
@@ -52,6 +56,12 @@ export class RequestLimits {
       if (error instanceof OAuthError && COUNTED_FAILURES.has(error.error)) await this.limiter.increment(failuresKey, TOKEN_FAILURES_PER_IP.windowMs);
       throw error;
     }
+  }
+
+  async admitRevocation(ipAddress: string, params: TokenParams): Promise<void> {
+    if (!this.config.rateLimits) return;
+    await this.count(`oauth:revoke:ip:${ipAddress}`, REVOCATIONS_PER_IP);
+    if (params.client_id) await this.count(`oauth:revoke:client:${hashSecret(params.client_id.slice(0, 2048))}`, REVOCATIONS_PER_CLIENT);
   }
 
   private async count(key: string, limit: Limit): Promise<void> {

@@ -28,13 +28,15 @@ export class TokenController {
     return this.limits.token(clientAddress(req), params, () => this.tokens.exchange(params));
   }
 
-  /** RFC 7009: 200 whether or not the token was known. */
+  /** RFC 7009: 200 whether the token was known, unknown or another client's. */
   @Post('revoke')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async revoke(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<Record<string, never>> {
     allowAnyOrigin(res);
-    await this.revocation.revoke(formParams(req, body));
+    const params = formParams(req, body);
+    await this.limits.admitRevocation(clientAddress(req), params);
+    await this.revocation.revoke(params);
     return {};
   }
 }

@@ -19,6 +19,8 @@ export abstract class AppConfig {
   abstract readonly redisUrl: string | undefined;
   /** Request limits of the registration and token endpoints (RATE_LIMITS=off for load benchmarks only). */
   abstract readonly rateLimits: boolean;
+  /** Per-grant (token family) request budget on /mcp, per minute; lifted by RATE_LIMITS=off. */
+  abstract readonly mcpRequestsPerMinute: number;
   /** Cookies get `Secure` when the public URL is https. */
   abstract readonly secureCookies: boolean;
   abstract readonly billingUrl: string;
@@ -53,6 +55,11 @@ const schema = {
   LOG_LEVEL: z.enum(logLevels),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   RATE_LIMITS: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  MCP_REQUESTS_PER_MINUTE: z
+    .string()
+    .regex(/^[0-9]{1,7}$/, 'must be a whole number from 1 to 1000000')
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= 1_000_000, 'must be a whole number from 1 to 1000000'),
   // Long and plain enough to be a generated secret, never a word someone can guess.
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 visible ASCII characters, no spaces (for example `openssl rand -hex 32`)'),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535),
@@ -109,6 +116,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: read(env, 'LOG_LEVEL', 'info')!,
     redisUrl: read(env, 'REDIS_URL'),
     rateLimits: read(env, 'RATE_LIMITS', 'on')!,
+    mcpRequestsPerMinute: read(env, 'MCP_REQUESTS_PER_MINUTE', '600')!,
     secureCookies: publicUrl.startsWith('https:'),
     billingUrl: `${publicUrl}/billing`,
     metricsToken: read(env, 'METRICS_TOKEN'),

@@ -36,6 +36,9 @@ describe('RateLimiter', () => {
     await limiter.increment('a', 60_000);
     await limiter.reset('a');
     assert.equal((await limiter.get('a')).count, 0);
+    // A batch of messages counts as many.
+    await limiter.increment('batch', 60_000, 4);
+    assert.equal((await limiter.increment('batch', 60_000, 3)).count, 7);
   });
 
   it('shares counters through Redis when REDIS_URL is set', { skip: !withRedis && 'no Redis on 127.0.0.1:6379' }, async () => {
@@ -49,6 +52,7 @@ describe('RateLimiter', () => {
       await a.increment(key, 10_000);
       const seen = await b.increment(key, 10_000);
       assert.equal(seen.count, 2, 'the second instance sees the first one\'s count');
+      assert.equal((await a.increment(key, 10_000, 5)).count, 7);
       assert.ok(seen.resetInMs > 0 && seen.resetInMs <= 10_000);
       await b.reset(key);
       assert.equal((await a.get(key)).count, 0);

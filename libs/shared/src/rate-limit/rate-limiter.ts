@@ -12,7 +12,7 @@ export interface RateLimitState {
 
 interface CounterStore {
   get(key: string): Promise<RateLimitState>;
-  increment(key: string, windowMs: number): Promise<RateLimitState>;
+  increment(key: string, windowMs: number, by: number): Promise<RateLimitState>;
   reset(key: string): Promise<void>;
 }
 
@@ -29,7 +29,7 @@ class MemoryStore implements CounterStore {
     return { count: window.count, resetInMs: window.resetAt - now };
   }
 
-  async increment(key: string, windowMs: number): Promise<RateLimitState> {
+  async increment(key: string, windowMs: number, by: number): Promise<RateLimitState> {
     const now = this.clock.nowMs();
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
@@ -37,7 +37,7 @@ class MemoryStore implements CounterStore {
       window = { count: 0, resetAt: now + windowMs };
       this.windows.set(key, window);
     }
-    window.count++;
+    window.count += by;
     return { count: window.count, resetInMs: window.resetAt - now };
   }
 
@@ -59,8 +59,8 @@ class RedisStore implements CounterStore {
     return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
   }
 
-  async increment(key: string, windowMs: number): Promise<RateLimitState> {
-    const [[, count], , [, ttl]] = (await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec()) as [
+  async increment(key: string, windowMs: number, by: number): Promise<RateLimitState> {
+    const [[, count], , [, ttl]] = (await this.redis.multi().incrby(key, by).pexpire(key, windowMs, 'NX').pttl(key).exec()) as [
       [unknown, number],
       unknown,
       [unknown, number],
@@ -99,8 +99,9 @@ export class RateLimiter implements OnModuleDestroy {
     return this.withFallback((store) => store.get(this.prefixed(key)));
   }
 
-  increment(key: string, windowMs: number): Promise<RateLimitState> {
-    return this.withFallback((store) => store.increment(this.prefixed(key), windowMs));
+  /** Adds `by` (default 1) to the key's count in the current window. */
+  increment(key: string, windowMs: number, by = 1): Promise<RateLimitState> {
+    return this.withFallback((store) => store.increment(this.prefixed(key), windowMs, by));
   }
 
   reset(key: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { legacyIdField, pageInput, pageOutput, referenceField, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, legacyIdField, pageInput, pageOutput, referenceField, type Principal } from '@app/shared';
 import { ConfigObjectsService } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import { skillPermissions as can } from '../skills.permissions.js';
@@ -12,7 +12,9 @@ const configObjectRef = {
   type: type.optional().describe('The type the named config object has; narrows a name used by several types'),
 };
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
-const metadata = z.record(z.string(), z.unknown()).describe('Optional structured settings stored with this version');
+const metadata = freeFormObject().describe(
+  `Optional structured settings stored with this version; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON`,
+);
 
 const configObjectSummary = z.object({
   id: z.string(),
