@@ -128,12 +128,19 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     assert.equal(ownerInvite.code, 'owner_required');
     assert.equal((await fails(adminClient, 'invite_member', { email: 'boss@example.com', role: 'member' })).code, 'owner_required');
 
-    // A custom role that may invite but not manage teams cannot hand out a role that manages them.
-    const inviter = await withCustomRole(client, org, 'Recruiter', ['org:read', 'members:read', 'members:invite']);
+    // A custom role that may invite (and holds what a member holds) but not manage teams cannot hand out a
+    // role that manages them.
+    const roles = await ok(client, 'list_roles', {});
+    const memberPermissions: string[] = roles.items.find((r: { key: string }) => r.key === 'member').permissions;
+    const inviter = await withCustomRole(client, org, 'Recruiter', [...memberPermissions, 'members:invite']);
     await ok(client, 'create_role', { name: 'Team Lead', permissions: ['org:read', 'teams:read', 'teams:manage'] });
     const escalation = await fails(inviter, 'update_invitation', { invitation: 'dev@example.com', role: 'Team Lead' });
     assert.equal(escalation.code, 'role_exceeds_your_permissions');
-    assert.deepEqual(escalation.details.missingPermissions, ['teams:read', 'teams:manage']);
+    assert.deepEqual(escalation.details.missingPermissions, ['teams:manage']);
+    // Nor change an invitation whose role is wider than theirs (the rule for changing a member's role).
+    await ok(client, 'invite_member', { email: 'lead@example.com', role: 'team-lead' });
+    assert.equal((await fails(inviter, 'update_invitation', { invitation: 'lead@example.com', role: 'member' })).code, 'role_exceeds_your_permissions');
+    assert.equal((await row(org.id, 'lead@example.com')).role, 'team-lead');
     assert.equal((await fails(inviter, 'invite_member', { email: 'dev@example.com', role: 'team-lead' })).code, 'role_exceeds_your_permissions');
     assert.equal((await row(org.id, 'dev@example.com')).role, 'member');
     assert.equal((await row(org.id, 'boss@example.com')).role, 'owner');
