@@ -16,6 +16,8 @@ interface SourceQuery {
   ids: Prisma.Sql[];
   /** Columns compared ignoring case: what counts as a name. */
   names: Prisma.Sql[];
+  /** Columns stored in lower case (emails), compared to the lowered reference so their index serves. */
+  lowerNames?: Prisma.Sql[];
   /** Columns selected besides id: name, and type or email where the kind has one. */
   select: Prisma.Sql;
   filter: (scope: ReferenceScope) => Prisma.Sql;
@@ -32,14 +34,16 @@ const SOURCES: Record<Exclude<ReferenceSource, { table: string }>, SourceQuery> 
   member: {
     from: Prisma.raw('"Membership" x JOIN "User" u ON u.id = x."userId"'),
     ids: [Prisma.raw('x.id'), Prisma.raw('x."userId"')],
-    names: [Prisma.raw('u.email'), Prisma.raw('u.name')],
+    names: [Prisma.raw('u.name')],
+    lowerNames: [Prisma.raw('u.email')],
     select: Prisma.raw('u.name AS name, u.email AS email'),
     filter: none,
   },
   invitation: {
     from: Prisma.raw('"Invitation" x'),
     ids: [Prisma.raw('x.id')],
-    names: [Prisma.raw('x.email')],
+    names: [],
+    lowerNames: [Prisma.raw('x.email')],
     select: Prisma.raw('x.email AS name, x.email AS email'),
     filter: (scope) => Prisma.sql` AND x.status = 'pending' AND x."expiresAt" > ${scope.now ?? new Date()}`,
   },
@@ -69,7 +73,13 @@ export class ReferenceRepository {
   async matches(source: ReferenceSource, orgId: string, reference: string, scope: ReferenceScope, db: Db = this.prisma): Promise<Row[]> {
     const q = queryFor(source);
     const byId = Prisma.join(q.ids.map((column) => Prisma.sql`${column} = ${reference}`), ' OR ');
-    const byName = Prisma.join(q.names.map((column) => Prisma.sql`lower(${column}) = lower(${reference})`), ' OR ');
+    const byName = Prisma.join(
+      [
+        ...q.names.map((column) => Prisma.sql`lower(${column}) = lower(${reference})`),
+        ...(q.lowerNames ?? []).map((column) => Prisma.sql`${column} = ${reference.toLowerCase()}`),
+      ],
+      ' OR ',
+    );
     return db.$queryRaw<Row[]>`
       SELECT x.id AS id, ${q.select}, (${byId}) AS exact
       FROM ${q.from}

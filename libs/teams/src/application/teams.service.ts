@@ -19,7 +19,6 @@ function teamView(team: TeamRecord): TeamView {
   return { id: team.id, name: team.name, description: team.description, memberCount: team._count.members, createdAt: team.createdAt.toISOString() };
 }
 
-
 @Injectable()
 export class TeamsService {
   constructor(
