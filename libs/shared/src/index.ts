@@ -42,7 +42,7 @@ export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { isUniqueViolation } from './prisma/prisma-errors.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
-export { DAY_MS, deleteBatchWhere, RetentionRegistry, type RetentionRule } from './retention/retention.js';
+export { before, DAY_MS, deleteBatchWhere, RetentionDeclarations, RetentionRegistry, type RetentionRule } from './retention/retention.js';
 export { annotateActiveSpan, withSpan } from './tracing/spans.js';
 export {
   FREE_FORM_MAX_DEPTH,

@@ -1,5 +1,5 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DAY_MS, deleteBatchWhere, Prisma, PrismaService, RetentionRegistry, type RetentionRule } from '@app/shared';
+import { Injectable } from '@nestjs/common';
+import { before, DAY_MS, Prisma, RetentionDeclarations, type RetentionRule } from '@app/shared';
 
 /** Ended codes, tokens and grants stay this long: enough to explain a refusal, not forever. */
 export const ENDED_CODE_RETENTION_MS = DAY_MS;
@@ -7,26 +7,11 @@ export const ENDED_TOKEN_RETENTION_MS = 7 * DAY_MS;
 /** A registered client nobody used for this long is deleted; its next token request gets invalid_client. */
 export const UNUSED_CLIENT_RETENTION_MS = 30 * DAY_MS;
 
-const before = (now: Date, ms: number) => new Date(now.getTime() - ms);
-
 // The OAuth tables that grow with every sign-in, refresh and registration, and when their rows go.
 @Injectable()
-export class OAuthRetentionRepository implements OnModuleInit {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly registry: RetentionRegistry,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.declare(...this.rules());
-  }
-
+export class OAuthRetentionRepository extends RetentionDeclarations {
   rules(): RetentionRule[] {
-    const rule = (table: string, deletes: string, condition: (now: Date) => Prisma.Sql): RetentionRule => ({
-      table,
-      deletes,
-      deleteBatch: (now, limit) => deleteBatchWhere(this.prisma, table, condition(now), limit),
-    });
+    const rule = this.rule.bind(this);
     return [
       rule('AuthorizationCode', 'authorization codes a day after they expired', (now) => Prisma.sql`"expiresAt" < ${before(now, ENDED_CODE_RETENTION_MS)}`),
       // Rotated tokens stay until they expire: presenting one again is how a stolen token is detected.

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Prisma } from '../prisma/generated/client.js';
-import type { PrismaService } from '../prisma/prisma.service.js';
+import { PrismaService } from '../prisma/prisma.service.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -46,4 +46,29 @@ export function deleteBatchWhere(prisma: PrismaService, table: string, condition
   const name = Prisma.raw(`"${table.replace(/"/g, '')}"`);
   return prisma.$executeRaw`
     DELETE FROM ${name} WHERE id IN (SELECT id FROM ${name} WHERE ${condition} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+}
+
+/** The moment `ms` before `now`: a row that ended before it is past retention. */
+export const before = (now: Date, ms: number): Date => new Date(now.getTime() - ms);
+
+/**
+ * A context's retention, declared next to its tables: subclasses list their rules, and they are
+ * registered when the module starts. `rule` builds one from a SQL condition on the table's own columns.
+ */
+@Injectable()
+export abstract class RetentionDeclarations implements OnModuleInit {
+  constructor(
+    protected readonly prisma: PrismaService,
+    private readonly registry: RetentionRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.declare(...this.rules());
+  }
+
+  abstract rules(): RetentionRule[];
+
+  protected rule(table: string, deletes: string, condition: (now: Date) => Prisma.Sql): RetentionRule {
+    return { table, deletes, deleteBatch: (now, limit) => deleteBatchWhere(this.prisma, table, condition(now), limit) };
+  }
 }
