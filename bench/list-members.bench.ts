@@ -2,7 +2,7 @@
 // list_members use case and through the real MCP gateway. Run with DATABASE_URL for PostgreSQL.
 import { MembersService } from '@app/members';
 import { PrismaService, type Principal } from '@app/shared';
-import { callTool, connectWithToken } from '../test/support/mcp-client.js';
+import { callTool, connectWithToken } from '../test/support/mcp.js';
 import { createOrg, createUser } from '../test/support/fixtures.js';
 import { onPostgres, startTestApp, unique } from '../test/support/test-app.js';
 import { mintAccess } from '../test/support/tokens.js';

@@ -1,7 +1,7 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { MCP_READONLY_PATH, MCP_TOOLSETS_PREFIX, TOOLSETS } from '@app/shared';
 import { addMember, createOrg, createUser } from '../test/support/fixtures.js';
-import { rawMcp } from '../test/support/mcp-client.js';
+import { rawMcp } from '../test/support/mcp.js';
 import type { TestApp } from '../test/support/test-app.js';
 import { mintAccess } from '../test/support/tokens.js';
 

@@ -6,7 +6,8 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from '../test/support/fixtures.js';
 import type { TestApp } from '../test/support/test-app.js';
 import { decideApproval } from './support/chromium.js';
-import { call, connectThroughBrowser, must, refused, type Connection } from './support/connect.js';
+import { callTool, fails, ok } from '../test/support/mcp.js';
+import { connectThroughBrowser, type Connection } from './support/connect.js';
 
 // The organization of evals/cloud-mcp-agent-flows.md.
 export const ORG_NAME = 'Acme Robotics';
@@ -73,7 +74,7 @@ async function ownerConnection(ctx: EvalContext): Promise<Connection> {
  */
 async function confirmedByOwner<T = Record<string, any>>(ctx: EvalContext, tool: string, args: Record<string, unknown>, expectSummary: RegExp): Promise<T> {
   const { client } = await ownerConnection(ctx);
-  const asked = await refused(client, tool, args, 'confirmation_required');
+  const asked = await fails(client, tool, args, 'confirmation_required');
   const approvalUrl = String(asked.details.approvalUrl);
   assert.ok(approvalUrl.startsWith(`${ctx.server.url}/approvals/`), approvalUrl);
   assert.match(asked.hint ?? '', /approvalId/);
@@ -84,7 +85,7 @@ async function confirmedByOwner<T = Record<string, any>>(ctx: EvalContext, tool:
   } finally {
     await page.close();
   }
-  return must<T>(client, tool, { ...args, approvalId: asked.details.approvalId });
+  return ok<T>(client, tool, { ...args, approvalId: asked.details.approvalId });
 }
 
 async function auditActions(ctx: EvalContext): Promise<string[]> {
@@ -104,7 +105,7 @@ export const flows: Flow[] = [
     prompt: 'Which OpenWork Cloud organization am I connected to?',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const me = await must(client, 'get_current_identity');
+      const me = await ok(client, 'get_current_identity');
       assert.equal(me.organization.name, ORG_NAME);
       assert.equal(me.organization.id, ctx.orgId);
       assert.equal(me.account.email, 'olivia@acme.test');
@@ -129,20 +130,20 @@ export const flows: Flow[] = [
     prompt: 'Add omar@example.com to my organization. Then add zoe@example.com too.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const org = await must(client, 'get_organization');
+      const org = await ok(client, 'get_organization');
       assert.deepEqual(org.allowedEmailDomains, ['acme.test']);
 
-      const domain = await refused(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
+      const domain = await fails(client, 'invite_member', { email: 'omar@example.com' }, 'email_domain_not_allowed');
       assert.equal(domain.details.domain, 'example.com');
       assert.match(domain.hint ?? '', /update_allowed_email_domains/);
       // Widening who can be invited is Olivia's call: she approves it in the browser.
       await confirmedByOwner(ctx, 'update_allowed_email_domains', { add: ['example.com'] }, /Allow invitations to Acme Robotics from example\.com/);
-      const invited = await must(client, 'invite_member', { email: 'omar@example.com' });
+      const invited = await ok(client, 'invite_member', { email: 'omar@example.com' });
       assert.equal(invited.invitation.status, 'pending');
       assert.match(invited.acceptUrl, new RegExp(`^${ctx.server.url}/invitations/`));
 
       // Olivia, Priya and Omar's pending invitation fill the three seats: a refusal with the billing rule.
-      const seats = await refused(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
+      const seats = await fails(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
       assert.deepEqual([seats.details.seatLimit, seats.details.seatsUsed, seats.details.plan], [3, 3, 'free']);
       assert.equal(seats.details.billingUrl, `${ctx.server.url}/billing`);
       assert.match(String(seats.details.billingRule), /active member and every pending .*invitation uses a seat/);
@@ -163,25 +164,25 @@ export const flows: Flow[] = [
     prompt: 'Assign Priya to the Sales team. Put Omar on Sales too.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const teams = await must(client, 'list_teams', {});
+      const teams = await ok(client, 'list_teams', {});
       assert.equal(teams.items.some((t: { name: string }) => t.name === 'Sales'), false);
-      const sales = await must(client, 'create_team', { name: 'Sales' });
-      const found = await must(client, 'list_members', { query: 'Priya' });
+      const sales = await ok(client, 'create_team', { name: 'Sales' });
+      const found = await ok(client, 'list_members', { query: 'Priya' });
       assert.equal(found.items.length, 1);
-      const added = await must(client, 'add_team_member', { team: 'Sales', member: found.items[0].id });
+      const added = await ok(client, 'add_team_member', { team: 'Sales', member: found.items[0].id });
       assert.equal(added.added, true);
 
-      const pending = await refused(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
+      const pending = await fails(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
       assert.match(pending.hint ?? '', /invite_member/);
       // What the hint says: the same invitation, refreshed with the team; no extra seat.
-      const reinvited = await must(client, 'invite_member', { email: 'omar@example.com', teams: ['Sales'] });
+      const reinvited = await ok(client, 'invite_member', { email: 'omar@example.com', teams: ['Sales'] });
       assert.equal(reinvited.refreshed, true);
 
       const members = await ctx.prisma.teamMembership.findMany({ where: { teamId: sales.id }, include: { membership: true } });
       assert.deepEqual(members.map((m) => m.membership.userId), [ctx.priya.id]);
       const invitations = await ctx.prisma.invitation.findMany({ where: { orgId: ctx.orgId } });
       assert.deepEqual(invitations.map((i) => [i.email, i.status, i.teamIds]), [['omar@example.com', 'pending', [sales.id]]]);
-      const org = await must(client, 'get_organization');
+      const org = await ok(client, 'get_organization');
       assert.equal(org.seatsUsed, 3);
     },
   },
@@ -190,16 +191,16 @@ export const flows: Flow[] = [
     prompt: 'Create a skill that writes weekly status reports and share it with my whole organization.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const skill = await must(client, 'create_skill', {
+      const skill = await ok(client, 'create_skill', {
         content: '---\nname: weekly-status-report\ndescription: Writes a weekly status report from the week\'s notes, tickets and commits.\n---\n# Weekly status report\n\nCollect what shipped, what slipped and what is next; write three short sections.\n',
       });
       // No marketplace yet: share_skill creates the organization's first one instead of the agent guessing a name.
-      assert.deepEqual((await must(client, 'list_marketplaces', {})).items, []);
+      assert.deepEqual((await ok(client, 'list_marketplaces', {})).items, []);
       const shared = await confirmedByOwner(ctx, 'share_skill', { skillId: skill.id }, /Share the skill "weekly-status-report" with everyone in Acme Robotics/);
       assert.deepEqual([shared.plugin.created, shared.componentAdded, shared.marketplace.created, shared.published, shared.grant.created], [true, true, true, true, true]);
 
       // Trap: creating "the marketplace" again. The refusal names the existing one; repeating share_skill creates nothing.
-      const duplicate = await refused(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
+      const duplicate = await fails(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
       assert.equal(duplicate.details.existingId, shared.marketplace.id);
       const again = await confirmedByOwner(ctx, 'share_skill', { skillId: skill.id }, /weekly-status-report/);
       assert.equal(again.plugin.id, shared.plugin.id);
@@ -219,11 +220,11 @@ export const flows: Flow[] = [
       const context = await ctx.chromium.newContext();
       ctx.teammate = await connectThroughBrowser(ctx.server.url, context, { email: ctx.priya.email, password: TEST_PASSWORD, orgName: ORG_NAME }, 'Cursor');
       const teammate = ctx.teammate.client;
-      assert.equal((await must(teammate, 'get_current_identity')).role, 'member');
-      const visible = await must(teammate, 'list_marketplace_plugins', {});
+      assert.equal((await ok(teammate, 'get_current_identity')).role, 'member');
+      const visible = await ok(teammate, 'list_marketplace_plugins', {});
       assert.deepEqual(visible.items.map((i: { plugin: { name: string }; role: string }) => [i.plugin.name, i.role]), [['weekly-status-report', 'viewer']]);
       // A member may install it, not re-share it.
-      await refused(teammate, 'share_skill', { skillId: skill.id }, 'permission_denied');
+      await fails(teammate, 'share_skill', { skillId: skill.id }, 'permission_denied');
       // Her list holds only what a member can use: share_skill is not in it (though calling it is answered
       // with permission_denied above, not "unknown tool"), nor are the people-management tools.
       const teammateTools = (await teammate.listTools()).tools.map((t) => t.name);
@@ -231,7 +232,7 @@ export const flows: Flow[] = [
       for (const hidden of ['share_skill', 'invite_member', 'remove_member', 'create_role', 'list_audit_events']) {
         assert.ok(!teammateTools.includes(hidden), `a member's tool list shows ${hidden}`);
       }
-      assert.equal((await call(teammate, 'get_skill', { skillId: skill.id })).isError, false);
+      assert.equal((await callTool(teammate, 'get_skill', { skillId: skill.id })).isError, false);
     },
   },
   {
@@ -239,17 +240,17 @@ export const flows: Flow[] = [
     prompt: 'Priya has left the company. Remove her from my organization.',
     async run(ctx) {
       const { client } = await ownerConnection(ctx);
-      const found = await must(client, 'list_members', { query: 'Priya' });
+      const found = await ok(client, 'list_members', { query: 'Priya' });
       assert.equal(found.items.length, 1);
       const removed = await confirmedByOwner(ctx, 'remove_member', { member: found.items[0].id }, /Remove Priya Patel <priya@acme\.test> \(role member\) from Acme Robotics/);
       assert.equal(removed.removed.email, 'priya@acme.test');
       assert.equal(await ctx.prisma.membership.count({ where: { orgId: ctx.orgId, userId: ctx.priya.id } }), 0);
       // Her own client loses access at its next request.
-      if (ctx.teammate) assert.equal((await call(ctx.teammate.client, 'get_current_identity').catch(() => ({ isError: true }))).isError, true);
+      if (ctx.teammate) assert.equal((await callTool(ctx.teammate.client, 'get_current_identity').catch(() => ({ isError: true }))).isError, true);
       const event = await ctx.prisma.auditEvent.findFirstOrThrow({ where: { orgId: ctx.orgId, action: 'member.removed' } });
       assert.equal(event.approval, 'browser');
       assert.equal((event.details as { approval: { approvedByUserId: string } }).approval.approvedByUserId, ctx.olivia.id);
-      const listed = await must(client, 'list_audit_events', { approval: 'browser' });
+      const listed = await ok(client, 'list_audit_events', { approval: 'browser' });
       const actions = listed.items.map((e: { action: string; approval: string }) => [e.action, e.approval]);
       assert.deepEqual(actions[0], ['member.removed', 'browser']);
       assert.deepEqual(actions.at(-1), ['organization.allowed_email_domains_updated', 'browser']);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, toolError } from './support/mcp-client.js';
+import { callTool, connectWithToken, toolError } from './support/mcp.js';
 import { Browser, signIn } from './support/oauth-flow.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';

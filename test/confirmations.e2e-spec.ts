@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '@app/identity';
 import { Clock, PrismaService } from '@app/shared';
 import { decideApproval, launchChromium } from '../evals/support/chromium.js';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
-import { callTool, connectWithToken, toolError } from './support/mcp-client.js';
+import { callTool, connectWithToken, toolError } from './support/mcp.js';
 import { modernToolCall } from './support/modern-mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';

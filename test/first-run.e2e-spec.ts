@@ -67,9 +67,9 @@ describe('first-run setup', () => {
     for (const [values, message] of [
       [{ ...OWNER, Email: email, Password: 'short' }, /password must be 10-256 characters/],
       [{ ...OWNER, Email: 'not-an-address' }, /not a valid email address/],
-      [{ ...OWNER, Email: email, Name: '   ' }, /name must be 1-100 characters/],
-      [{ ...OWNER, Email: email, 'Organization name': '' }, /organization name must be 1-100/],
-      [{ ...OWNER, Email: email, 'Organization name': 'x'.repeat(101) }, /organization name must be 1-100/],
+      [{ ...OWNER, Email: email, Name: '   ' }, /Invalid name: use 1-100 printable characters/],
+      [{ ...OWNER, Email: email, 'Organization name': '' }, /Invalid organization name: use 1-100 printable characters/],
+      [{ ...OWNER, Email: email, 'Organization name': 'x'.repeat(101) }, /Invalid organization name: use 1-100 printable characters/],
     ] as const) {
       const res = await submitForm(browser, path, 'Create owner', values);
       assert.equal(res.status, 400, JSON.stringify(values));

@@ -4,6 +4,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { Injectable, Module } from '@nestjs/common';
+import { z } from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { assertPermission, CurrentPrincipal, McpTool, McpTools, ToolInput, type Permission } from '@app/access';
+import { type Principal } from '@app/shared';
+import { createOrg, createUser } from './support/fixtures.js';
+import { connectWithToken, toolError } from './support/mcp.js';
+import { mintAccess } from './support/tokens.js';
 import { freePort, freshDataDir, onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
 
 const run = promisify(execFile);
@@ -188,14 +196,19 @@ describe('process lifecycle', () => {
 });
 
 describe('project layout', () => {
-  it('registers every context library in nest-cli.json, tsconfig paths and an index.ts', () => {
-    const nest = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as { projects: Record<string, { root: string }> };
+  it('finds a context library by its folder alone: no central file lists the libraries', () => {
+    const nest = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(nest.sourceRoot, 'apps/api/src');
+    assert.equal(nest.projects, undefined, 'nest-cli.json needs no block per library');
     const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
-    assert.deepEqual(tsconfig.compilerOptions.paths['@app/*'], ['./libs/*/src/index.ts']);
-    const libs = readdirSync(join(ROOT, 'libs'));
-    for (const lib of libs) {
-      assert.equal(nest.projects[lib]?.root, `libs/${lib}`, `${lib} in nest-cli.json`);
+    assert.deepEqual(tsconfig.compilerOptions.paths, { '@app/*': ['./libs/*/src/index.ts'] });
+    const registries = ['nest-cli.json', 'tsconfig.json', 'package.json', 'scripts/app-paths.mjs'].map((f) => readFileSync(join(ROOT, f), 'utf8'));
+    const appModule = readFileSync(join(ROOT, 'apps/api/src/app.module.ts'), 'utf8');
+    for (const lib of readdirSync(join(ROOT, 'libs'))) {
       assert.ok(existsSync(join(ROOT, 'libs', lib, 'src', 'index.ts')), `${lib}/src/index.ts`);
+      for (const text of registries) assert.ok(!new RegExp(`["/@]${lib}\\b`).test(text), `${lib} is named in a central file`);
+      // A resource area is wired by one import line; shared is the kit every area uses, not an area.
+      if (lib !== 'shared') assert.equal(appModule.match(new RegExp(`from '@app/${lib}'`, 'g'))?.length, 1, `one import of @app/${lib} in app.module.ts`);
     }
   });
 
@@ -212,5 +225,85 @@ describe('project layout', () => {
       }
     }
     assert.deepEqual(offenders, []);
+  });
+});
+
+// A throw-away resource area shaped like libs/workers: its permissions declared inside it, a use case,
+// thin tools, a module that only wires. Mounting it the way the import line in app.module.ts does must
+// be all it takes for the gateway to serve its tools with their permission checked.
+const gadgetPermissions = { list_gadgets: 'catalog:read', create_gadget: 'catalog:write' } as const satisfies Record<string, Permission>;
+const listGadgetsInput = z.object({ prefix: z.string().max(20).default('').describe('Only gadgets whose name starts with this') });
+const createGadgetInput = z.object({ name: z.string().min(1).max(50).describe('The gadget name') });
+
+@Injectable()
+class GadgetsService {
+  private readonly names: string[] = [];
+  list(principal: Principal, input: { prefix: string }) {
+    assertPermission(principal, gadgetPermissions.list_gadgets);
+    return { items: this.names.filter((n) => n.startsWith(input.prefix)).map((name) => ({ name })), nextCursor: null };
+  }
+  create(principal: Principal, input: { name: string }) {
+    assertPermission(principal, gadgetPermissions.create_gadget);
+    this.names.push(input.name);
+    return { name: input.name };
+  }
+}
+
+@McpTools({ toolset: 'runtime' })
+class GadgetsTools {
+  constructor(private readonly gadgets: GadgetsService) {}
+
+  @McpTool({
+    name: 'list_gadgets',
+    description: 'Lists the gadgets of this throw-away area, to prove an area needs no central registration.',
+    permission: gadgetPermissions.list_gadgets,
+    input: listGadgetsInput,
+    output: z.object({ items: z.array(z.object({ name: z.string() })), nextCursor: z.string().nullable() }),
+    title: 'List gadgets',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  })
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listGadgetsInput>) {
+    return this.gadgets.list(principal, input);
+  }
+
+  @McpTool({
+    name: 'create_gadget',
+    description: 'Creates a gadget in this throw-away area, to prove an area needs no central registration.',
+    permission: gadgetPermissions.create_gadget,
+    input: createGadgetInput,
+    output: z.object({ name: z.string() }),
+    title: 'Create gadget',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  })
+  create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createGadgetInput>) {
+    return this.gadgets.create(principal, input);
+  }
+}
+
+@Module({ controllers: [GadgetsTools], providers: [GadgetsService] })
+class GadgetsModule {}
+
+describe('adding a resource area', () => {
+  it('serves a new area\'s tools, permission-checked, from its module import alone', async () => {
+    const t = await startTestApp({ areas: [GadgetsModule] });
+    try {
+      const owner = await createUser(t);
+      const org = await createOrg(t, owner);
+      const client = await connectWithToken(t.url, (await mintAccess(t, owner, org.id)).token);
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      assert.ok(names.includes('list_gadgets') && names.includes('create_gadget'));
+      assert.ok(names.includes('list_workers'), 'the built-in areas are still there');
+      assert.deepEqual((await client.callTool({ name: 'create_gadget', arguments: { name: 'sprocket' } })).structuredContent, { name: 'sprocket' });
+      assert.deepEqual((await client.callTool({ name: 'list_gadgets', arguments: { prefix: 'spr' } })).structuredContent, { items: [{ name: 'sprocket' }], nextCursor: null });
+      const bad = await client.callTool({ name: 'create_gadget', arguments: { name: '' } });
+      assert.equal(toolError(bad as CallToolResult).code, 'invalid_input');
+      await client.close();
+
+      const readOnly = await connectWithToken(t.url, (await mintAccess(t, owner, org.id, 'mcp:read')).token);
+      assert.ok(!(await readOnly.listTools()).tools.some((tool) => tool.name === 'create_gadget'), 'the scope follows the annotations');
+      await readOnly.close();
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { PrismaService } from '@app/shared';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, rawMcp } from './support/mcp-client.js';
+import { callTool, rawMcp } from './support/mcp.js';
 import { authorizeWithForms, FormDrivingOAuthProvider, parseForms } from './support/oauth-flow.js';
 import { onPostgres, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
 

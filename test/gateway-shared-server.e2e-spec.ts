@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { createOrg, createUser } from './support/fixtures.js';
-import { rawMcp } from './support/mcp-client.js';
+import { rawMcp } from './support/mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

@@ -5,7 +5,7 @@ import { Clock, PrismaService } from '@app/shared';
 import { SigningKeysService } from '@app/keys';
 import { SessionsService } from '@app/identity';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, rawMcp } from './support/mcp-client.js';
+import { callTool, connectWithToken, rawMcp } from './support/mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

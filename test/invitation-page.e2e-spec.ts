@@ -4,8 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { AccountsService, type Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
+import { escapeHtml } from '../apps/api/src/web/html.js';
 import { createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
-import { callTool, connectWithToken } from './support/mcp-client.js';
+import { callTool, connectWithToken } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { Browser, formWithButton, signIn } from './support/oauth-flow.js';
 import { mintAccess } from './support/tokens.js';
@@ -18,11 +19,20 @@ interface PageVisit {
   cookie: string | null;
 }
 
+let currentUrl = '';
+
 async function visit(url: string): Promise<PageVisit> {
   const response = await fetch(url);
   const html = await response.text();
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('owc_invitation_csrf=')) ?? null;
-  return { status: response.status, html, headers: response.headers, csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null, cookie };
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('ow_csrf=')) ?? null;
+  return { status: response.status, html, headers: response.headers, csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? null, cookie };
+}
+
+/** A browser cookie and a valid form token for it, as any page of the site hands out. */
+async function browserToken(): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(`${currentUrl}/sign-in`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('ow_csrf='))!;
+  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(await response.text())![1]! };
 }
 
 async function submit(url: string, fields: Record<string, string>, cookie: string | null) {
@@ -54,6 +64,7 @@ describe('accepting an invitation at /invitations/:token', () => {
 
   before(async () => {
     t = await startTestApp();
+    currentUrl = t.url;
     prisma = t.get(PrismaService);
   });
   after(async () => {
@@ -75,30 +86,41 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(page.headers.get('cache-control'), 'no-store');
     // Organization and inviter, escaped.
-    assert.ok(page.html.includes(org.name.replace('&', '&amp;')));
-    assert.ok(page.html.includes('Olivia &lt;Owner&gt; invited you'));
+    assert.ok(page.html.includes(escapeHtml(org.name)));
+    assert.ok(page.html.includes(`${escapeHtml('Olivia <Owner>')} invited you`));
+    assert.ok(!page.html.includes('<Owner>'));
     assert.match(page.html, /<label for="name">Name<\/label>/);
     assert.match(page.html, /<label for="password">Password<\/label>/);
     assert.match(page.html, /<form method="post"/);
     assert.ok(page.cookie, 'CSRF cookie set');
     assert.match(page.cookie!, /HttpOnly/i);
     assert.match(page.cookie!, /SameSite=Lax/i);
-    assert.equal(page.cookie!.split(';')[0]!.split('=')[1], page.csrf);
+    // The shared web kit: the form token is an HMAC of this browser's cookie (and session), never the cookie itself,
+    // and the page's CSP allows its one stylesheet by hash, not 'unsafe-inline'.
+    assert.notEqual(page.cookie!.split(';')[0]!.split('=')[1], page.csrf);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    assert.match(csp, /form-action 'self'/);
+    assert.match(csp, /default-src 'none'/);
 
     // Without the matching cookie (a cross-site form) nothing happens.
-    const forged = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, null);
+    const forged = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, null);
     assert.equal(forged.status, 403);
-    const mismatched = await submit(invited.data.acceptUrl, { _csrf: 'x'.repeat(43), name: 'New Person', password: 'a strong password' }, page.cookie);
+    const mismatched = await submit(invited.data.acceptUrl, { csrf: 'x'.repeat(43), name: 'New Person', password: 'a strong password' }, page.cookie);
     assert.equal(mismatched.status, 403);
+    const otherBrowser = await visit(invited.data.acceptUrl);
+    const crossed = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, otherBrowser.cookie);
+    assert.equal(crossed.status, 403, 'a token is bound to the browser it was issued to');
     assert.equal(await prisma.user.count({ where: { email } }), 0);
 
-    const weak = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, name: 'New Person', password: 'short' }, page.cookie);
+    const weak = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'short' }, page.cookie);
     assert.equal(weak.status, 400);
     assert.match(weak.html, /role="alert"/);
     assert.match(weak.html, /at least|characters/);
     assert.match(weak.html, /value="New Person"/);
 
-    const accepted = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, page.cookie);
+    const accepted = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, page.cookie);
     assert.equal(accepted.status, 200, accepted.html);
     assert.match(accepted.html, /You have joined/);
     assert.equal(accepted.headers.get('x-frame-options'), 'DENY');
@@ -123,7 +145,7 @@ describe('accepting an invitation at /invitations/:token', () => {
     const reused = await visit(invited.data.acceptUrl);
     assert.equal(reused.status, 410);
     assert.match(reused.html, /already been accepted/);
-    const replay = await submit(invited.data.acceptUrl, { _csrf: page.csrf!, password: 'a strong password' }, page.cookie);
+    const replay = await submit(invited.data.acceptUrl, { csrf: page.csrf!, password: 'a strong password' }, page.cookie);
     assert.equal(replay.status, 410);
   });
 
@@ -136,7 +158,7 @@ describe('accepting an invitation at /invitations/:token', () => {
   /** Follows "Sign in to accept" through /sign-in and back; returns the page the browser lands on. */
   async function signInFromInvitation(browser: Browser, acceptUrl: string, email: string, password = TEST_PASSWORD, from = address()) {
     const invitationPage = await (await browser.get(acceptUrl)).text();
-    const link = /<a href="([^"]+)">Sign in to accept<\/a>/.exec(invitationPage)?.[1]?.replace(/&amp;/g, '&');
+    const link = /<a href="([^"]+)">Sign in to accept<\/a>/.exec(invitationPage)?.[1]?.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
     assert.ok(link, invitationPage);
     const signedIn = await signIn(browser, link, email, password, { 'x-forwarded-for': from });
     return signedIn;
@@ -153,7 +175,7 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.doesNotMatch(page.html, /type="password"/);
     assert.doesNotMatch(page.html, /<label for="name">/);
     const path = new URL(invited.data.acceptUrl).pathname;
-    assert.ok(page.html.includes(`href="/sign-in?return_to=${encodeURIComponent(path)}"`), page.html);
+    assert.ok(page.html.includes(`href="${escapeHtml(`/sign-in?return_to=${encodeURIComponent(path)}`)}"`), page.html);
 
     const browser = new Browser(t.url);
     const signedIn = await signInFromInvitation(browser, invited.data.acceptUrl, existing.email);
@@ -176,20 +198,19 @@ describe('accepting an invitation at /invitations/:token', () => {
     const { client, org } = await setup();
     const victim = await createUser(t, { name: 'Victim' });
     const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: victim.email });
-    const page = await visit(invited.data.acceptUrl);
-    // The page has no form for an existing account; a guesser copies its own double-submit cookie into the field.
-    const csrf = page.cookie!.split(';')[0]!.split('=')[1]!;
+    // The page has no form for an existing account; a guesser takes a valid token for its browser from another page.
+    const { cookie, csrf } = await browserToken();
     const guesses = Array.from({ length: 24 }, (_, i) => `guess number ${i} of many`);
     guesses.splice(13, 0, TEST_PASSWORD);
     const answers = new Set<string>();
     for (const password of guesses) {
-      const answer = await submit(invited.data.acceptUrl, { _csrf: csrf, password }, page.cookie);
+      const answer = await submit(invited.data.acceptUrl, { csrf: csrf, password }, cookie);
       answers.add(`${answer.status}\n${answer.html}`);
     }
     // The same fields with a name, without a password, or with an empty one: still the same answer.
     const variants: Record<string, string>[] = [{}, { password: '' }, { name: 'Victim', password: TEST_PASSWORD }];
     for (const fields of variants) {
-      const answer = await submit(invited.data.acceptUrl, { _csrf: csrf, ...fields }, page.cookie);
+      const answer = await submit(invited.data.acceptUrl, { csrf: csrf, ...fields }, cookie);
       answers.add(`${answer.status}\n${answer.html}`);
     }
     assert.equal(answers.size, 1, [...answers].join('\n----\n'));
@@ -206,7 +227,7 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.equal((await signIn(browser, '/sign-in', stranger.email, TEST_PASSWORD, { 'x-forwarded-for': address() })).status, 303);
     const seen = await (await browser.get(invited.data.acceptUrl)).text();
     assert.match(seen, /not as the invited address/);
-    const asStranger = await browser.post(invited.data.acceptUrl, { _csrf: browser.cookie('owc_invitation_csrf')!, password: TEST_PASSWORD });
+    const asStranger = await browser.post(invited.data.acceptUrl, { csrf: /name="csrf" value="([^"]+)"/.exec(await (await browser.get('/account')).text())![1]!, password: TEST_PASSWORD });
     assert.equal(asStranger.status, 401);
     assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: { in: [victim.id, stranger.id] } } }), 0);
   });
@@ -225,10 +246,9 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.equal(refused.status, 429);
     assert.equal(browser.cookie('ow_session'), undefined);
 
-    const page = await visit(invited.data.acceptUrl);
-    const csrf = page.cookie!.split(';')[0]!.split('=')[1]!;
-    const wrong = await submit(invited.data.acceptUrl, { _csrf: csrf, password: 'wrong password 9' }, page.cookie);
-    const right = await submit(invited.data.acceptUrl, { _csrf: csrf, password: TEST_PASSWORD }, page.cookie);
+    const { cookie, csrf } = await browserToken();
+    const wrong = await submit(invited.data.acceptUrl, { csrf: csrf, password: 'wrong password 9' }, cookie);
+    const right = await submit(invited.data.acceptUrl, { csrf: csrf, password: TEST_PASSWORD }, cookie);
     assert.equal(right.status, 401);
     assert.deepEqual([right.status, right.html], [wrong.status, wrong.html]);
     assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: locked.id } }), 0);

@@ -8,7 +8,7 @@ import type { Account } from '@app/identity';
 import { SigningKeysService } from '@app/keys';
 import { Clock, PrismaService } from '@app/shared';
 import { createOrg, createUser } from './support/fixtures.js';
-import { rawMcp } from './support/mcp-client.js';
+import { rawMcp } from './support/mcp.js';
 import { authorizeWithForms, refresh } from './support/oauth-flow.js';
 import { freshDataDir, onPostgres, POSTGRES_TEST_SECRETS_KEY, ROOT, startTestApp, type TestApp } from './support/test-app.js';
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, MAX_BODY_DEPTH, PrismaService } from '@app/shared';
 import { createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, toolError } from './support/mcp-client.js';
+import { callTool, connectWithToken, toolError } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

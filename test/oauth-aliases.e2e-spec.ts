@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken } from './support/mcp-client.js';
+import { connectWithToken } from './support/mcp.js';
 import { answerConsent, Browser, pkce, signIn } from './support/oauth-flow.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

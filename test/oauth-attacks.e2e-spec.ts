@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { SigningKeysService } from '@app/keys';
 import { ClientMetadataFetcher, DESKTOP_CLIENT_ID, TOKEN_TYPE_SESSION } from '@app/oauth';
 import { Clock, PrismaService } from '@app/shared';
-import { callTool, connectWithToken, rawMcp } from './support/mcp-client.js';
+import { callTool, connectWithToken, rawMcp } from './support/mcp.js';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
 import {
   answerConsent,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
-import { callTool, connectWithToken, rawMcp } from './support/mcp-client.js';
+import { callTool, connectWithToken, rawMcp } from './support/mcp.js';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';

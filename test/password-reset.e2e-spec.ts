@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_IP } from '@app/identity';
 import { Clock, PrismaService } from '@app/shared';
 import { createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
-import { rawMcp } from './support/mcp-client.js';
+import { rawMcp } from './support/mcp.js';
 import { authorizeWithForms, Browser, desktopAccessToken, formWithButton, refresh, signIn } from './support/oauth-flow.js';
 import { assertPageHeaders, clientIp, submitForm } from './support/pages.js';
 import { linkIn, TestSmtpServer, type ReceivedMail } from './support/smtp.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, rawMcp } from './support/mcp-client.js';
+import { callTool, connectWithToken, rawMcp } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { REFRESH_REUSE_GRACE_MS } from '@app/oauth';
 import { Clock, PrismaService } from '@app/shared';
 import type { Account } from '@app/identity';
-import { rawMcp } from './support/mcp-client.js';
+import { rawMcp } from './support/mcp.js';
 import { createOrg, createUser } from './support/fixtures.js';
 import { authorizeWithForms, refresh, registerClient } from './support/oauth-flow.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

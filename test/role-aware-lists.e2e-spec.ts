@@ -4,7 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { BUILT_IN_ROLES, toolDefinition, toolDefinitions } from '@app/access';
 import type { Account } from '@app/identity';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, rawMcp, toolError } from './support/mcp-client.js';
+import { callTool, connectWithToken, rawMcp, toolError } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

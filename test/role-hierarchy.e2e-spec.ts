@@ -5,7 +5,7 @@ import { ALL_PERMISSIONS, BUILT_IN_ROLES } from '@app/access';
 import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, toolError } from './support/mcp-client.js';
+import { callTool, connectWithToken, toolError } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken, rawMcp } from './support/mcp-client.js';
+import { connectWithToken, rawMcp } from './support/mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

@@ -161,9 +161,9 @@ describe('open sign-up and email verification', () => {
       [{ Email: 'nobody' }, /not a valid email address/],
       [{ Email: 'a b@example.com' }, /not a valid email address/],
       [{ Email: 'x@example.com\r\nBcc: victim@example.com' }, /not a valid email address/],
-      [{ Name: '' }, /name must be 1-100 characters/],
-      [{ Name: 'n'.repeat(101) }, /name must be 1-100 characters/],
-      [{ 'Organization name': ' ' }, /organization name must be 1-100/],
+      [{ Name: '' }, /Invalid name: use 1-100 printable characters/],
+      [{ Name: 'n'.repeat(101) }, /Invalid name: use 1-100 printable characters/],
+      [{ 'Organization name': ' ' }, /Invalid organization name: use 1-100 printable characters/],
     ] as const) {
       const res = await signUp(browser, email, values as Record<string, string>);
       assert.equal(res.status, 400, JSON.stringify(values));

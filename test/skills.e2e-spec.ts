@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rawMcp } from './support/mcp-client.js';
-import { auditActions, fails, fieldPaths, ok, orgWithPeople, skillMd, type OrgWithPeople } from './support/catalog.js';
+import { fails, ok, rawMcp } from './support/mcp.js';
+import { auditActions, fieldPaths, orgWithPeople, skillMd, type OrgWithPeople } from './support/fixtures.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

@@ -1,9 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModulesContainer } from '@nestjs/core';
+import { TOOL_DEFINITION, type ToolDefinition } from '@app/access';
+import { auditPermissions } from '@app/audit';
+import { connectorPermissions } from '@app/connectors';
+import { marketplacePermissions } from '@app/marketplaces';
+import { memberPermissions } from '@app/members';
+import { pluginPermissions } from '@app/plugins';
+import { providerPermissions } from '@app/providers';
+import { skillPermissions } from '@app/skills';
+import { teamPermissions } from '@app/teams';
+import { workerPermissions } from '@app/workers';
 import { createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken, rawMcp } from './support/mcp-client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { connectWithToken, rawMcp } from './support/mcp.js';
+import { ROOT, startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 
 const NAME = /^[a-z]+(?:_[a-z0-9]+)+$/;
@@ -25,6 +38,32 @@ describe('every registered tool follows the conventions', () => {
     readOnlyToken = (await mintAccess(t, owner, org.id, 'mcp:read')).token;
   });
   after(() => t.close());
+
+  it('declares each operation\'s permission once, in its library, where the tool and the use case both read it', () => {
+    const declared: Record<string, string> = {
+      ...auditPermissions, ...connectorPermissions, ...marketplacePermissions, ...memberPermissions, ...pluginPermissions,
+      ...providerPermissions, ...skillPermissions, ...teamPermissions, ...workerPermissions,
+    };
+    const definitions: ToolDefinition[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const controller of module.controllers.values()) {
+        const proto = (controller.metatype as { prototype?: Record<string, unknown> } | null)?.prototype;
+        for (const key of proto ? Object.getOwnPropertyNames(proto) : []) {
+          const definition = Reflect.getMetadata(TOOL_DEFINITION, proto![key] as object) as ToolDefinition | undefined;
+          if (definition) definitions.push(definition);
+        }
+      }
+    }
+    assert.deepEqual(definitions.map((d) => d.name).sort(), tools.map((tool) => tool.name).sort());
+    assert.deepEqual(Object.keys(declared).sort(), definitions.map((d) => d.name).sort(), 'one declaration per tool, none stale');
+    for (const d of definitions) assert.equal(d.permission, declared[d.name], d.name);
+    // Neither side writes a permission down itself: both name the declaration.
+    const literal = /(permission: '|assertPermission\([^,]+, ')/;
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : []));
+    const offenders = walk(join(ROOT, 'libs')).filter((file) => literal.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(offenders.map((f) => f.slice(ROOT.length + 1)), []);
+  });
 
   it('has a snake_case verb_noun name of at most 48 characters, a title, an agent-oriented description and all annotations', () => {
     assert.ok(tools.length > 0);

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { decodeJwt } from 'jose';
 import { createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, rawMcp } from './support/mcp-client.js';
+import { callTool, connectWithToken, rawMcp } from './support/mcp.js';
 import { authorizeUrl, Browser, FormDrivingOAuthProvider, pkce, refresh, registerClient } from './support/oauth-flow.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';

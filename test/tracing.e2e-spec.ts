@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createOrg, createUser } from './support/fixtures.js';
-import { rawMcp } from './support/mcp-client.js';
+import { rawMcp } from './support/mcp.js';
 import { freePort, freshDataDir, onPostgres, POSTGRES_TEST_SECRETS_KEY, ROOT, startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

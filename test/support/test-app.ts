@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { applyMigrations, DATABASE, loadConfig, openDatabase, type AppConfig, type Database } from '@app/shared';
 import { createApp } from '../../apps/api/src/bootstrap.js';
 
@@ -89,6 +89,8 @@ export interface TestAppOptions {
    */
   ownDatabase?: boolean;
   env?: Record<string, string>;
+  /** Resource areas mounted beside the app's own, as one import line would. */
+  areas?: Type[];
 }
 
 async function createOwnDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -132,7 +134,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_URL: process.env.REDIS_URL,
     ...options.env,
   });
-  const app = await createApp({ config, database: options.sharing?.database });
+  const app = await createApp({ config, database: options.sharing?.database, areas: options.areas });
   await app.listen(port, '127.0.0.1');
   const database = app.get<Database>(DATABASE);
   return {

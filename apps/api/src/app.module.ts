@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, SharedModule, type Database } from '@app/shared';
 import { AccessModule } from '@app/access';
 import { ApprovalsModule } from '@app/approvals';
@@ -20,7 +20,6 @@ import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { TracingShutdown } from './tracing/tracing-shutdown.js';
-import { OrganizationDirectoryModule } from './organization-directory.module.js';
 import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
@@ -29,6 +28,8 @@ export interface AppModuleOptions {
   database?: Database;
   /** Started when OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed when the app stops. */
   tracing?: { shutdown(): Promise<void> };
+  /** Areas mounted beside the ones below, the way an import line does (tests: a throw-away area). */
+  areas?: Type[];
 }
 
 
@@ -65,8 +66,8 @@ export class AppModule {
         MaintenanceModule,
         GatewayModule,
         WebModule,
-        OrganizationDirectoryModule,
         ...contexts,
+        ...(options.areas ?? []),
       ],
       providers: [{ provide: TracingShutdown, useValue: new TracingShutdown(options.tracing) }],
     };

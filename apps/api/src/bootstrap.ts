@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -14,14 +14,15 @@ import { McpServerHost } from './gateway/mcp-server.host.js';
 export interface CreateAppOptions {
   config: AppConfig;
   database?: Database;
+  areas?: Type[];
 }
 
 /** Builds the whole server; main.ts and every end-to-end test use this same function. */
-export async function createApp({ config, database }: CreateAppOptions): Promise<INestApplication> {
+export async function createApp({ config, database, areas }: CreateAppOptions): Promise<INestApplication> {
   const logger = new PinoLoggerService(createRootLogger(config.logLevel));
   // The SDK is imported only when an OTLP endpoint is configured; otherwise spans stay API no-ops.
   const tracing = config.otlpEndpoint ? (await import('./tracing/tracing-sdk.js')).startTracing(config.otlpEndpoint) : undefined;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, tracing }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, tracing, areas }), {
     logger,
     bufferLogs: false,
     bodyParser: false,

@@ -1,1 +1,2 @@
 export { ConnectorsModule } from './connectors.module.js';
+export { connectorPermissions } from './connectors.permissions.js';

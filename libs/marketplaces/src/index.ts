@@ -1,2 +1,3 @@
 export { MarketplacesModule } from './marketplaces.module.js';
 export type { AccessRole, ResourceType, SubjectType } from './domain/access.js';
+export { marketplacePermissions } from './marketplaces.permissions.js';

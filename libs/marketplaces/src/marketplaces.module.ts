@@ -7,11 +7,13 @@ import { ShareSkillUseCase } from './application/share-skill.use-case.js';
 import { CatalogRiskyChanges } from './application/risky-changes.js';
 import { AccessGrantRepository } from './infrastructure/access-grant.repository.js';
 import { MarketplaceRepository } from './infrastructure/marketplace.repository.js';
+import { AccessGrantsTools } from './mcp/access-grants.tools.js';
 import { MarketplacesTools } from './mcp/marketplaces.tools.js';
+import { ShareSkillTools } from './mcp/share-skill.tools.js';
 
 const useCases = [MarketplacesService, AccessGrantsService, ShareSkillUseCase, CatalogRiskyChanges];
 const repositories = [MarketplaceRepository, AccessGrantRepository];
-const tools = [MarketplacesTools];
+const tools = [MarketplacesTools, AccessGrantsTools, ShareSkillTools];
 
 @Module({
   imports: [SkillsModule, PluginsModule],

@@ -9,12 +9,10 @@ import { OrganizationSettingsService } from './application/organization-settings
 import { OrganizationsService } from './application/organizations.service.js';
 import { RolesService } from './application/roles.service.js';
 import { MemberRiskyChanges } from './application/risky-changes.js';
-import { InvitationPageController } from './http/invitation-page.controller.js';
 import { InvitationRepository } from './infrastructure/invitation.repository.js';
 import { MembershipRepository } from './infrastructure/membership.repository.js';
 import { OrganizationRepository } from './infrastructure/organization.repository.js';
 import { RoleRepository } from './infrastructure/role.repository.js';
-import { TransactionRunner } from './infrastructure/transaction.runner.js';
 import { IdentityTools } from './mcp/identity.tools.js';
 import { InvitationsTools } from './mcp/invitations.tools.js';
 import { MembersTools } from './mcp/members.tools.js';
@@ -32,14 +30,13 @@ const useCases = [
   MemberDirectory,
   MemberRiskyChanges,
 ];
-const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository, TransactionRunner];
+const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository];
 const tools = [IdentityTools, OrganizationTools, MembersTools, InvitationsTools, RolesTools];
-const pages = [InvitationPageController];
 
 @Module({
   imports: [IdentityModule],
-  controllers: [...tools, ...pages],
+  controllers: tools,
   providers: [...useCases, ...repositories],
-  exports: [OrganizationsService, MemberDirectory, MembersService, RolesService, InvitationsService],
+  exports: [OrganizationsService, MemberDirectory, MembersService, RolesService, InvitationsService, InvitationAcceptanceService],
 })
 export class MembersModule {}

@@ -7,7 +7,6 @@ export {
   type AuthorizationRequest,
 } from './application/authorization.service.js';
 export { ConnectedClientsService, type ConnectedClient } from './application/connected-clients.service.js';
-export { OrganizationDirectory, type OrganizationChoice } from './application/organization-directory.js';
 export { ClientRepository, type ClientRecord } from './infrastructure/client.repository.js';
 export { ClientMetadataFetcher, MetadataFetchError, type FetchedMetadata } from './infrastructure/client-metadata.fetcher.js';
 export { GrantRepository, type GrantRecord } from './infrastructure/grant.repository.js';

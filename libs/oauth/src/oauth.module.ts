@@ -2,12 +2,16 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '@app/access';
 import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
+import { MembersModule } from '@app/members';
 import { AccessTokenIssuer } from './application/access-token.issuer.js';
 import { AuthorizationService } from './application/authorization.service.js';
 import { ClientsService } from './application/clients.service.js';
 import { ConnectedClientsService } from './application/connected-clients.service.js';
 import { RequestLimits } from './application/request-limits.service.js';
 import { RevocationService } from './application/revocation.service.js';
+import { AuthorizationCodeGrant } from './application/grants/authorization-code.grant.js';
+import { RefreshTokenGrant } from './application/grants/refresh-token.grant.js';
+import { TokenExchangeGrant } from './application/grants/token-exchange.grant.js';
 import { TokenService } from './application/token.service.js';
 import { MetadataController } from './http/metadata.controller.js';
 import { RegistrationController } from './http/registration.controller.js';
@@ -18,14 +22,14 @@ import { GrantRepository } from './infrastructure/grant.repository.js';
 import { OAuthRetentionRepository } from './infrastructure/oauth-retention.repository.js';
 
 const services = [AccessTokenIssuer, AuthorizationService, ClientsService, ConnectedClientsService, TokenService, RevocationService, RequestLimits];
+const grants = [AuthorizationCodeGrant, RefreshTokenGrant, TokenExchangeGrant];
 const repositories = [ClientRepository, GrantRepository, OAuthRetentionRepository];
 const adapters = [{ provide: ClientMetadataFetcher, useClass: GuardedClientMetadataFetcher }];
 
-// Needs an OrganizationDirectory from the application (see organization-directory.ts).
 @Module({
-  imports: [KeysModule, IdentityModule, AccessModule],
+  imports: [KeysModule, IdentityModule, AccessModule, MembersModule],
   controllers: [MetadataController, RegistrationController, TokenController],
-  providers: [...services, ...repositories, ...adapters],
+  providers: [...services, ...grants, ...repositories, ...adapters],
   exports: [AccessTokenIssuer, AuthorizationService, ConnectedClientsService, GrantRepository, ClientRepository, ClientMetadataFetcher],
 })
 export class OAuthModule {}

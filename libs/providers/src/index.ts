@@ -1,2 +1,3 @@
 export { ProvidersModule } from './providers.module.js';
 export type { ProviderKind } from './domain/llm-provider.js';
+export { providerPermissions } from './providers.permissions.js';

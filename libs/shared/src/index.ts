@@ -4,16 +4,15 @@ export { DATABASE, openDatabase, type Database } from './prisma/database.js';
 export { DatabaseModule, type DatabaseModuleOptions } from './prisma/database.module.js';
 export { EmbeddedDatabaseBusyError } from './prisma/embedded-lock.js';
 export { applyMigrations, diffMigrationsToSchema, migrationNames, MIGRATIONS_DIR } from './prisma/migrator.js';
-export { PrismaService, type TransactionClient } from './prisma/prisma.service.js';
+export { PrismaService, type Db, type TransactionClient } from './prisma/prisma.service.js';
 export { TransactionRunner } from './prisma/transaction.runner.js';
+export { alreadyExistsOnClash, isUniqueViolation, type NameClash } from './prisma/prisma-errors.js';
 export { Prisma } from './prisma/generated/client.js';
-export * as Db from './prisma/generated/enums.js';
 export {
   AlreadyExistsError,
   DomainError,
   InvalidInputError,
   NotFoundError,
-  PermissionDeniedError,
   ServiceUnavailableError,
   type ErrorBody,
   type ErrorCategory,
@@ -28,6 +27,7 @@ export {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   pageArgs,
+  pageInMemory,
   pageInput,
   pageOutput,
   toPage,
@@ -40,7 +40,7 @@ export { SharedModule } from './shared.module.js';
 export { createRootLogger, PinoLoggerService, type LogOutput } from './logging/pino-logger.js';
 export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
-export { isUniqueViolation } from './prisma/prisma-errors.js';
+export { displayName, slugify } from './text/names.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
 export { before, DAY_MS, deleteBatchWhere, RetentionDeclarations, RetentionRegistry, type RetentionRule } from './retention/retention.js';
 export { annotateActiveSpan, withSpan } from './tracing/spans.js';

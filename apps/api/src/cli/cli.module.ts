@@ -5,14 +5,13 @@ import { IdentityModule } from '@app/identity';
 import { KeysModule } from '@app/keys';
 import { MailModule } from '@app/mail';
 import { MembersModule } from '@app/members';
-import { OrganizationDirectoryModule } from '../organization-directory.module.js';
 
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, MailModule, ApprovalsModule, IdentityModule, KeysModule, MembersModule, OrganizationDirectoryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), SharedModule, MailModule, ApprovalsModule, IdentityModule, KeysModule, MembersModule],
     };
   }
 }

@@ -8,7 +8,7 @@ import { endpointResourceUrl, mcpEndpointOf } from './mcp-endpoint.js';
 
 export const MCP_BEARER = 'mcp-bearer';
 
-/** What the guard leaves on the request: mcp-nest reads `scope` for @ToolScopes, tools read `principal`. */
+/** What the guard leaves on the request (as `user`): mcp-nest reads `scope` for @ToolScopes, tools read `principal`. */
 export interface McpRequestUser {
   scope: string;
   principal: Principal;
@@ -29,7 +29,11 @@ export class McpBearerStrategy extends PassportStrategy(Strategy, MCP_BEARER) {
     if (!match) throw new AccessDeniedError(header ? 'malformed_token' : 'missing_token');
     // Audiences match exactly: a token is good only at the endpoint it was issued for.
     const principal = await this.principals.resolve(match[1]!, endpointResourceUrl(this.config, mcpEndpointOf(req)));
-    (req as Request & { principal: Principal }).principal = principal;
     return { scope: [...principal.scopes].join(' '), principal };
   }
+}
+
+/** The principal the guard authenticated for this request, if it ran. */
+export function principalOfRequest(req: Request): Principal | undefined {
+  return (req.user as McpRequestUser | undefined)?.principal;
 }

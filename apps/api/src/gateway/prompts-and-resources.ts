@@ -7,6 +7,7 @@ import { SKILL_MIME_TYPE, SKILL_URI_TEMPLATE, SkillResources } from '@app/skills
 import { TeamsService } from '@app/teams';
 import { AGENT_PROMPTS, type AgentPrompt, type CompletionSource } from './agent-prompts.js';
 import { currentMcpRequest } from './shared-mcp-server.js';
+import { principalOfRequest } from './mcp-bearer.strategy.js';
 import { mcpEndpointOf } from './mcp-endpoint.js';
 import { endpointServes } from './tool-visibility.js';
 
@@ -81,14 +82,14 @@ export class PromptsAndResources {
     return server;
   }
 
-  private request(): Request & { principal?: Principal } {
+  private request(): Request {
     const request = currentMcpRequest();
     if (!request) throw rpcError(INVALID_REQUEST, 'No authenticated request.');
     return request;
   }
 
   private principal(): Principal {
-    const principal = this.request().principal;
+    const principal = principalOfRequest(this.request());
     if (!principal) throw rpcError(INVALID_REQUEST, 'No authenticated request.');
     return principal;
   }

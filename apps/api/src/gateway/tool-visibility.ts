@@ -1,6 +1,7 @@
 import type { Request } from 'express';
-import { toolDefinitions, type ToolDefinition } from '@app/access';
+import { SCOPE_READ, toolDefinitions, type ToolDefinition } from '@app/access';
 import { MCP_ENDPOINTS, type McpEndpoint, type Principal } from '@app/shared';
+import { principalOfRequest } from './mcp-bearer.strategy.js';
 import { mcpEndpointOf } from './mcp-endpoint.js';
 
 /**
@@ -10,8 +11,8 @@ import { mcpEndpointOf } from './mcp-endpoint.js';
  */
 
 /** Whether an endpoint serves the tool (its toolsets and read-only rule; scope and role are the caller's). */
-export function endpointServes(endpoint: McpEndpoint, tool: Pick<ToolDefinition, 'toolset' | 'mutates'>): boolean {
-  if (endpoint.readOnly && tool.mutates) return false;
+export function endpointServes(endpoint: McpEndpoint, tool: Pick<ToolDefinition, 'toolset' | 'scope'>): boolean {
+  if (endpoint.readOnly && tool.scope !== SCOPE_READ) return false;
   return tool.toolset === 'everywhere' || endpoint.toolsets === null || endpoint.toolsets.includes(tool.toolset);
 }
 
@@ -39,7 +40,7 @@ export function visibleSetOf(principal: Pick<Principal, 'scopes' | 'permissions'
 
 /** The visible set of an authenticated MCP request, or undefined before authentication. */
 export function visibleSetOfRequest(request: Request): VisibleSet | undefined {
-  const principal = (request as Request & { principal?: Principal }).principal;
+  const principal = principalOfRequest(request);
   return principal ? visibleSetOf(principal, mcpEndpointOf(request)) : undefined;
 }
 

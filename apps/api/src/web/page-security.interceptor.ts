@@ -15,6 +15,12 @@ export function setPageHeaders(res: Response): void {
   res.setHeader('Cache-Control', 'no-store');
 }
 
+// For a page whose forms answer with a page rather than a redirect (the consent form redirects to the
+// client, so it cannot have this): its forms may only post to this site.
+export function restrictFormsToThisSite(res: Response): void {
+  res.setHeader('Content-Security-Policy', `${CSP}; form-action 'self'`);
+}
+
 @Injectable()
 export class PageSecurityInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

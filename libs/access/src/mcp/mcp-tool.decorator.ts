@@ -34,7 +34,6 @@ export interface ToolDefinition {
   scope: typeof SCOPE_READ | typeof SCOPE_WRITE;
   input: z.ZodObject;
   output: z.ZodObject;
-  mutates: boolean;
   /** Set by the class's @McpTools: the toolset that serves it, or 'everywhere' for every endpoint. */
   toolset: Toolset | 'everywhere';
   risk?: RiskAssessment;
@@ -86,11 +85,10 @@ export function McpTools(options: McpToolsOptions): ClassDecorator {
  * everything else mcp:write); the permission is checked for the caller's role on every call.
  */
 export function McpTool(options: McpToolOptions): MethodDecorator {
-  const mutates = !options.annotations.readOnlyHint;
-  const scope = mutates ? SCOPE_WRITE : SCOPE_READ;
+  const scope = options.annotations.readOnlyHint ? SCOPE_READ : SCOPE_WRITE;
   const input = options.risk ? options.input.extend({ [APPROVAL_ID_FIELD]: approvalIdField }) : options.input;
   // The toolset is filled in by @McpTools on the class; 'everywhere' until then.
-  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input, output: options.output, mutates, toolset: 'everywhere', risk: options.risk };
+  const definition: ToolDefinition = { name: options.name, permission: options.permission, scope, input, output: options.output, toolset: 'everywhere', risk: options.risk };
   if (definitions.has(options.name)) throw new Error(`Tool ${options.name} is declared twice`);
   definitions.set(options.name, definition);
   return applyDecorators(

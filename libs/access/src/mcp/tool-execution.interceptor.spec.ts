@@ -15,7 +15,6 @@ const definition: ToolDefinition = {
   scope: 'mcp:write',
   input: z.object({ name: z.string().min(1).describe('n'), size: z.number().int().default(1).describe('s') }),
   output: z.object({ ok: z.boolean() }),
-  mutates: true,
   toolset: 'catalog',
 };
 
@@ -31,7 +30,7 @@ function handler() {}
 Reflect.defineMetadata(TOOL_DEFINITION, definition, handler);
 
 function contextFor(payload: unknown, who: Principal) {
-  const mcp = { getRawRequest: () => ({ principal: who }) };
+  const mcp = { getRawRequest: () => ({ user: { principal: who } }) };
   return {
     mcp,
     context: {
@@ -121,7 +120,7 @@ describe('ToolExecutionInterceptor', () => {
       seen.calls = [];
       const step = { confirm: async (call: RiskyCall) => (seen.calls.push(call), outcome) };
       const interceptor = new ToolExecutionInterceptor(new Reflector(), {} as ModuleRef, step);
-      const mcp = { getRawRequest: () => ({ principal: principal(['catalog:write']) }), getSession: () => ({ era: 'modern' }), getClientCapabilities: () => ({ elicitation: {} }), getArgByIndex: () => undefined };
+      const mcp = { getRawRequest: () => ({ user: { principal: principal(['catalog:write']) } }), getSession: () => ({ era: 'modern' }), getClientCapabilities: () => ({ elicitation: {} }), getArgByIndex: () => undefined };
       const context = { getHandler: () => riskyHandler, switchToRpc: () => ({ getContext: () => mcp, getData: () => payload }) } as unknown as ExecutionContext;
       const result = await lastValueFrom(interceptor.intercept(context, next));
       return { result: result as any, state: toolCallState.get(mcp) };

@@ -95,7 +95,7 @@ export class ToolExecutionInterceptor implements NestInterceptor {
     const mcp = context.switchToRpc().getContext<McpContext>();
     try {
       if (!definition) throw new Error(`${toolName} is not declared with @McpTool`);
-      const principal = mcp.getRawRequest<{ principal?: Principal }>()?.principal;
+      const principal = mcp.getRawRequest<{ user?: { principal?: Principal } }>()?.user?.principal;
       if (!principal) throw new Error('Tool called without an authenticated principal');
       assertPermission(principal, definition.permission);
       const data = context.switchToRpc().getData() ?? {};

@@ -10,8 +10,6 @@ export const toolErrorSchema = z.object({
   }),
 });
 
-type JsonSchemaOptions = { target?: string } & Record<string, unknown>;
-
 type Json = Record<string, unknown>;
 
 /**
@@ -85,5 +83,3 @@ export function toolOutputSchema(schema: z.ZodObject) {
     },
   };
 }
-
-export type { JsonSchemaOptions };

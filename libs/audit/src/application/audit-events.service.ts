@@ -1,14 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import type { PageRequest, Principal } from '@app/shared';
-import { AuditEventRepository, type AuditFilter } from '../infrastructure/audit-event.repository.js';
+import { decodeCursor, toPage, type Page, type Principal } from '@app/shared';
+import { auditPermissions as can } from '../audit.permissions.js';
+import { AuditEventRepository, type AuditApproval, type AuditFilter } from '../infrastructure/audit-event.repository.js';
+
+export interface AuditEventView {
+  id: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  actorUserId: string | null;
+  actorMembershipId: string | null;
+  clientId: string | null;
+  details: Record<string, unknown>;
+  approval: AuditApproval | null;
+  createdAt: string;
+}
 
 @Injectable()
 export class AuditEventsService {
   constructor(private readonly events: AuditEventRepository) {}
 
-  list(principal: Principal, filter: AuditFilter, page: PageRequest) {
-    assertPermission(principal, 'audit:read');
-    return this.events.list(principal.orgId, filter, page);
+  async list(principal: Principal, input: AuditFilter & { cursor?: string; limit?: number }): Promise<Page<AuditEventView>> {
+    assertPermission(principal, can.list_audit_events);
+    const page = decodeCursor(input);
+    return toPage(await this.events.list(principal.orgId, input, page), page, (e) => ({
+      id: e.id,
+      action: e.action,
+      targetType: e.targetType,
+      targetId: e.targetId,
+      actorUserId: e.actorUserId,
+      actorMembershipId: e.actorMembershipId,
+      clientId: e.clientId,
+      details: (e.details ?? {}) as Record<string, unknown>,
+      approval: (e.approval ?? null) as AuditEventView['approval'],
+      createdAt: e.createdAt.toISOString(),
+    }));
   }
 }

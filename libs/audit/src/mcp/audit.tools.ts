@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
+import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { AuditEventsService } from '../application/audit-events.service.js';
-import { AUDIT_APPROVALS, type AuditFilter } from '../infrastructure/audit-event.repository.js';
+import { AUDIT_APPROVALS } from '../infrastructure/audit-event.repository.js';
+import { auditPermissions as can } from '../audit.permissions.js';
+
+const listInput = z.object({
+  action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
+  targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin, marketplace, worker, connector, llm_provider'),
+  targetId: z.string().max(100).optional().describe('Only events about this id'),
+  actorUserId: z.string().max(100).optional().describe('Only events by this user'),
+  approval: z
+    .enum(AUDIT_APPROVALS)
+    .optional()
+    .describe('Only risky changes confirmed this way (form: in the client, browser: on the approval page, policy-off: the organization does not ask) or refused (declined, expired)'),
+  ...pageInput,
+});
 
 @McpTools({ toolset: 'audit' })
 export class AuditTools {
@@ -11,18 +24,8 @@ export class AuditTools {
   @McpTool({
     name: 'list_audit_events',
     description: 'Reads the audit log, newest first: who (user, MCP client) changed what and when. Filter by action (exact, or a prefix ending in "."), target, actor or approval (how a risky change was confirmed, or why it did not happen).',
-    permission: 'audit:read',
-    input: z.object({
-      action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
-      targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin, marketplace, worker, connector, llm_provider'),
-      targetId: z.string().max(100).optional().describe('Only events about this id'),
-      actorUserId: z.string().max(100).optional().describe('Only events by this user'),
-      approval: z
-        .enum(AUDIT_APPROVALS)
-        .optional()
-        .describe('Only risky changes confirmed this way (form: in the client, browser: on the approval page, policy-off: the organization does not ask) or refused (declined, expired)'),
-      ...pageInput,
-    }),
+    permission: can.list_audit_events,
+    input: listInput,
     output: pageOutput(
       z.object({
         id: z.string(),
@@ -40,19 +43,7 @@ export class AuditTools {
     title: 'Read the audit log',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async listAuditEvents(@CurrentPrincipal() principal: Principal, @ToolInput() input: AuditFilter & { cursor?: string; limit: number }) {
-    const page = decodeCursor(input);
-    return toPage(await this.events.list(principal, input, page), page, (e) => ({
-      id: e.id,
-      action: e.action,
-      targetType: e.targetType,
-      targetId: e.targetId,
-      actorUserId: e.actorUserId,
-      actorMembershipId: e.actorMembershipId,
-      clientId: e.clientId,
-      details: (e.details ?? {}) as Record<string, unknown>,
-      approval: (e.approval ?? null) as (typeof AUDIT_APPROVALS)[number] | null,
-      createdAt: e.createdAt.toISOString(),
-    }));
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
+    return this.events.list(principal, input);
   }
 }

@@ -1,8 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, lastFour, NotFoundError, SecretBox, type PageRequest, type Principal, isUniqueViolation } from '@app/shared';
-import { assertConnectorType, assertNoSecretsInConfig, normalizeConnectorName } from '../domain/connector.js';
+import {
+  alreadyExistsOnClash,
+  AuditLog,
+  decodeCursor,
+  displayName,
+  lastFour,
+  NotFoundError,
+  SecretBox,
+  toPage,
+  TransactionRunner,
+  type Page,
+  type Principal,
+} from '@app/shared';
+import { connectorPermissions as can } from '../connectors.permissions.js';
+import { assertConnectorType, assertNoSecretsInConfig } from '../domain/connector.js';
 import { ConnectorRepository, type ConnectorRecord } from '../infrastructure/connector.repository.js';
+
+export interface ConnectorView {
+  id: string;
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
+  hasCredentials: boolean;
+  credentialsLast4: string | null;
+  createdByUserId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// The one mapping from a row to what callers see: the ciphertext never leaves it.
+function connectorView(c: ConnectorRecord): ConnectorView {
+  return {
+    id: c.id,
+    name: c.name,
+    type: c.type,
+    config: (c.config ?? {}) as Record<string, unknown>,
+    hasCredentials: c.credentialsEncrypted !== null,
+    credentialsLast4: c.credentialsEncrypted !== null ? c.credentialsLast4 : null,
+    createdByUserId: c.createdByUserId,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
 
 // The ciphertext is bound to the row, so a sealed value copied to another connector does not open.
 const sealContext = (c: { orgId: string; id: string }) => `connector:${c.orgId}:${c.id}:credentials`;
@@ -11,73 +51,79 @@ const sealContext = (c: { orgId: string; id: string }) => `connector:${c.orgId}:
 export class ConnectorsService {
   constructor(
     private readonly connectors: ConnectorRepository,
+    private readonly transactions: TransactionRunner,
     private readonly secrets: SecretBox,
     private readonly audit: AuditLog,
   ) {}
 
-  list(principal: Principal, page: PageRequest, type?: string) {
-    assertPermission(principal, 'connectors:read');
-    return this.connectors.list(principal.orgId, page, type);
+  async list(principal: Principal, input: { type?: string; cursor?: string; limit?: number }): Promise<Page<ConnectorView>> {
+    assertPermission(principal, can.list_connectors);
+    const page = decodeCursor(input);
+    return toPage(await this.connectors.list(principal.orgId, page, input.type), page, connectorView);
   }
 
-  get(principal: Principal, id: string) {
-    assertPermission(principal, 'connectors:read');
-    return this.require(principal.orgId, id);
+  async get(principal: Principal, input: { connectorId: string }): Promise<ConnectorView> {
+    assertPermission(principal, can.get_connector);
+    return connectorView(await this.require(principal.orgId, input.connectorId));
   }
 
-  async create(principal: Principal, input: { name: string; type: string; config: Record<string, unknown>; credentials?: string }): Promise<ConnectorRecord> {
-    assertPermission(principal, 'connectors:manage');
-    const name = normalizeConnectorName(input.name);
+  async create(principal: Principal, input: { name: string; type: string; config: Record<string, unknown>; credentials?: string }): Promise<ConnectorView> {
+    assertPermission(principal, can.create_connector);
+    const name = displayName(input.name);
     const type = assertConnectorType(input.type);
     assertNoSecretsInConfig(input.config);
-    await this.assertNameFree(principal.orgId, name);
-    try {
-      return await this.connectors.transaction(async (tx) => {
-        let connector = await this.connectors.create({ orgId: principal.orgId, name, type, config: input.config, userId: principal.userId }, tx);
-        if (input.credentials !== undefined) connector = await this.connectors.update(principal.orgId, connector.id, this.sealed(connector, input.credentials), tx);
-        await this.audit.record(principal, { action: 'connector.created', targetType: 'connector', targetId: connector.id, details: { name, type, hasCredentials: input.credentials !== undefined } }, tx);
-        return connector;
-      });
-    } catch (error) {
-      throw await this.nameClash(error, principal.orgId, name);
-    }
+    const connector = await alreadyExistsOnClash(
+      () =>
+        this.transactions.run(async (tx) => {
+          let created = await this.connectors.create(tx, { orgId: principal.orgId, name, type, config: input.config, userId: principal.userId });
+          if (input.credentials !== undefined) created = await this.connectors.update(tx, principal.orgId, created.id, this.sealed(created, input.credentials));
+          await this.audit.record(principal, { action: 'connector.created', targetType: 'connector', targetId: created.id, details: { name, type, hasCredentials: input.credentials !== undefined } }, tx);
+          return created;
+        }),
+      this.clash(principal.orgId, name),
+    );
+    return connectorView(connector);
   }
 
-  async update(principal: Principal, id: string, input: { name?: string; config?: Record<string, unknown>; credentials?: string | null }): Promise<ConnectorRecord> {
-    assertPermission(principal, 'connectors:manage');
-    const current = await this.require(principal.orgId, id);
-    const name = input.name === undefined ? undefined : normalizeConnectorName(input.name);
-    if (name !== undefined && name !== current.name) await this.assertNameFree(principal.orgId, name);
-    if (input.config) assertNoSecretsInConfig(input.config);
+  async update(
+    principal: Principal,
+    input: { connectorId: string; name?: string; config?: Record<string, unknown>; credentials?: string | null },
+  ): Promise<ConnectorView> {
+    assertPermission(principal, can.update_connector);
+    const { connectorId, ...changes } = input;
+    const current = await this.require(principal.orgId, connectorId);
+    const name = changes.name === undefined ? undefined : displayName(changes.name);
+    if (changes.config) assertNoSecretsInConfig(changes.config);
     const credentials =
-      input.credentials === undefined ? {} : input.credentials === null ? { credentialsEncrypted: null, credentialsLast4: null } : this.sealed(current, input.credentials);
-    try {
-      return await this.connectors.transaction(async (tx) => {
-        const updated = await this.connectors.update(principal.orgId, current.id, { name, config: input.config, ...credentials }, tx);
-        await this.audit.record(principal, {
-          action: 'connector.updated',
-          targetType: 'connector',
-          targetId: current.id,
-          details: {
-            fields: Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined),
-            credentials: input.credentials === undefined ? 'unchanged' : input.credentials === null ? 'removed' : 'replaced',
-          },
-        }, tx);
-        return updated;
-      });
-    } catch (error) {
-      throw name ? await this.nameClash(error, principal.orgId, name) : error;
-    }
+      changes.credentials === undefined ? {} : changes.credentials === null ? { credentialsEncrypted: null, credentialsLast4: null } : this.sealed(current, changes.credentials);
+    const updated = await alreadyExistsOnClash(
+      () =>
+        this.transactions.run(async (tx) => {
+          const row = await this.connectors.update(tx, principal.orgId, current.id, { name, config: changes.config, ...credentials });
+          await this.audit.record(principal, {
+            action: 'connector.updated',
+            targetType: 'connector',
+            targetId: current.id,
+            details: {
+              fields: Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined),
+              credentials: changes.credentials === undefined ? 'unchanged' : changes.credentials === null ? 'removed' : 'replaced',
+            },
+          }, tx);
+          return row;
+        }),
+      name === undefined ? null : this.clash(principal.orgId, name),
+    );
+    return connectorView(updated);
   }
 
-  async delete(principal: Principal, id: string): Promise<ConnectorRecord> {
-    assertPermission(principal, 'connectors:manage');
-    const connector = await this.require(principal.orgId, id);
-    await this.connectors.transaction(async (tx) => {
-      await this.connectors.delete(principal.orgId, connector.id, tx);
+  async delete(principal: Principal, input: { connectorId: string }): Promise<{ deleted: true; id: string; name: string }> {
+    assertPermission(principal, can.delete_connector);
+    const connector = await this.require(principal.orgId, input.connectorId);
+    await this.transactions.run(async (tx) => {
+      await this.connectors.delete(tx, principal.orgId, connector.id);
       await this.audit.record(principal, { action: 'connector.deleted', targetType: 'connector', targetId: connector.id, details: { name: connector.name, type: connector.type } }, tx);
     });
-    return connector;
+    return { deleted: true, id: connector.id, name: connector.name };
   }
 
   private sealed(connector: { orgId: string; id: string }, credentials: string) {
@@ -90,14 +136,7 @@ export class ConnectorsService {
     return connector;
   }
 
-  private async assertNameFree(orgId: string, name: string): Promise<void> {
-    const existing = await this.connectors.findByName(orgId, name);
-    if (existing) throw new AlreadyExistsError('connector', name, existing.id);
-  }
-
-  private async nameClash(error: unknown, orgId: string, name: string): Promise<unknown> {
-    if (!isUniqueViolation(error)) return error;
-    const existing = await this.connectors.findByName(orgId, name);
-    return existing ? new AlreadyExistsError('connector', name, existing.id) : error;
+  private clash(orgId: string, name: string) {
+    return { resource: 'connector', name, find: () => this.connectors.findByName(orgId, name) };
   }
 }

@@ -9,7 +9,7 @@ export class ConnectorRiskyChanges {
   constructor(private readonly connectors: ConnectorsService) {}
 
   async deleteConnector(principal: Principal, input: { connectorId: string }): Promise<RiskyChange> {
-    const connector = await this.connectors.get(principal, input.connectorId);
+    const connector = await this.connectors.get(principal, { connectorId: input.connectorId });
     return {
       summary: `Delete the ${connector.type} connector "${connector.name}" from ${principal.organization.name}, with its configuration and stored credentials.`,
       resolved: { connectorId: connector.id },

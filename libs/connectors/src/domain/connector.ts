@@ -11,14 +11,6 @@ export function looksLikeSecretKey(key: string): boolean {
   return SECRET_LOOKING_KEY.test(folded) || /^(pwd|pass|auth|authorization|key)$/.test(folded);
 }
 
-export function normalizeConnectorName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 100 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new InvalidInputError(`Invalid ${field}: use 1-100 printable characters.`, [{ path: field, message: 'must be 1-100 printable characters' }]);
-  }
-  return trimmed;
-}
-
 export function assertConnectorType(type: string, field = 'type'): string {
   if (!CONNECTOR_TYPE_PATTERN.test(type)) {
     throw new InvalidInputError(`Invalid ${field}: use lowercase letters, digits, "_" or "-" (e.g. github, slack, google_drive).`, [

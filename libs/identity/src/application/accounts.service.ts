@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword, type TransactionClient } from '@app/shared';
-import { assertPasswordAcceptable, normalizeEmail, normalizeName } from '../domain/account-rules.js';
+import { Clock, displayName, hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword, type TransactionClient } from '@app/shared';
+import { assertPasswordAcceptable, normalizeEmail } from '../domain/account-rules.js';
 import { EmailTakenError, InvalidCredentialsError, UserNotFoundError } from '../domain/identity.errors.js';
 import { UserRepository, type UserRecord } from '../infrastructure/user.repository.js';
 
@@ -39,7 +39,7 @@ export class AccountsService {
   /** The cheap checks alone: bad input is refused before anything is counted or hashed. */
   validate(input: NewAccount): { email: string; name: string } {
     const email = normalizeEmail(input.email);
-    const name = normalizeName(input.name);
+    const name = displayName(input.name);
     assertPasswordAcceptable(input.password);
     return { email, name };
   }

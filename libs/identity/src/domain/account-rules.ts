@@ -26,11 +26,3 @@ export function assertPasswordAcceptable(password: string): void {
     );
   }
 }
-
-export function normalizeName(raw: string): string {
-  const name = raw.trim().replace(/\s+/g, ' ');
-  if (name.length < 1 || name.length > 100) {
-    throw new InvalidInputError('The name must be 1-100 characters long.', [{ path: 'name', message: 'must be 1-100 characters' }]);
-  }
-  return name;
-}

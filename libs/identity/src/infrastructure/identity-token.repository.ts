@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, type Db } from '@app/shared';
 
 export type IdentityTokenPurpose = 'setup' | 'verify_email' | 'reset_password';
 
-type Db = TransactionClient | PrismaService;
 
 @Injectable()
 export class IdentityTokenRepository {

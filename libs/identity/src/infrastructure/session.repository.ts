@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, TransactionRunner, type TransactionClient } from '@app/shared';
 
 export interface SessionRecord {
   id: string;
@@ -14,7 +14,10 @@ export interface SessionRecord {
 
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   create(data: { userId: string; tokenHash: string; expiresAt: Date; userAgent?: string; ipAddress?: string }): Promise<SessionRecord> {
     return this.prisma.session.create({ data });
@@ -52,6 +55,6 @@ export class SessionRepository {
       await tx.grant.updateMany({ where: { sessionId: { in: ids }, revokedAt: null }, data: { revokedAt: now, revokedReason: 'session_revoked' } });
       return ids.length;
     };
-    return inTransaction ? work(inTransaction) : this.prisma.$transaction(work);
+    return inTransaction ? work(inTransaction) : this.transactions.run(work);
   }
 }

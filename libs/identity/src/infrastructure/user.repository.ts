@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, isUniqueViolation, type TransactionClient } from '@app/shared';
+import { PrismaService, isUniqueViolation, type Db } from '@app/shared';
 
 export interface UserRecord {
   id: string;
@@ -10,7 +10,6 @@ export interface UserRecord {
   createdAt: Date;
 }
 
-type Db = TransactionClient | PrismaService;
 
 @Injectable()
 export class UserRepository {

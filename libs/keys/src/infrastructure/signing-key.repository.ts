@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, TransactionRunner, type TransactionClient } from '@app/shared';
 
 export interface SigningKeyRecord {
   id: string;
@@ -15,7 +15,10 @@ const ROTATION_LOCK_ID = 0x6f776b79;
 
 @Injectable()
 export class SigningKeyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   /** Keys still published in the JWKS, newest first. */
   listPublished(now: Date): Promise<SigningKeyRecord[]> {
@@ -27,7 +30,7 @@ export class SigningKeyRepository {
    * rotate one at a time and each sees the others' result.
    */
   withRotationLock<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROTATION_LOCK_ID}::bigint)`;
       return work(tx);
     });

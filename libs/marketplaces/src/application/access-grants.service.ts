@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService } from '@app/plugins';
-import { AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient } from '@app/shared';
+import { AuditLog, decodeCursor, NotFoundError, toPage, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
 import {
   OrgWideGrantDeniedError,
   ResourceManagementDeniedError,
@@ -12,7 +12,32 @@ import {
   type SubjectType,
 } from '../domain/access.js';
 import { AccessGrantRepository, type AccessGrantRecord } from '../infrastructure/access-grant.repository.js';
+import { marketplacePermissions as can } from '../marketplaces.permissions.js';
 import { MarketplacesService } from './marketplaces.service.js';
+
+export interface AccessGrantView {
+  id: string;
+  resourceType: string;
+  resourceId: string;
+  subjectType: string;
+  teamId: string | null;
+  membershipId: string | null;
+  role: string;
+  createdAt: string;
+}
+
+function grantView(g: AccessGrantRecord): AccessGrantView {
+  return {
+    id: g.id,
+    resourceType: g.resourceType,
+    resourceId: (g.pluginId ?? g.marketplaceId)!,
+    subjectType: g.subjectType,
+    teamId: g.teamId,
+    membershipId: g.membershipId,
+    role: g.role,
+    createdAt: g.createdAt.toISOString(),
+  };
+}
 
 interface Resource {
   type: ResourceType;
@@ -27,14 +52,15 @@ export class AccessGrantsService {
     private readonly grants: AccessGrantRepository,
     private readonly plugins: PluginsService,
     private readonly marketplaces: MarketplacesService,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
 
   async grant(
     principal: Principal,
     input: { resourceType: ResourceType; resourceId: string; subjectType: SubjectType; teamId?: string; membershipId?: string; role: AccessRole },
-  ) {
-    assertPermission(principal, 'catalog:write');
+  ): Promise<AccessGrantView & { created: boolean; previousRole: string | null }> {
+    assertPermission(principal, can.grant_access);
     const subject = toSubject(input);
     const resource = await this.resource(principal.orgId, input.resourceType, input.resourceId);
     await this.assertMayShare(principal, resource, subject);
@@ -44,47 +70,53 @@ export class AccessGrantsService {
     if (subject.type === 'member' && !(await this.grants.membershipExists(principal.orgId, subject.membershipId))) {
       throw new NotFoundError('member', subject.membershipId, 'Call list_members to find a valid membership id.');
     }
-    return this.grants.transaction((tx) => this.upsert(principal, resource, subject, input.role, tx));
+    const result = await this.transactions.run((tx) => this.upsert(principal, resource, subject, input.role, tx));
+    return { ...grantView(result.grant), created: result.created, previousRole: result.previousRole };
   }
 
-  async revoke(principal: Principal, grantId: string): Promise<AccessGrantRecord> {
-    assertPermission(principal, 'catalog:write');
-    const grant = await this.grants.find(principal.orgId, grantId);
-    if (!grant) throw new NotFoundError('access grant', grantId, 'Call list_access_grants for the resource to find the grant id.');
+  async revoke(principal: Principal, input: { grantId: string }): Promise<AccessGrantView & { revoked: true }> {
+    assertPermission(principal, can.revoke_access);
+    const grant = await this.grants.find(principal.orgId, input.grantId);
+    if (!grant) throw new NotFoundError('access grant', input.grantId, 'Call list_access_grants for the resource to find the grant id.');
     const resource = grant.pluginId
       ? await this.resource(principal.orgId, 'plugin', grant.pluginId)
       : await this.resource(principal.orgId, 'marketplace', grant.marketplaceId!);
     await this.assertMayShare(principal, resource, grant.subjectType === 'org' ? { type: 'org' } : grant.subjectType === 'team' ? { type: 'team', teamId: grant.teamId! } : { type: 'member', membershipId: grant.membershipId! });
-    await this.grants.transaction(async (tx) => {
-      await this.grants.delete(principal.orgId, grant.id, tx);
+    await this.transactions.run(async (tx) => {
+      await this.grants.delete(tx, principal.orgId, grant.id);
       await this.audit.record(principal, { action: 'access.revoked', targetType: resource.type, targetId: resource.id, details: { grantId: grant.id, subjectType: grant.subjectType, teamId: grant.teamId, membershipId: grant.membershipId, role: grant.role } }, tx);
     });
-    return grant;
+    return { ...grantView(grant), revoked: true };
   }
 
-  async list(principal: Principal, resourceType: ResourceType, resourceId: string, page: PageRequest) {
-    assertPermission(principal, 'catalog:read');
-    const resource = await this.resource(principal.orgId, resourceType, resourceId);
-    return this.grants.list(principal.orgId, resource, page);
+  async list(
+    principal: Principal,
+    input: { resourceType: ResourceType; resourceId: string; cursor?: string; limit?: number },
+  ): Promise<Page<AccessGrantView & { teamName: string | null }>> {
+    assertPermission(principal, can.list_access_grants);
+    const page = decodeCursor(input);
+    const resource = await this.resource(principal.orgId, input.resourceType, input.resourceId);
+    return toPage(await this.grants.list(principal.orgId, resource, page), page, (g) => ({ ...grantView(g), teamName: g.team?.name ?? null }));
   }
 
+  // A step of share_skill; the use case that runs it has checked its permission.
   /** share_skill's step: an org-wide grant on the plugin, unless one (of any role) exists already. */
   async ensureOrgWide(principal: Principal, pluginId: string, role: AccessRole, tx: TransactionClient) {
     const resource = await this.resource(principal.orgId, 'plugin', pluginId, tx);
     await this.assertMayShare(principal, resource, { type: 'org' });
-    await this.grants.lockResource(resource, tx);
+    await this.grants.lockResource(tx, resource);
     const existing = await this.grants.findFor(principal.orgId, resource, { type: 'org' }, tx);
     if (existing) return { grant: existing, created: false };
     return this.upsert(principal, resource, { type: 'org' }, role, tx);
   }
 
   private async upsert(principal: Principal, resource: Resource, subject: Subject, role: AccessRole, tx: TransactionClient) {
-    await this.grants.lockResource(resource, tx);
+    await this.grants.lockResource(tx, resource);
     const existing = await this.grants.findFor(principal.orgId, resource, subject, tx);
     if (existing && existing.role === role) return { grant: existing, created: false, previousRole: role };
     const grant = existing
-      ? await this.grants.updateRole(existing.id, role, tx)
-      : await this.grants.create({ orgId: principal.orgId, resource, subject, role, userId: principal.userId }, tx);
+      ? await this.grants.updateRole(tx, existing.id, role)
+      : await this.grants.create(tx, { orgId: principal.orgId, resource, subject, role, userId: principal.userId });
     await this.audit.record(principal, {
       action: 'access.granted',
       targetType: resource.type,

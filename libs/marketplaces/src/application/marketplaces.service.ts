@@ -1,19 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService, type PluginRecord } from '@app/plugins';
-import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient, isUniqueViolation } from '@app/shared';
+import {
+  alreadyExistsOnClash,
+  AuditLog,
+  decodeCursor,
+  displayName,
+  NotFoundError,
+  toPage,
+  TransactionRunner,
+  type Page,
+  type Principal,
+  type TransactionClient,
+} from '@app/shared';
 import { NotPublishedError, strongestRole, type AccessRole } from '../domain/access.js';
-import { DEFAULT_MARKETPLACE, normalizeMarketplaceName } from '../domain/marketplace.js';
+import { DEFAULT_MARKETPLACE } from '../domain/marketplace.js';
 import { AccessGrantRepository } from '../infrastructure/access-grant.repository.js';
 import { MarketplaceRepository, type MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
+import { marketplacePermissions as can } from '../marketplaces.permissions.js';
 
-export interface VisibleListing {
+export interface MarketplaceView {
+  id: string;
+  name: string;
+  description: string;
+  pluginCount: number;
+  createdByUserId: string;
+  createdAt: string;
+}
+
+export interface VisibleListingView {
   listingId: string;
   marketplace: { id: string; name: string };
   plugin: { id: string; name: string; description: string; componentCount: number };
-  publishedAt: Date;
+  publishedAt: string;
   role: AccessRole;
   via: string[];
+}
+
+function marketplaceView(m: MarketplaceRecord, pluginCount: number): MarketplaceView {
+  return { id: m.id, name: m.name, description: m.description, pluginCount, createdByUserId: m.createdByUserId, createdAt: m.createdAt.toISOString() };
 }
 
 @Injectable()
@@ -22,63 +47,63 @@ export class MarketplacesService {
     private readonly marketplaces: MarketplaceRepository,
     private readonly grants: AccessGrantRepository,
     private readonly plugins: PluginsService,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
 
-  list(principal: Principal, page: PageRequest) {
-    assertPermission(principal, 'catalog:read');
-    return this.marketplaces.list(principal.orgId, page);
+  async list(principal: Principal, input: { cursor?: string; limit?: number }): Promise<Page<MarketplaceView>> {
+    assertPermission(principal, can.list_marketplaces);
+    const page = decodeCursor(input);
+    return toPage(await this.marketplaces.list(principal.orgId, page), page, (m) => marketplaceView(m, m._count.listings));
   }
 
-  async create(principal: Principal, input: { name: string; description: string }): Promise<MarketplaceRecord> {
-    assertPermission(principal, 'marketplaces:manage');
-    const name = normalizeMarketplaceName(input.name);
-    const existing = await this.marketplaces.findByName(principal.orgId, name);
-    if (existing) throw new AlreadyExistsError('marketplace', name, existing.id);
-    try {
-      return await this.marketplaces.transaction((tx) => this.createIn(principal, { name, description: input.description.trim() }, tx));
-    } catch (error) {
-      const clash = isUniqueViolation(error) ? await this.marketplaces.findByName(principal.orgId, name) : null;
-      throw clash ? new AlreadyExistsError('marketplace', name, clash.id) : error;
-    }
+  async create(principal: Principal, input: { name: string; description: string }): Promise<MarketplaceView> {
+    assertPermission(principal, can.create_marketplace);
+    const name = displayName(input.name);
+    const marketplace = await alreadyExistsOnClash(
+      () => this.transactions.run((tx) => this.createIn(principal, { name, description: input.description.trim() }, tx)),
+      { resource: 'marketplace', name, find: () => this.marketplaces.findByName(principal.orgId, name) },
+    );
+    return marketplaceView(marketplace, 0);
   }
 
-  async publish(principal: Principal, marketplaceId: string, pluginId: string) {
-    assertPermission(principal, 'marketplaces:manage');
-    const marketplace = await this.require(principal.orgId, marketplaceId);
-    const plugin = await this.plugins.require(principal.orgId, pluginId);
-    const { listing, created } = await this.marketplaces.transaction((tx) => this.ensureListing(principal, marketplace, plugin, tx));
-    return { marketplace, plugin, publishedAt: listing.publishedAt, alreadyPublished: !created };
+  async publish(principal: Principal, input: { marketplaceId: string; pluginId: string }) {
+    assertPermission(principal, can.publish_plugin);
+    const marketplace = await this.require(principal.orgId, input.marketplaceId);
+    const plugin = await this.plugins.require(principal.orgId, input.pluginId);
+    const { listing, created } = await this.transactions.run((tx) => this.ensureListing(principal, marketplace, plugin, tx));
+    return { marketplaceId: marketplace.id, pluginId: plugin.id, publishedAt: listing.publishedAt.toISOString(), alreadyPublished: !created };
   }
 
-  async unpublish(principal: Principal, marketplaceId: string, pluginId: string) {
-    assertPermission(principal, 'marketplaces:manage');
-    const marketplace = await this.require(principal.orgId, marketplaceId);
-    const plugin = await this.plugins.require(principal.orgId, pluginId);
-    await this.marketplaces.transaction(async (tx) => {
-      if (!(await this.marketplaces.removeListing(principal.orgId, marketplace.id, plugin.id, tx))) throw new NotPublishedError(marketplace.id, plugin.id);
+  async unpublish(principal: Principal, input: { marketplaceId: string; pluginId: string }) {
+    assertPermission(principal, can.unpublish_plugin);
+    const marketplace = await this.require(principal.orgId, input.marketplaceId);
+    const plugin = await this.plugins.require(principal.orgId, input.pluginId);
+    await this.transactions.run(async (tx) => {
+      if (!(await this.marketplaces.removeListing(tx, principal.orgId, marketplace.id, plugin.id))) throw new NotPublishedError(marketplace.id, plugin.id);
       await this.audit.record(principal, { action: 'marketplace.plugin_unpublished', targetType: 'marketplace', targetId: marketplace.id, details: { pluginId: plugin.id, pluginName: plugin.name } }, tx);
     });
-    return { marketplace, plugin };
+    return { marketplaceId: marketplace.id, pluginId: plugin.id, unpublished: true as const };
   }
 
   /**
    * What the caller may see and install: listings whose plugin or marketplace has a grant reaching
    * them (org-wide, one of their teams, or them), plus plugins they created. Admins see everything.
    */
-  async visiblePlugins(principal: Principal, page: PageRequest, marketplaceId?: string): Promise<{ rows: { id: string }[]; items: VisibleListing[] }> {
-    assertPermission(principal, 'catalog:read');
-    if (marketplaceId) await this.require(principal.orgId, marketplaceId);
+  async visiblePlugins(principal: Principal, input: { marketplaceId?: string; cursor?: string; limit?: number }): Promise<Page<VisibleListingView>> {
+    assertPermission(principal, can.list_marketplace_plugins);
+    const page = decodeCursor(input);
+    if (input.marketplaceId) await this.require(principal.orgId, input.marketplaceId);
     const seesAll = principal.permissions.has('marketplaces:manage');
     const rows = await this.marketplaces.listings(principal.orgId, page, {
-      marketplaceId,
+      marketplaceId: input.marketplaceId,
       visibleTo: seesAll ? undefined : { membershipId: principal.membershipId, userId: principal.userId },
     });
     const grants = await this.grants.reaching(principal.orgId, principal.membershipId, {
       pluginIds: rows.map((r) => r.pluginId),
       marketplaceIds: rows.map((r) => r.marketplaceId),
     });
-    const items = rows.map((row) => {
+    return toPage(rows, page, (row) => {
       const applicable = grants.filter((g) => g.pluginId === row.pluginId || g.marketplaceId === row.marketplaceId);
       const roles: AccessRole[] = applicable.map((g) => g.role);
       const via = applicable.map((g) => {
@@ -97,12 +122,11 @@ export class MarketplacesService {
         listingId: row.id,
         marketplace: row.marketplace,
         plugin: { id: row.plugin.id, name: row.plugin.name, description: row.plugin.description, componentCount: row.plugin._count.components },
-        publishedAt: row.publishedAt,
+        publishedAt: row.publishedAt.toISOString(),
         role: strongestRole(roles) ?? 'viewer',
         via: [...new Set(via)],
       };
     });
-    return { rows, items };
   }
 
   async require(orgId: string, id: string, db?: TransactionClient): Promise<MarketplaceRecord> {
@@ -111,7 +135,9 @@ export class MarketplacesService {
     return marketplace;
   }
 
-  /** The organization's first marketplace, created when it has none (share_skill). */
+  // The two steps below are also steps of share_skill; the use case that runs them has checked its permission.
+
+  /** The organization's first marketplace, created when it has none. */
   async ensureDefault(principal: Principal, tx: TransactionClient) {
     const existing = await this.marketplaces.oldest(principal.orgId, tx);
     if (existing) return { marketplace: existing, created: false };
@@ -119,17 +145,15 @@ export class MarketplacesService {
   }
 
   async ensureListing(principal: Principal, marketplace: MarketplaceRecord, plugin: PluginRecord, tx: TransactionClient) {
-    assertPermission(principal, 'marketplaces:manage');
     const existing = await this.marketplaces.listing(marketplace.id, plugin.id, tx);
     if (existing) return { listing: existing, created: false };
-    const listing = await this.marketplaces.addListing({ orgId: principal.orgId, marketplaceId: marketplace.id, pluginId: plugin.id, userId: principal.userId }, tx);
+    const listing = await this.marketplaces.addListing(tx, { orgId: principal.orgId, marketplaceId: marketplace.id, pluginId: plugin.id, userId: principal.userId });
     await this.audit.record(principal, { action: 'marketplace.plugin_published', targetType: 'marketplace', targetId: marketplace.id, details: { pluginId: plugin.id, pluginName: plugin.name } }, tx);
     return { listing, created: true };
   }
 
   private async createIn(principal: Principal, data: { name: string; description: string }, tx: TransactionClient) {
-    assertPermission(principal, 'marketplaces:manage');
-    const marketplace = await this.marketplaces.create({ orgId: principal.orgId, ...data, userId: principal.userId }, tx);
+    const marketplace = await this.marketplaces.create(tx, { orgId: principal.orgId, ...data, userId: principal.userId });
     await this.audit.record(principal, { action: 'marketplace.created', targetType: 'marketplace', targetId: marketplace.id, details: { name: marketplace.name } }, tx);
     return marketplace;
   }

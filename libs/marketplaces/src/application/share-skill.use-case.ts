@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService } from '@app/plugins';
-import { AuditLog, type Principal, isUniqueViolation } from '@app/shared';
+import { AuditLog, isUniqueViolation, TransactionRunner, type Principal } from '@app/shared';
 import { ConfigObjectsService, SKILL_KIND, type ConfigObjectRecord } from '@app/skills';
-import { MarketplaceRepository, type MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
+import type { MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
+import { marketplacePermissions as can } from '../marketplaces.permissions.js';
 import { AccessGrantsService } from './access-grants.service.js';
 import { MarketplacesService } from './marketplaces.service.js';
 
@@ -30,13 +31,12 @@ export class ShareSkillUseCase {
     private readonly plugins: PluginsService,
     private readonly marketplaces: MarketplacesService,
     private readonly grants: AccessGrantsService,
-    private readonly transactions: MarketplaceRepository,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
 
   async execute(principal: Principal, input: { skillId: string; marketplaceId?: string }): Promise<ShareSkillResult> {
-    assertPermission(principal, 'catalog:write');
-    assertPermission(principal, 'marketplaces:manage');
+    assertPermission(principal, can.share_skill);
     const skill = await this.skills.findForOrg(principal.orgId, input.skillId, SKILL_KIND);
     const given = input.marketplaceId ? await this.marketplaces.require(principal.orgId, input.marketplaceId) : null;
 
@@ -52,7 +52,7 @@ export class ShareSkillUseCase {
   }
 
   private share(principal: Principal, skill: ConfigObjectRecord, given: MarketplaceRecord | null): Promise<ShareSkillResult> {
-    return this.transactions.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const plugin = await this.plugins.ensure(principal, { name: skill.name, description: skill.description }, tx);
       const component = await this.plugins.ensureComponent(principal, plugin.plugin, skill, tx);
       const marketplace = given ? { marketplace: given, created: false } : await this.marketplaces.ensureDefault(principal, tx);

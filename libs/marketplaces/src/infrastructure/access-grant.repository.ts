@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
 import type { AccessRole, ResourceType, Subject } from '../domain/access.js';
 import { grantsReaching } from './marketplace.repository.js';
-
-type Db = PrismaService | TransactionClient;
 
 export interface AccessGrantRecord {
   id: string;
@@ -39,10 +37,6 @@ function subjectWhere(subject: Subject) {
 export class AccessGrantRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  transaction<T>(fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
-  }
-
   find(orgId: string, id: string, db: Db = this.prisma): Promise<AccessGrantRecord | null> {
     return db.accessGrant.findFirst({ where: { orgId, id, resourceType: { in: ['plugin', 'marketplace'] } } });
   }
@@ -59,24 +53,24 @@ export class AccessGrantRepository {
     });
   }
 
-  create(data: { orgId: string; resource: { type: ResourceType; id: string }; subject: Subject; role: AccessRole; userId: string }, db: Db) {
-    return db.accessGrant.create({
+  create(tx: TransactionClient, data: { orgId: string; resource: { type: ResourceType; id: string }; subject: Subject; role: AccessRole; userId: string }) {
+    return tx.accessGrant.create({
       data: { orgId: data.orgId, ...resourceWhere(data.resource.type, data.resource.id), ...subjectWhere(data.subject), role: data.role, createdByUserId: data.userId },
     }) as Promise<AccessGrantRecord>;
   }
 
   /** Row lock on the plugin or marketplace, so concurrent grants to one subject cannot both insert. */
-  async lockResource(resource: { type: ResourceType; id: string }, tx: TransactionClient): Promise<void> {
+  async lockResource(tx: TransactionClient, resource: { type: ResourceType; id: string }): Promise<void> {
     if (resource.type === 'plugin') await tx.$queryRaw`SELECT id FROM "Plugin" WHERE id = ${resource.id} FOR UPDATE`;
     else await tx.$queryRaw`SELECT id FROM "Marketplace" WHERE id = ${resource.id} FOR UPDATE`;
   }
 
-  updateRole(id: string, role: AccessRole, db: Db) {
-    return db.accessGrant.update({ where: { id }, data: { role } }) as Promise<AccessGrantRecord>;
+  updateRole(tx: TransactionClient, id: string, role: AccessRole) {
+    return tx.accessGrant.update({ where: { id }, data: { role } }) as Promise<AccessGrantRecord>;
   }
 
-  async delete(orgId: string, id: string, db: Db): Promise<void> {
-    await db.accessGrant.deleteMany({ where: { orgId, id } });
+  async delete(tx: TransactionClient, orgId: string, id: string): Promise<void> {
+    await tx.accessGrant.deleteMany({ where: { orgId, id } });
   }
 
   /** The grants on these plugins and marketplaces that reach the member, with team names for "via". */

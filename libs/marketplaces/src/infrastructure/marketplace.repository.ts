@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
-
-type Db = PrismaService | TransactionClient;
+import { afterCursor, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
 
 export interface MarketplaceRecord {
   id: string;
@@ -12,7 +10,6 @@ export interface MarketplaceRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
 
 /** Grants that reach a member: org-wide, through one of their teams, or to them directly. */
 export function grantsReaching(orgId: string, membershipId: string) {
@@ -29,10 +26,6 @@ export function grantsReaching(orgId: string, membershipId: string) {
 @Injectable()
 export class MarketplaceRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
-  }
 
   find(orgId: string, id: string, db: Db = this.prisma): Promise<MarketplaceRecord | null> {
     return db.marketplace.findFirst({ where: { orgId, id } });
@@ -54,22 +47,22 @@ export class MarketplaceRepository {
     });
   }
 
-  create(data: { orgId: string; name: string; description: string; userId: string }, db: Db): Promise<MarketplaceRecord> {
-    return db.marketplace.create({ data: { orgId: data.orgId, name: data.name, description: data.description, createdByUserId: data.userId } });
+  create(tx: TransactionClient, data: { orgId: string; name: string; description: string; userId: string }): Promise<MarketplaceRecord> {
+    return tx.marketplace.create({ data: { orgId: data.orgId, name: data.name, description: data.description, createdByUserId: data.userId } });
   }
 
   listing(marketplaceId: string, pluginId: string, db: Db = this.prisma) {
     return db.marketplacePlugin.findUnique({ where: { marketplaceId_pluginId: { marketplaceId, pluginId } } });
   }
 
-  addListing(data: { orgId: string; marketplaceId: string; pluginId: string; userId: string }, db: Db) {
-    return db.marketplacePlugin.create({
+  addListing(tx: TransactionClient, data: { orgId: string; marketplaceId: string; pluginId: string; userId: string }) {
+    return tx.marketplacePlugin.create({
       data: { orgId: data.orgId, marketplaceId: data.marketplaceId, pluginId: data.pluginId, publishedByUserId: data.userId },
     });
   }
 
-  async removeListing(orgId: string, marketplaceId: string, pluginId: string, db: Db): Promise<boolean> {
-    const { count } = await db.marketplacePlugin.deleteMany({ where: { orgId, marketplaceId, pluginId } });
+  async removeListing(tx: TransactionClient, orgId: string, marketplaceId: string, pluginId: string): Promise<boolean> {
+    const { count } = await tx.marketplacePlugin.deleteMany({ where: { orgId, marketplaceId, pluginId } });
     return count > 0;
   }
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { assertPermission } from '@app/access';
 import type { Principal } from '@app/shared';
+import { memberPermissions as can } from '../members.permissions.js';
 
 export interface CurrentIdentity {
   organization: { id: string; name: string; slug: string; plan: string };
@@ -14,6 +16,7 @@ export interface CurrentIdentity {
 @Injectable()
 export class CurrentIdentityUseCase {
   execute(principal: Principal): CurrentIdentity {
+    assertPermission(principal, can.get_current_identity);
     return {
       organization: { ...principal.organization },
       account: { ...principal.account },

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { isBuiltInRole } from '@app/access';
 import { AccountsService, normalizeEmail, type Account } from '@app/identity';
-import { AuditLog, Clock, hashSecret, type AuditActor } from '@app/shared';
+import { AuditLog, Clock, hashSecret, TransactionRunner, type AuditActor } from '@app/shared';
 import { InvitationSignInRequiredError, InvitationUnusableError } from '../domain/members.errors.js';
 import { effectiveStatus } from '../domain/invitation-rules.js';
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { RoleRepository } from '../infrastructure/role.repository.js';
-import { TransactionRunner } from '../infrastructure/transaction.runner.js';
 
 export interface InvitationPreview {
   organizationName: string;

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
+import { memberPermissions as can } from '../members.permissions.js';
 import { normalizeEmail } from '@app/identity';
-import { AppConfig, AuditLog, Clock, decodeCursor, hashSecret, newSecret, NotFoundError, toPage, type Page, type Principal } from '@app/shared';
+import { AppConfig, AuditLog, Clock, decodeCursor, hashSecret, newSecret, NotFoundError, toPage, type Page, type Principal, TransactionRunner } from '@app/shared';
 import { AlreadyMemberError, InvitationNotPendingError, UnknownTeamsError } from '../domain/members.errors.js';
 import { assertEmailDomainAllowed, assertSeatAvailable, effectiveStatus, INVITATION_LIFETIME_MS, type InvitationStatus } from '../domain/invitation-rules.js';
 import { assertCanGrantRole, assertCanManageMember } from '../domain/role-rules.js';
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
-import { TransactionRunner } from '../infrastructure/transaction.runner.js';
 import { RolesService } from './roles.service.js';
 import { invitationView, type InvitationView } from './views.js';
 
@@ -33,7 +33,7 @@ export class InvitationsService {
   ) {}
 
   async invite(principal: Principal, input: { email: string; role?: string; teams?: string[] }): Promise<InviteResult> {
-    assertPermission(principal, 'members:invite');
+    assertPermission(principal, can.invite_member);
     const orgId = principal.orgId;
     const email = normalizeEmail(input.email);
     const teamRefs = [...new Set((input.teams ?? []).map((t) => t.trim()).filter(Boolean))];
@@ -81,7 +81,7 @@ export class InvitationsService {
   }
 
   async list(principal: Principal, input: { cursor?: string; limit?: number; status?: InvitationStatus; query?: string }): Promise<Page<InvitationView>> {
-    assertPermission(principal, 'members:read');
+    assertPermission(principal, can.list_invitations);
     const page = decodeCursor(input);
     const now = this.clock.now();
     const rows = await this.invitations.list(principal.orgId, page, { status: input.status, query: input.query, now });
@@ -89,7 +89,7 @@ export class InvitationsService {
   }
 
   async revoke(principal: Principal, input: { invitationId: string }): Promise<InvitationView> {
-    assertPermission(principal, 'members:invite');
+    assertPermission(principal, can.revoke_invitation);
     return this.transactions.run(async (tx) => {
       const now = this.clock.now();
       const invitation = await this.invitations.findById(principal.orgId, input.invitationId, tx);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AuditLog, Clock, decodeCursor, NotFoundError, toPage, type Page, type Principal } from '@app/shared';
+import { memberPermissions as can } from '../members.permissions.js';
+import { AuditLog, Clock, decodeCursor, NotFoundError, toPage, type Page, type Principal, TransactionRunner } from '@app/shared';
 import { LastOwnerError } from '../domain/members.errors.js';
 import { assertCanGrantRole, assertCanManageMember } from '../domain/role-rules.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
-import { TransactionRunner } from '../infrastructure/transaction.runner.js';
 import { RolesService } from './roles.service.js';
 import { memberView, type MemberView } from './views.js';
 
@@ -23,21 +23,21 @@ export class MembersService {
   ) {}
 
   async list(principal: Principal, input: { cursor?: string; limit?: number; role?: string; teamId?: string; query?: string }): Promise<Page<MemberView>> {
-    assertPermission(principal, 'members:read');
+    assertPermission(principal, can.list_members);
     const page = decodeCursor(input);
     const rows = await this.memberships.list(principal.orgId, page, { role: input.role, teamId: input.teamId, query: input.query });
     return toPage(rows, page, memberView);
   }
 
   async get(principal: Principal, input: { member: string }): Promise<MemberView> {
-    assertPermission(principal, 'members:read');
+    assertPermission(principal, can.get_member);
     const member = await this.memberships.findByReference(principal.orgId, input.member);
     if (!member) throw new NotFoundError('member', input.member, MEMBER_HINT);
     return memberView(member);
   }
 
   async updateRole(principal: Principal, input: { member: string; role: string }): Promise<MemberView & { previousRole: string }> {
-    assertPermission(principal, 'members:manage');
+    assertPermission(principal, can.update_member_role);
     const orgId = principal.orgId;
     return this.transactions.run(async (tx) => {
       // Serializes owner changes, so two concurrent demotions cannot leave the org without an owner.
@@ -60,7 +60,7 @@ export class MembersService {
   }
 
   async remove(principal: Principal, input: { member: string }): Promise<{ removed: MemberView; grantsRevoked: number }> {
-    assertPermission(principal, 'members:manage');
+    assertPermission(principal, can.remove_member);
     const orgId = principal.orgId;
     return this.transactions.run(async (tx) => {
       await this.organizations.lock(tx, orgId);

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AppConfig, AuditLog, Clock, InvalidInputError, NotFoundError, type Principal } from '@app/shared';
+import { memberPermissions as can } from '../members.permissions.js';
+import { AppConfig, AuditLog, Clock, displayName, InvalidInputError, NotFoundError, TransactionRunner, type Principal } from '@app/shared';
 import { BILLING_RULE } from '../domain/members.errors.js';
-import { normalizeEmailDomains, normalizeOrgName } from '../domain/organization-rules.js';
+import { normalizeEmailDomains } from '../domain/organization-rules.js';
 import { OrganizationRepository, type ConfirmationPolicy, type OrganizationRecord } from '../infrastructure/organization.repository.js';
-import { TransactionRunner } from '../infrastructure/transaction.runner.js';
 
 export interface OrganizationView {
   id: string;
@@ -32,18 +32,18 @@ export class OrganizationSettingsService {
   ) {}
 
   async get(principal: Principal): Promise<OrganizationView> {
-    assertPermission(principal, 'org:read');
+    assertPermission(principal, can.get_organization);
     const org = await this.organizations.findById(principal.orgId);
     if (!org) throw new NotFoundError('organization', principal.orgId);
     return this.view(org, await this.organizations.seatsUsed(org.id, this.clock.now()));
   }
 
   async update(principal: Principal, input: { name?: string; confirmRiskyChanges?: ConfirmationPolicy }): Promise<OrganizationView> {
-    assertPermission(principal, 'org:manage');
+    assertPermission(principal, can.update_organization);
     if (input.name === undefined && input.confirmRiskyChanges === undefined) {
       throw new InvalidInputError('Nothing to change: pass name or confirmRiskyChanges.', [{ path: 'name', message: 'pass name or confirmRiskyChanges' }]);
     }
-    const name = input.name === undefined ? undefined : normalizeOrgName(input.name);
+    const name = input.name === undefined ? undefined : displayName(input.name);
     const policy = input.confirmRiskyChanges;
     const org = await this.transactions.run(async (tx) => {
       const before = await this.organizations.lock(tx, principal.orgId);
@@ -68,7 +68,7 @@ export class OrganizationSettingsService {
   }
 
   async updateAllowedEmailDomains(principal: Principal, input: { set?: string[]; add?: string[]; remove?: string[] }): Promise<OrganizationView> {
-    assertPermission(principal, 'org:manage');
+    assertPermission(principal, can.update_allowed_email_domains);
     if (input.set === undefined && !input.add?.length && !input.remove?.length) {
       throw new InvalidInputError('Nothing to change: pass set, add or remove.', [{ path: 'add', message: 'pass set, add or remove' }]);
     }

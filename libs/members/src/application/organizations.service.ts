@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { BUILT_IN_ROLES } from '@app/access';
 import { AccountsService } from '@app/identity';
-import { Clock, type TransactionClient } from '@app/shared';
+import { Clock, displayName, type TransactionClient } from '@app/shared';
 import {
   assertSeatLimit,
   DEFAULT_PLAN,
   DEFAULT_SEAT_LIMIT,
   normalizeEmailDomains,
-  normalizeOrgName,
-  slugify,
+  organizationSlug,
 } from '../domain/organization-rules.js';
 import { AlreadyMemberError, OrganizationNotFoundError, UnknownRoleError } from '../domain/members.errors.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
@@ -34,12 +33,12 @@ export class OrganizationsService {
   ) {}
 
   async create(input: { name: string; ownerEmail: string; seats?: number; plan?: string; allowedDomains?: string[]; confirmRiskyChanges?: ConfirmationPolicy }): Promise<OrganizationRecord> {
-    const name = normalizeOrgName(input.name);
+    const name = displayName(input.name);
     const owner = await this.accounts.getByEmail(input.ownerEmail);
     return this.organizations.createWithOwner(
       {
         name,
-        baseSlug: slugify(name),
+        baseSlug: organizationSlug(name),
         plan: input.plan?.trim() || DEFAULT_PLAN,
         seatLimit: assertSeatLimit(input.seats ?? DEFAULT_SEAT_LIMIT, 'seats'),
         allowedEmailDomains: normalizeEmailDomains(input.allowedDomains ?? [], 'allowed-domains'),
@@ -51,17 +50,17 @@ export class OrganizationsService {
 
   /** A new organization with its first owner, inside the caller's transaction (first-run setup, sign-up). */
   createForOwner(tx: TransactionClient, input: { name: string; ownerUserId: string }): Promise<OrganizationRecord> {
-    const name = normalizeOrgName(input.name);
+    const name = displayName(input.name, { field: 'organization name' });
     return this.organizations.createWithOwnerIn(
       tx,
-      { name, baseSlug: slugify(name), plan: DEFAULT_PLAN, seatLimit: DEFAULT_SEAT_LIMIT, allowedEmailDomains: [] },
+      { name, baseSlug: organizationSlug(name), plan: DEFAULT_PLAN, seatLimit: DEFAULT_SEAT_LIMIT, allowedEmailDomains: [] },
       input.ownerUserId,
     );
   }
 
   /** Checks an organization name without creating anything (forms validate before they write). */
   checkName(name: string): string {
-    return normalizeOrgName(name);
+    return displayName(name, { field: 'organization name' });
   }
 
   async addMember(input: { orgSlug: string; email: string; role: string }) {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { BUILT_IN_ROLES, isBuiltInRole, type RiskyChange } from '@app/access';
-import { NotFoundError, type Principal } from '@app/shared';
+import { displayName, NotFoundError, type Principal } from '@app/shared';
 import { normalizeEmailDomains } from '../domain/organization-rules.js';
-import { normalizePermissions, normalizeRoleName, roleKeyFromName } from '../domain/role-rules.js';
+import { normalizePermissions, roleKeyFromName } from '../domain/role-rules.js';
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
@@ -81,7 +81,7 @@ export class MemberRiskyChanges {
     const permissions = normalizePermissions(input.permissions);
     const extra = beyondMember(permissions);
     if (extra.length === 0) return null;
-    const name = normalizeRoleName(input.name);
+    const name = displayName(input.name, { max: 50 });
     return {
       summary: `Create the role "${name}" in ${principal.organization.name} with permissions beyond a member's: ${list(extra)}. Nobody holds it yet.`,
       resolved: { key: roleKeyFromName(name), permissions: [...permissions].sort() },

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission, isBuiltInRole, isPermission, type Permission } from '@app/access';
-import { AlreadyExistsError, AuditLog, Clock, decodeCursor, NotFoundError, type Page, type Principal, type TransactionClient, isUniqueViolation } from '@app/shared';
+import { memberPermissions as can } from '../members.permissions.js';
+import { alreadyExistsOnClash, AlreadyExistsError, AuditLog, Clock, decodeCursor, displayName, pageInMemory, NotFoundError, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
 import { BuiltInRoleError, RoleInUseError, UnknownRoleError } from '../domain/members.errors.js';
 import {
   assertCanGrantRole,
   BUILT_IN_ROLE_DEFINITIONS,
   builtInRole,
   normalizePermissions,
-  normalizeRoleName,
   roleKeyFromName,
   type RoleDefinition,
 } from '../domain/role-rules.js';
@@ -15,7 +15,6 @@ import { InvitationRepository } from '../infrastructure/invitation.repository.js
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
 import { RoleRepository, type RoleRecord } from '../infrastructure/role.repository.js';
-import { TransactionRunner } from '../infrastructure/transaction.runner.js';
 
 export interface RoleView extends RoleDefinition {
   memberCount: number;
@@ -56,49 +55,41 @@ export class RolesService {
 
   // Built-in roles first, then custom roles by id; few enough per org to page in memory.
   async list(principal: Principal, input: { cursor?: string; limit?: number }): Promise<Page<RoleView>> {
-    assertPermission(principal, 'roles:read');
+    assertPermission(principal, can.list_roles);
     const page = decodeCursor(input);
     const [custom, counts] = await Promise.all([this.roles.listCustom(principal.orgId), this.roles.memberCounts(principal.orgId)]);
     const all = [...BUILT_IN_ROLE_DEFINITIONS, ...custom.sort((a, b) => (a.id < b.id ? -1 : 1)).map(customDefinition)];
-    const start = page.afterId ? all.findIndex((r) => r.id === page.afterId) + 1 : 0;
-    const slice = all.slice(start, start + page.limit);
-    const hasMore = start + page.limit < all.length;
-    return {
-      items: slice.map((r) => ({ ...r, memberCount: counts.get(r.key) ?? 0 })),
-      nextCursor: hasMore ? Buffer.from(JSON.stringify({ after: slice.at(-1)!.id })).toString('base64url') : null,
-    };
+    return pageInMemory(all, page, (r) => ({ ...r, memberCount: counts.get(r.key) ?? 0 }));
   }
 
   async create(principal: Principal, input: { name: string; description?: string; permissions: string[] }): Promise<RoleView> {
-    assertPermission(principal, 'roles:manage');
-    const name = normalizeRoleName(input.name);
+    assertPermission(principal, can.create_role);
+    const name = displayName(input.name, { max: 50 });
     const key = roleKeyFromName(name);
     const permissions = normalizePermissions(input.permissions);
     const clash = BUILT_IN_ROLE_DEFINITIONS.find((r) => r.key === key || r.name.toLowerCase() === name.toLowerCase());
     if (clash) throw new AlreadyExistsError('role', name, clash.id);
     assertCanGrantRole(principal, { key, permissions });
     const orgId = principal.orgId;
-    try {
-      const role = await this.transactions.run(async (tx) => {
+    // Names equal but for case, and names that derive the same key, clash too: more than the unique indexes hold.
+    const role = await alreadyExistsOnClash(
+      () => this.transactions.run(async (tx) => {
         const existing = await this.roles.findByNameOrKey(orgId, name, key, tx);
         if (existing) throw new AlreadyExistsError('role', name, existing.id);
         const created = await this.roles.create(tx, { orgId, key, name, description: input.description?.trim() ?? '', permissions });
         await this.audit.record(principal, { action: 'role.created', targetType: 'role', targetId: created.id, details: { key, name, permissions } }, tx);
         return created;
-      });
-      return { ...customDefinition(role), memberCount: 0 };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await this.roles.findByNameOrKey(orgId, name, key);
-      throw new AlreadyExistsError('role', name, existing?.id ?? key);
-    }
+      }),
+      { resource: 'role', name, find: () => this.roles.findByNameOrKey(orgId, name, key) },
+    );
+    return { ...customDefinition(role), memberCount: 0 };
   }
 
   async update(principal: Principal, input: { role: string; name?: string; description?: string; permissions?: string[] }): Promise<RoleView> {
-    assertPermission(principal, 'roles:manage');
+    assertPermission(principal, can.update_role);
     if (isBuiltInRole(input.role)) throw new BuiltInRoleError(input.role);
     const orgId = principal.orgId;
-    const name = input.name === undefined ? undefined : normalizeRoleName(input.name);
+    const name = input.name === undefined ? undefined : displayName(input.name, { max: 50 });
     const permissions = input.permissions === undefined ? undefined : normalizePermissions(input.permissions);
     const role = await this.transactions.run(async (tx) => {
       await this.organizations.lock(tx, orgId);
@@ -135,7 +126,7 @@ export class RolesService {
   }
 
   async delete(principal: Principal, input: { role: string }): Promise<{ deleted: true; id: string; key: string }> {
-    assertPermission(principal, 'roles:manage');
+    assertPermission(principal, can.delete_role);
     if (isBuiltInRole(input.role)) throw new BuiltInRoleError(input.role);
     const orgId = principal.orgId;
     return this.transactions.run(async (tx) => {

@@ -1,25 +1,11 @@
-import { InvalidInputError } from '@app/shared';
+import { InvalidInputError, slugify } from '@app/shared';
 
 export const DEFAULT_SEAT_LIMIT = 5;
 export const DEFAULT_PLAN = 'free';
 
-export function normalizeOrgName(raw: string): string {
-  const name = raw.trim().replace(/\s+/g, ' ');
-  if (name.length < 1 || name.length > 100) {
-    throw new InvalidInputError('The organization name must be 1-100 characters long.', [{ path: 'name', message: 'must be 1-100 characters' }]);
-  }
-  return name;
-}
-
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48);
-  return slug || 'org';
+// The organization's URL name; an organization named only in symbols still gets one.
+export function organizationSlug(name: string): string {
+  return slugify(name, 48) || 'org';
 }
 
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;

@@ -1,5 +1,5 @@
 import { ALL_PERMISSIONS, BUILT_IN_ROLES, isBuiltInRole, isPermission, type Permission } from '@app/access';
-import { InvalidInputError, type Principal } from '@app/shared';
+import { InvalidInputError, slugify, type Principal } from '@app/shared';
 import { OwnerRequiredError, RoleEscalationError } from './members.errors.js';
 
 export interface RoleDefinition {
@@ -25,23 +25,9 @@ export function builtInRole(key: string): RoleDefinition | undefined {
   return isBuiltInRole(key) ? BUILT_IN_ROLE_DEFINITIONS.find((r) => r.key === key) : undefined;
 }
 
-export function normalizeRoleName(raw: string): string {
-  const name = raw.trim().replace(/\s+/g, ' ');
-  if (name.length < 1 || name.length > 50) {
-    throw new InvalidInputError('The role name must be 1-50 characters long.', [{ path: 'name', message: 'must be 1-50 characters' }]);
-  }
-  return name;
-}
-
 // Memberships store the key, so it is derived once from the first name and never changes.
 export function roleKeyFromName(name: string): string {
-  const key = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
+  const key = slugify(name, 40);
   if (!key) {
     throw new InvalidInputError('The role name needs at least one letter or digit.', [{ path: 'name', message: 'needs a letter or digit' }]);
   }

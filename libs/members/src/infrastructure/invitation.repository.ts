@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, type Db } from '@app/shared';
 import type { InvitationStatus } from '../domain/invitation-rules.js';
-
-type Db = TransactionClient | PrismaService;
 
 export interface InvitationRecord {
   id: string;

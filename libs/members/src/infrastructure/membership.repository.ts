@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient } from '@app/shared';
-
-type Db = TransactionClient | PrismaService;
+import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, type Db } from '@app/shared';
 
 export interface MemberRecord {
   id: string;

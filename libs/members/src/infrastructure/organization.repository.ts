@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient, isUniqueViolation } from '@app/shared';
+import { isUniqueViolation, PrismaService, type Db, type TransactionClient } from '@app/shared';
 
 export interface OrganizationRecord {
   id: string;
@@ -12,8 +12,6 @@ export interface OrganizationRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
-type Db = TransactionClient | PrismaService;
 
 /** always: risky changes need the person's confirmation; never: the organization lets agents make them (audited as policy-off). */
 export type ConfirmationPolicy = 'always' | 'never';

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient, isUniqueViolation } from '@app/shared';
-
-type Db = TransactionClient | PrismaService;
+import { PrismaService, type TransactionClient, type Db } from '@app/shared';
 
 export interface RoleRecord {
   id: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools } from '@app/access';
 import type { Principal } from '@app/shared';
 import { CurrentIdentityUseCase } from '../application/current-identity.use-case.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const identityOutput = z.object({
   organization: z
@@ -21,7 +22,7 @@ export class IdentityTools {
   @McpTool({
     name: 'get_current_identity',
     description: 'Which organization this connection manages, the signed-in account, its role and permissions, the granted scopes and the client. Call this first.',
-    permission: 'org:read',
+    permission: can.get_current_identity,
     input: z.object({}),
     output: identityOutput,
     title: 'Who am I',

@@ -4,6 +4,7 @@ import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { InvitationsService } from '../application/invitations.service.js';
 import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { invitationSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const inviteInput = z.object({
   email: z.string().min(3).max(254).describe('Email address of the person to invite'),
@@ -28,7 +29,7 @@ export class InvitationsTools {
   @McpTool({
     name: 'invite_member',
     description: 'Invites someone by email with a role and optional teams they join on acceptance. No email is sent: hand them the result\'s acceptUrl (one-time, 7 days). Re-inviting a pending address renews its link.',
-    permission: 'members:invite',
+    permission: can.invite_member,
     input: inviteInput,
     output: z.object({
       invitation: invitationSchema,
@@ -47,7 +48,7 @@ export class InvitationsTools {
   @McpTool({
     name: 'list_invitations',
     description: 'Lists invitations of the organization, oldest first, paginated; filter by status (pending invitations hold a seat) or email text.',
-    permission: 'members:read',
+    permission: can.list_invitations,
     input: listInvitationsInput,
     output: pageOutput(invitationSchema),
     title: 'List invitations',
@@ -60,7 +61,7 @@ export class InvitationsTools {
   @McpTool({
     name: 'revoke_invitation',
     description: 'Revokes a pending invitation: its link stops working and its seat is freed.',
-    permission: 'members:invite',
+    permission: can.revoke_invitation,
     input: revokeInput,
     output: invitationSchema,
     title: 'Revoke invitation',

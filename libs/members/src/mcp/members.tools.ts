@@ -4,6 +4,7 @@ import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { MembersService } from '../application/members.service.js';
 import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { memberReference, memberSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const listMembersInput = z.object({
   ...pageInput,
@@ -25,7 +26,7 @@ export class MembersTools {
   @McpTool({
     name: 'list_members',
     description: 'Lists active members (id, name, email, role, join time), oldest first; filter by name or email text, role or team. Pending invitees are in list_invitations.',
-    permission: 'members:read',
+    permission: can.list_members,
     input: listMembersInput,
     output: pageOutput(memberSchema),
     title: 'List members',
@@ -38,7 +39,7 @@ export class MembersTools {
   @McpTool({
     name: 'get_member',
     description: 'Gets one member of the organization by membership id, user id or email.',
-    permission: 'members:read',
+    permission: can.get_member,
     input: getMemberInput,
     output: memberSchema,
     title: 'Get member',
@@ -51,7 +52,7 @@ export class MembersTools {
   @McpTool({
     name: 'update_member_role',
     description: 'Changes a member\'s role from their next request. Only owners make or change owners; the last owner cannot be demoted.',
-    permission: 'members:manage',
+    permission: can.update_member_role,
     input: updateRoleInput,
     output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
     title: 'Change member role',
@@ -65,7 +66,7 @@ export class MembersTools {
   @McpTool({
     name: 'remove_member',
     description: 'Removes a member from the organization with their team memberships and access grants; their MCP connections to it stop working. Their account stays.',
-    permission: 'members:manage',
+    permission: can.remove_member,
     input: removeMemberInput,
     output: z.object({
       removed: memberSchema.describe('The membership that was removed'),

@@ -4,6 +4,7 @@ import type { Principal } from '@app/shared';
 import { OrganizationSettingsService } from '../application/organization-settings.service.js';
 import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { organizationSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const domainList = z.array(z.string().min(1).max(253)).max(100);
 
@@ -28,7 +29,7 @@ export class OrganizationTools {
   @McpTool({
     name: 'get_organization',
     description: 'Shows the organization: name, plan, seats used and available, billing rule and URL, allowed email domains. Check it before inviting people.',
-    permission: 'org:read',
+    permission: can.get_organization,
     input: z.object({}),
     output: organizationSchema,
     title: 'Get organization',
@@ -41,7 +42,7 @@ export class OrganizationTools {
   @McpTool({
     name: 'update_organization',
     description: 'Renames the organization (the slug does not change) or sets confirmRiskyChanges: raising it to always takes effect at once; lowering it to never is confirmed only on the browser approval page.',
-    permission: 'org:manage',
+    permission: can.update_organization,
     input: updateOrganizationInput,
     output: organizationSchema,
     title: 'Update organization',
@@ -55,7 +56,7 @@ export class OrganizationTools {
   @McpTool({
     name: 'update_allowed_email_domains',
     description: 'Changes which email domains invite_member accepts (an empty list allows any). Use add to allow one more domain without touching the others.',
-    permission: 'org:manage',
+    permission: can.update_allowed_email_domains,
     input: updateDomainsInput,
     output: organizationSchema,
     title: 'Update allowed email domains',

@@ -4,6 +4,7 @@ import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { RolesService } from '../application/roles.service.js';
 import { MemberRiskyChanges } from '../application/risky-changes.js';
 import { roleSchema } from './schemas.js';
+import { memberPermissions as can } from '../members.permissions.js';
 
 const permissionList = z
   .array(z.string().min(1).max(64))
@@ -31,7 +32,7 @@ export class RolesTools {
   @McpTool({
     name: 'list_roles',
     description: 'Lists the roles of the organization: the built-in owner, admin and member, then custom roles, each with its permissions and member count.',
-    permission: 'roles:read',
+    permission: can.list_roles,
     input: z.object({ ...pageInput }),
     output: pageOutput(roleSchema),
     title: 'List roles',
@@ -44,7 +45,7 @@ export class RolesTools {
   @McpTool({
     name: 'create_role',
     description: 'Creates a custom role from the fixed permission list (at most your own permissions); assign its key with update_member_role or invite_member.',
-    permission: 'roles:manage',
+    permission: can.create_role,
     input: createRoleInput,
     output: roleSchema,
     title: 'Create role',
@@ -58,7 +59,7 @@ export class RolesTools {
   @McpTool({
     name: 'update_role',
     description: 'Renames a custom role or replaces its description or permissions, effective at its members\' next request. Built-in roles cannot be changed.',
-    permission: 'roles:manage',
+    permission: can.update_role,
     input: updateRoleInput,
     output: roleSchema,
     title: 'Update role',
@@ -72,7 +73,7 @@ export class RolesTools {
   @McpTool({
     name: 'delete_role',
     description: 'Deletes a custom role; refused while members or pending invitations have it.',
-    permission: 'roles:manage',
+    permission: can.delete_role,
     input: deleteRoleInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), key: z.string() }),
     title: 'Delete role',

@@ -8,7 +8,7 @@ import { resolveResource } from '../domain/resource.js';
 import { parseScope, resolveRequestedScope } from '../domain/scope.js';
 import { GrantRepository } from '../infrastructure/grant.repository.js';
 import { ClientsService } from './clients.service.js';
-import { OrganizationDirectory, type OrganizationChoice } from './organization-directory.js';
+import { OrganizationsService } from '@app/members';
 
 /** A validated authorization request waiting for sign-in and consent; travels sealed through the pages. */
 export interface AuthorizationRequest {
@@ -50,7 +50,7 @@ export class AuthorizationService {
     private readonly config: AppConfig,
     private readonly clients: ClientsService,
     private readonly grants: GrantRepository,
-    private readonly directory: OrganizationDirectory,
+    private readonly organizations: OrganizationsService,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
   ) {}
@@ -121,7 +121,7 @@ export class AuthorizationService {
 
   /** What the consent page shows. */
   async consentView(request: AuthorizationRequest, userId: string) {
-    const memberships = await this.directory.listForUser(userId);
+    const memberships = await this.organizations.listForUser(userId);
     return {
       clientName: request.clientName,
       // A request sealed before this field existed reads as unverified: the safe side.
@@ -135,8 +135,8 @@ export class AuthorizationService {
 
   /** The user allowed: issue a code bound to client, redirect URI, challenge, org and resource. */
   async approve(request: AuthorizationRequest, user: { userId: string; sessionId: string }, orgId: unknown): Promise<string> {
-    const memberships = await this.directory.listForUser(user.userId);
-    const org: OrganizationChoice | undefined = memberships.find((m) => m.organization.id === orgId)?.organization;
+    const memberships = await this.organizations.listForUser(user.userId);
+    const org = memberships.find((m) => m.organization.id === orgId)?.organization;
     if (!org) throw new AuthorizationPageError('Choose one of your organizations.');
     const code = newSecret();
     await this.grants.saveCode({

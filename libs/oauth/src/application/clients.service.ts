@@ -66,6 +66,13 @@ export class ClientsService {
     return client;
   }
 
+  /** The client, if it may use this grant type at the token endpoint. */
+  async resolveForGrant(clientId: string | undefined, grantType: string): Promise<ClientRecord> {
+    const client = await this.resolve(clientId);
+    if (!client.grantTypes.includes(grantType)) throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant.`);
+    return client;
+  }
+
   private async resolveMetadataDocument(clientId: string): Promise<ClientRecord> {
     const problem = clientIdUrlProblem(clientId);
     if (problem) throw new OAuthError('invalid_client', `The client_id URL ${problem}.`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@app/shared';
 import { GrantRepository } from '../infrastructure/grant.repository.js';
-import { OrganizationDirectory } from './organization-directory.js';
+import { OrganizationsService } from '@app/members';
 
 export interface ConnectedClient {
   grantId: string;
@@ -18,12 +18,12 @@ export interface ConnectedClient {
 export class ConnectedClientsService {
   constructor(
     private readonly grants: GrantRepository,
-    private readonly directory: OrganizationDirectory,
+    private readonly organizations: OrganizationsService,
     private readonly clock: Clock,
   ) {}
 
   async list(userId: string): Promise<ConnectedClient[]> {
-    const [grants, memberships] = await Promise.all([this.grants.listLiveForUser(userId), this.directory.listForUser(userId)]);
+    const [grants, memberships] = await Promise.all([this.grants.listLiveForUser(userId), this.organizations.listForUser(userId)]);
     const orgNames = new Map(memberships.map((m) => [m.organization.id, m.organization.name]));
     return grants.map((g) => ({
       grantId: g.id,

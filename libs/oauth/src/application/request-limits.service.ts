@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig, hashSecret, RateLimiter } from '@app/shared';
 import { DESKTOP_CLIENT_ID, GRANT_TYPE_TOKEN_EXCHANGE } from '../domain/oauth-constants.js';
 import { OAuthError, OAuthRateLimitedError } from '../domain/oauth.errors.js';
-import type { TokenParams } from './token.service.js';
+import type { TokenParams } from './grants/token-grant.js';
 
 interface Limit {
   max: number;

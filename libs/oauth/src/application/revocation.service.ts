@@ -4,7 +4,7 @@ import { Clock, hashSecret } from '@app/shared';
 import { OAuthError } from '../domain/oauth.errors.js';
 import { GrantRepository } from '../infrastructure/grant.repository.js';
 import { ClientsService } from './clients.service.js';
-import type { TokenParams } from './token.service.js';
+import type { TokenParams } from './grants/token-grant.js';
 
 /** RFC 7009: revoking a refresh or access token ends its whole family (the grant). */
 @Injectable()

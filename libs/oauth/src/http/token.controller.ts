@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { OAuthError } from '../domain/oauth.errors.js';
 import { RequestLimits } from '../application/request-limits.service.js';
 import { RevocationService } from '../application/revocation.service.js';
-import { singleParams, TokenService, type TokenResponse } from '../application/token.service.js';
+import type { TokenParams, TokenResponse } from '../application/grants/token-grant.js';
+import { TokenService } from '../application/token.service.js';
 import { allowAnyOrigin } from './cors.js';
 import { OAuthExceptionFilter } from './oauth-exception.filter.js';
 
@@ -40,10 +41,17 @@ export class TokenController {
   }
 }
 
-// RFC 6749 §3.2 and RFC 7009 §2.1: these endpoints take form-encoded parameters only.
-function formParams(req: Request, body: unknown) {
-  if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
-  return singleParams(body ?? {});
+// RFC 6749 §3.2 and RFC 7009 §2.1: these endpoints take form-encoded parameters only, each at most once.
+function formParams(req: Request, body: unknown): TokenParams {
+  if (!req.is('application/x-www-form-urlencoded') || typeof body !== 'object') {
+    throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
+  }
+  const params: TokenParams = {};
+  for (const [name, value] of Object.entries(body ?? {})) {
+    if (typeof value !== 'string') throw new OAuthError('invalid_request', `The parameter ${name.slice(0, 50)} must appear once.`);
+    params[name] = value;
+  }
+  return params;
 }
 
 // Express resolves X-Forwarded-For only from a trusted (loopback) proxy; see bootstrap.ts.

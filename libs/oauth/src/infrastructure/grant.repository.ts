@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, TransactionRunner, type TransactionClient } from '@app/shared';
 
 export interface GrantRecord {
   id: string;
@@ -108,7 +108,10 @@ export type CodeRedemption =
  */
 @Injectable()
 export class GrantRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   create(data: GrantData, db: TransactionClient | PrismaService = this.prisma): Promise<GrantRecord> {
     return db.grant.create({ data });
@@ -186,7 +189,7 @@ export class GrantRepository {
 
   /** A code presented again: the grant its first use created is revoked. */
   private replayed(codeHash: string, now: Date): Promise<CodeRedemption> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now } });
       const code = await tx.authorizationCode.findUnique({ where: { codeHash } });
       if (!code) return { outcome: 'unknown' };
@@ -276,7 +279,7 @@ export class GrantRepository {
 
   /** Ends a token family: the grant (the gateway refuses its access tokens at once) and every refresh token. */
   revoke(grantId: string, reason: string, now: Date): Promise<void> {
-    return this.prisma.$transaction((tx) => this.revokeFamily(tx, grantId, reason, now));
+    return this.transactions.run((tx) => this.revokeFamily(tx, grantId, reason, now));
   }
 
   /** Revokes one of the user's grants; false when it is not theirs or already ended. */

@@ -1,74 +1,116 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, NotFoundError, type PageRequest, type Principal, type TransactionClient, isUniqueViolation } from '@app/shared';
+import { alreadyExistsOnClash, AuditLog, decodeCursor, NotFoundError, toPage, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
 import { ConfigObjectsService, type ConfigObjectRecord } from '@app/skills';
 import { assertPluginName, ComponentNotAttachedError, PluginEditDeniedError } from '../domain/plugin.js';
 import { PluginRepository, type PluginRecord } from '../infrastructure/plugin.repository.js';
+import { pluginPermissions as can } from '../plugins.permissions.js';
+
+export interface PluginSummary {
+  id: string;
+  name: string;
+  description: string;
+  componentCount: number;
+  marketplaceCount: number;
+  createdByUserId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PluginDetail extends PluginSummary {
+  components: { configObjectId: string; type: string; name: string; description: string; latestVersion: number; addedAt: string }[];
+  marketplaces: { marketplaceId: string; name: string; publishedAt: string }[];
+}
+
+type WithCounts = PluginRecord & { _count: { components: number; listings: number } };
+
+function summaryView(p: WithCounts): PluginSummary {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    componentCount: p._count.components,
+    marketplaceCount: p._count.listings,
+    createdByUserId: p.createdByUserId,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
 
 @Injectable()
 export class PluginsService {
   constructor(
     private readonly plugins: PluginRepository,
     private readonly configObjects: ConfigObjectsService,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
 
-  list(principal: Principal, page: PageRequest) {
-    assertPermission(principal, 'catalog:read');
-    return this.plugins.list(principal.orgId, page);
+  async list(principal: Principal, input: { cursor?: string; limit?: number }): Promise<Page<PluginSummary>> {
+    assertPermission(principal, can.list_plugins);
+    const page = decodeCursor(input);
+    return toPage(await this.plugins.list(principal.orgId, page), page, summaryView);
   }
 
-  async get(principal: Principal, id: string) {
-    assertPermission(principal, 'catalog:read');
-    const plugin = await this.plugins.details(principal.orgId, id);
-    if (!plugin) throw notFound(id);
-    return plugin;
+  async get(principal: Principal, input: { pluginId: string }): Promise<PluginDetail> {
+    assertPermission(principal, can.get_plugin);
+    const p = await this.plugins.details(principal.orgId, input.pluginId);
+    if (!p) throw notFound(input.pluginId);
+    return {
+      ...summaryView(p),
+      components: p.components.map((c) => ({
+        configObjectId: c.configObjectId,
+        type: c.configObject.type,
+        name: c.configObject.name,
+        description: c.configObject.description,
+        latestVersion: c.configObject.latestVersion,
+        addedAt: c.createdAt.toISOString(),
+      })),
+      marketplaces: p.listings.map((l) => ({ marketplaceId: l.marketplace.id, name: l.marketplace.name, publishedAt: l.publishedAt.toISOString() })),
+    };
   }
 
-  async create(principal: Principal, input: { name: string; description: string }): Promise<PluginRecord> {
-    assertPermission(principal, 'catalog:write');
+  async create(principal: Principal, input: { name: string; description: string }): Promise<PluginSummary> {
+    assertPermission(principal, can.create_plugin);
     const name = assertPluginName(input.name);
-    const existing = await this.plugins.findByName(principal.orgId, name);
-    if (existing) throw new AlreadyExistsError('plugin', name, existing.id);
-    try {
-      return await this.plugins.transaction(async (tx) => (await this.ensure(principal, { name, description: input.description.trim() }, tx)).plugin);
-    } catch (error) {
-      const clash = isUniqueViolation(error) ? await this.plugins.findByName(principal.orgId, name) : null;
-      throw clash ? new AlreadyExistsError('plugin', name, clash.id) : error;
-    }
+    const plugin = await alreadyExistsOnClash(
+      () => this.transactions.run((tx) => this.createIn(principal, { name, description: input.description.trim() }, tx)),
+      { resource: 'plugin', name, find: () => this.plugins.findByName(principal.orgId, name) },
+    );
+    return summaryView({ ...plugin, _count: { components: 0, listings: 0 } });
   }
 
-  async addComponent(principal: Principal, pluginId: string, configObjectId: string) {
-    assertPermission(principal, 'catalog:write');
-    const plugin = await this.require(principal.orgId, pluginId);
-    const object = await this.configObjects.findForOrg(principal.orgId, configObjectId);
+  async addComponent(principal: Principal, input: { pluginId: string; configObjectId: string }) {
+    assertPermission(principal, can.add_plugin_component);
+    const plugin = await this.require(principal.orgId, input.pluginId);
+    const object = await this.configObjects.findForOrg(principal.orgId, input.configObjectId);
     await this.assertMayEdit(principal, plugin);
-    const { created } = await this.plugins.transaction((tx) => this.ensureComponent(principal, plugin, object, tx));
-    return { plugin, object, alreadyAttached: !created };
+    const { created } = await this.transactions.run((tx) => this.ensureComponent(principal, plugin, object, tx));
+    return { pluginId: plugin.id, configObjectId: object.id, alreadyAttached: !created };
   }
 
-  async removeComponent(principal: Principal, pluginId: string, configObjectId: string) {
-    assertPermission(principal, 'catalog:write');
-    const plugin = await this.require(principal.orgId, pluginId);
+  async removeComponent(principal: Principal, input: { pluginId: string; configObjectId: string }) {
+    assertPermission(principal, can.remove_plugin_component);
+    const plugin = await this.require(principal.orgId, input.pluginId);
     await this.assertMayEdit(principal, plugin);
-    await this.plugins.transaction(async (tx) => {
-      if (!(await this.plugins.removeComponent(principal.orgId, plugin.id, configObjectId, tx))) {
-        throw new ComponentNotAttachedError(plugin.id, configObjectId);
+    await this.transactions.run(async (tx) => {
+      if (!(await this.plugins.removeComponent(tx, principal.orgId, plugin.id, input.configObjectId))) {
+        throw new ComponentNotAttachedError(plugin.id, input.configObjectId);
       }
-      await this.audit.record(principal, { action: 'plugin.component_removed', targetType: 'plugin', targetId: plugin.id, details: { configObjectId } }, tx);
+      await this.audit.record(principal, { action: 'plugin.component_removed', targetType: 'plugin', targetId: plugin.id, details: { configObjectId: input.configObjectId } }, tx);
     });
-    return plugin;
+    return { pluginId: plugin.id, configObjectId: input.configObjectId, removed: true as const };
   }
 
-  async delete(principal: Principal, id: string): Promise<PluginRecord> {
-    assertPermission(principal, 'catalog:write');
-    const plugin = await this.require(principal.orgId, id);
+  async delete(principal: Principal, input: { pluginId: string }): Promise<{ deleted: true; id: string; name: string }> {
+    assertPermission(principal, can.delete_plugin);
+    const plugin = await this.require(principal.orgId, input.pluginId);
     await this.assertMayEdit(principal, plugin);
-    await this.plugins.transaction(async (tx) => {
-      await this.plugins.delete(principal.orgId, plugin.id, tx);
+    await this.transactions.run(async (tx) => {
+      await this.plugins.delete(tx, principal.orgId, plugin.id);
       await this.audit.record(principal, { action: 'plugin.deleted', targetType: 'plugin', targetId: plugin.id, details: { name: plugin.name } }, tx);
     });
-    return plugin;
+    return { deleted: true, id: plugin.id, name: plugin.name };
   }
 
   // A plugin is changed by its creator, by whoever holds an editor or manager grant on it, or by an admin.
@@ -85,22 +127,20 @@ export class PluginsService {
     return plugin;
   }
 
+  // The two steps below are also steps of share_skill; the use case that runs them has checked its permission.
+
   /** The plugin with that name, created (and audited) inside tx when missing. */
   async ensure(principal: Principal, input: { name: string; description: string }, tx: TransactionClient) {
-    assertPermission(principal, 'catalog:write');
     const existing = await this.plugins.findByName(principal.orgId, assertPluginName(input.name), tx);
     if (existing) return { plugin: existing, created: false };
-    const plugin = await this.plugins.create({ orgId: principal.orgId, name: input.name, description: input.description, userId: principal.userId }, tx);
-    await this.audit.record(principal, { action: 'plugin.created', targetType: 'plugin', targetId: plugin.id, details: { name: plugin.name } }, tx);
-    return { plugin, created: true };
+    return { plugin: await this.createIn(principal, input, tx), created: true };
   }
 
   /** Attaches the config object unless it already is a component (audited when it changes something). */
   async ensureComponent(principal: Principal, plugin: PluginRecord, object: ConfigObjectRecord, tx: TransactionClient) {
-    assertPermission(principal, 'catalog:write');
     if (await this.plugins.component(plugin.id, object.id, tx)) return { created: false };
     await this.assertMayEdit(principal, plugin, tx);
-    await this.plugins.addComponent(principal.orgId, plugin.id, object.id, tx);
+    await this.plugins.addComponent(tx, principal.orgId, plugin.id, object.id);
     await this.audit.record(principal, {
       action: 'plugin.component_added',
       targetType: 'plugin',
@@ -108,6 +148,12 @@ export class PluginsService {
       details: { configObjectId: object.id, type: object.type, name: object.name },
     }, tx);
     return { created: true };
+  }
+
+  private async createIn(principal: Principal, input: { name: string; description: string }, tx: TransactionClient): Promise<PluginRecord> {
+    const plugin = await this.plugins.create(tx, { orgId: principal.orgId, name: input.name, description: input.description, userId: principal.userId });
+    await this.audit.record(principal, { action: 'plugin.created', targetType: 'plugin', targetId: plugin.id, details: { name: plugin.name } }, tx);
+    return plugin;
   }
 }
 

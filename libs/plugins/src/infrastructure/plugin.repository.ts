@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
-
-type Db = PrismaService | TransactionClient;
+import { afterCursor, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
 
 export interface PluginRecord {
   id: string;
@@ -15,14 +13,9 @@ export interface PluginRecord {
 
 const withCounts = { _count: { select: { components: true, listings: true } } } as const;
 
-
 @Injectable()
 export class PluginRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
-  }
 
   find(orgId: string, id: string, db: Db = this.prisma): Promise<PluginRecord | null> {
     return db.plugin.findFirst({ where: { orgId, id } });
@@ -47,20 +40,20 @@ export class PluginRepository {
     });
   }
 
-  create(data: { orgId: string; name: string; description: string; userId: string }, db: Db): Promise<PluginRecord> {
-    return db.plugin.create({ data: { orgId: data.orgId, name: data.name, description: data.description, createdByUserId: data.userId } });
+  create(tx: TransactionClient, data: { orgId: string; name: string; description: string; userId: string }): Promise<PluginRecord> {
+    return tx.plugin.create({ data: { orgId: data.orgId, name: data.name, description: data.description, createdByUserId: data.userId } });
   }
 
   component(pluginId: string, configObjectId: string, db: Db = this.prisma) {
     return db.pluginComponent.findUnique({ where: { pluginId_configObjectId: { pluginId, configObjectId } } });
   }
 
-  addComponent(orgId: string, pluginId: string, configObjectId: string, db: Db) {
-    return db.pluginComponent.create({ data: { orgId, pluginId, configObjectId } });
+  addComponent(tx: TransactionClient, orgId: string, pluginId: string, configObjectId: string) {
+    return tx.pluginComponent.create({ data: { orgId, pluginId, configObjectId } });
   }
 
-  async removeComponent(orgId: string, pluginId: string, configObjectId: string, db: Db): Promise<boolean> {
-    const { count } = await db.pluginComponent.deleteMany({ where: { orgId, pluginId, configObjectId } });
+  async removeComponent(tx: TransactionClient, orgId: string, pluginId: string, configObjectId: string): Promise<boolean> {
+    const { count } = await tx.pluginComponent.deleteMany({ where: { orgId, pluginId, configObjectId } });
     return count > 0;
   }
 
@@ -81,7 +74,7 @@ export class PluginRepository {
     return count > 0;
   }
 
-  async delete(orgId: string, id: string, db: Db): Promise<void> {
-    await db.plugin.deleteMany({ where: { orgId, id } });
+  async delete(tx: TransactionClient, orgId: string, id: string): Promise<void> {
+    await tx.plugin.deleteMany({ where: { orgId, id } });
   }
 }

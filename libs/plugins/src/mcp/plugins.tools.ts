@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
+import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { PluginsService } from '../application/plugins.service.js';
-import type { PluginRecord } from '../infrastructure/plugin.repository.js';
+import { pluginPermissions as can } from '../plugins.permissions.js';
 import { PluginRiskyChanges } from '../application/risky-changes.js';
 
 const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
@@ -37,20 +37,14 @@ const componentResult = z.object({
   alreadyAttached: z.boolean().describe('true when it already was a component; nothing changed'),
 });
 
-type WithCounts = PluginRecord & { _count: { components: number; listings: number } };
-
-function summary(p: WithCounts) {
-  return {
-    id: p.id,
-    name: p.name,
-    description: p.description,
-    componentCount: p._count.components,
-    marketplaceCount: p._count.listings,
-    createdByUserId: p.createdByUserId,
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
-  };
-}
+const listInput = z.object(pageInput);
+const getInput = z.object({ pluginId });
+const createInput = z.object({
+  name: z.string().min(1).max(64).describe('1-64 lowercase letters, digits or hyphens, unique in the organization, e.g. "weekly-status-report"'),
+  description: z.string().max(1024).default('').describe('What the plugin gives its users'),
+});
+const componentInput = z.object({ pluginId, configObjectId });
+const deleteInput = z.object({ pluginId });
 
 @McpTools({ toolset: 'catalog' })
 export class PluginsTools {
@@ -59,99 +53,80 @@ export class PluginsTools {
   @McpTool({
     name: 'list_plugins',
     description: 'Lists the organization\'s plugins (bundles of skills and config objects) with component and marketplace counts.',
-    permission: 'catalog:read',
-    input: z.object(pageInput),
+    permission: can.list_plugins,
+    input: listInput,
     output: pageOutput(pluginSummary),
     title: 'List plugins',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async listPlugins(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
-    const page = decodeCursor(input);
-    return toPage(await this.plugins.list(principal, page), page, summary);
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
+    return this.plugins.list(principal, input);
   }
 
   @McpTool({
     name: 'get_plugin',
     description: 'Returns one plugin with its components (skills and config objects) and the marketplaces it is published in.',
-    permission: 'catalog:read',
-    input: z.object({ pluginId }),
+    permission: can.get_plugin,
+    input: getInput,
     output: pluginDetail,
     title: 'Get a plugin',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async getPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string }) {
-    const p = await this.plugins.get(principal, input.pluginId);
-    return {
-      ...summary(p),
-      components: p.components.map((c) => ({
-        configObjectId: c.configObjectId,
-        type: c.configObject.type,
-        name: c.configObject.name,
-        description: c.configObject.description,
-        latestVersion: c.configObject.latestVersion,
-        addedAt: c.createdAt.toISOString(),
-      })),
-      marketplaces: p.listings.map((l) => ({ marketplaceId: l.marketplace.id, name: l.marketplace.name, publishedAt: l.publishedAt.toISOString() })),
-    };
+  get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
+    return this.plugins.get(principal, input);
   }
 
   @McpTool({
     name: 'create_plugin',
     description: 'Creates an empty plugin; add skills or config objects with add_plugin_component, then publish_plugin. To share one skill in one step use share_skill.',
-    permission: 'catalog:write',
-    input: z.object({
-      name: z.string().min(1).max(64).describe('1-64 lowercase letters, digits or hyphens, unique in the organization, e.g. "weekly-status-report"'),
-      description: z.string().max(1024).default('').describe('What the plugin gives its users'),
-    }),
+    permission: can.create_plugin,
+    input: createInput,
     output: pluginSummary,
     title: 'Create a plugin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
-  async createPlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { name: string; description: string }) {
-    return summary({ ...(await this.plugins.create(principal, input)), _count: { components: 0, listings: 0 } });
+  create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
+    return this.plugins.create(principal, input);
   }
 
   @McpTool({
     name: 'add_plugin_component',
     description: 'Adds a skill or config object to a plugin; one already there changes nothing.',
-    permission: 'catalog:write',
-    input: z.object({ pluginId, configObjectId }),
+    permission: can.add_plugin_component,
+    input: componentInput,
     output: componentResult,
     title: 'Add to a plugin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async addComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string; configObjectId: string }) {
-    const { plugin, object, alreadyAttached } = await this.plugins.addComponent(principal, input.pluginId, input.configObjectId);
-    return { pluginId: plugin.id, configObjectId: object.id, alreadyAttached };
+  addComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof componentInput>) {
+    return this.plugins.addComponent(principal, input);
   }
 
   @McpTool({
     name: 'remove_plugin_component',
     description: 'Removes a skill or config object from a plugin (the object itself is kept).',
-    permission: 'catalog:write',
-    input: z.object({ pluginId, configObjectId }),
+    permission: can.remove_plugin_component,
+    input: componentInput,
     output: z.object({ pluginId: z.string(), configObjectId: z.string(), removed: z.literal(true) }),
     title: 'Remove from a plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(PluginRiskyChanges).removeComponent(principal, input),
   })
-  async removeComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string; configObjectId: string }) {
-    const plugin = await this.plugins.removeComponent(principal, input.pluginId, input.configObjectId);
-    return { pluginId: plugin.id, configObjectId: input.configObjectId, removed: true as const };
+  removeComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof componentInput>) {
+    return this.plugins.removeComponent(principal, input);
   }
 
   @McpTool({
     name: 'delete_plugin',
     description: 'Deletes a plugin, unpublishes it everywhere and drops its access grants; its skills and config objects are kept.',
-    permission: 'catalog:write',
-    input: z.object({ pluginId }),
+    permission: can.delete_plugin,
+    input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(PluginRiskyChanges).deletePlugin(principal, input),
   })
-  async deletePlugin(@CurrentPrincipal() principal: Principal, @ToolInput() input: { pluginId: string }) {
-    const plugin = await this.plugins.delete(principal, input.pluginId);
-    return { deleted: true as const, id: plugin.id, name: plugin.name };
+  delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteInput>) {
+    return this.plugins.delete(principal, input);
   }
 }

@@ -1,91 +1,131 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, lastFour, NotFoundError, SecretBox, type PageRequest, type Principal, isUniqueViolation } from '@app/shared';
-import { normalizeBaseUrl, normalizeModels, normalizeProviderName, type ProviderKind } from '../domain/llm-provider.js';
+import {
+  alreadyExistsOnClash,
+  AuditLog,
+  decodeCursor,
+  displayName,
+  lastFour,
+  NotFoundError,
+  SecretBox,
+  toPage,
+  TransactionRunner,
+  type Page,
+  type Principal,
+} from '@app/shared';
+import { normalizeBaseUrl, normalizeModels, type ProviderKind } from '../domain/llm-provider.js';
 import { LlmProviderRepository, type LlmProviderRecord } from '../infrastructure/llm-provider.repository.js';
+import { providerPermissions as can } from '../providers.permissions.js';
+
+export interface LlmProviderView {
+  id: string;
+  name: string;
+  kind: string;
+  baseUrl: string | null;
+  models: string[];
+  hasApiKey: boolean;
+  apiKeyLast4: string | null;
+  createdByUserId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// The one mapping from a row to what callers see: the ciphertext never leaves it.
+function providerView(p: LlmProviderRecord): LlmProviderView {
+  return {
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    baseUrl: p.baseUrl,
+    models: p.models,
+    hasApiKey: p.apiKeyEncrypted !== null,
+    apiKeyLast4: p.apiKeyEncrypted !== null ? p.apiKeyLast4 : null,
+    createdByUserId: p.createdByUserId,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
 
 // The ciphertext is bound to the row, so a sealed key copied to another provider does not open.
 const sealContext = (p: { orgId: string; id: string }) => `llm_provider:${p.orgId}:${p.id}:api_key`;
-
-export interface ProviderChanges {
-  name?: string;
-  kind?: ProviderKind;
-  baseUrl?: string | null;
-  models?: string[];
-  apiKey?: string | null;
-}
 
 @Injectable()
 export class LlmProvidersService {
   constructor(
     private readonly providers: LlmProviderRepository,
+    private readonly transactions: TransactionRunner,
     private readonly secrets: SecretBox,
     private readonly audit: AuditLog,
   ) {}
 
-  list(principal: Principal, page: PageRequest) {
-    assertPermission(principal, 'providers:read');
-    return this.providers.list(principal.orgId, page);
+  async list(principal: Principal, input: { cursor?: string; limit?: number }): Promise<Page<LlmProviderView>> {
+    assertPermission(principal, can.list_llm_providers);
+    const page = decodeCursor(input);
+    return toPage(await this.providers.list(principal.orgId, page), page, providerView);
   }
 
-  get(principal: Principal, id: string) {
-    assertPermission(principal, 'providers:read');
-    return this.require(principal.orgId, id);
+  async get(principal: Principal, input: { providerId: string }): Promise<LlmProviderView> {
+    assertPermission(principal, can.get_llm_provider);
+    return providerView(await this.require(principal.orgId, input.providerId));
   }
 
-  async create(principal: Principal, input: { name: string; kind: ProviderKind; baseUrl?: string; models: string[]; apiKey?: string }): Promise<LlmProviderRecord> {
-    assertPermission(principal, 'providers:manage');
-    const name = normalizeProviderName(input.name);
+  async create(principal: Principal, input: { name: string; kind: ProviderKind; baseUrl?: string; models: string[]; apiKey?: string }): Promise<LlmProviderView> {
+    assertPermission(principal, can.create_llm_provider);
+    const name = displayName(input.name);
     const data = { name, kind: input.kind, baseUrl: normalizeBaseUrl(input.kind, input.baseUrl), models: normalizeModels(input.models) };
-    await this.assertNameFree(principal.orgId, name);
-    try {
-      return await this.providers.transaction(async (tx) => {
-        let provider = await this.providers.create({ orgId: principal.orgId, ...data, userId: principal.userId }, tx);
-        if (input.apiKey !== undefined) provider = await this.providers.update(principal.orgId, provider.id, this.sealed(provider, input.apiKey), tx);
-        await this.audit.record(principal, { action: 'llm_provider.created', targetType: 'llm_provider', targetId: provider.id, details: { name, kind: data.kind, hasApiKey: input.apiKey !== undefined } }, tx);
-        return provider;
-      });
-    } catch (error) {
-      throw await this.nameClash(error, principal.orgId, name);
-    }
+    const provider = await alreadyExistsOnClash(
+      () =>
+        this.transactions.run(async (tx) => {
+          let created = await this.providers.create(tx, { orgId: principal.orgId, ...data, userId: principal.userId });
+          if (input.apiKey !== undefined) created = await this.providers.update(tx, principal.orgId, created.id, this.sealed(created, input.apiKey));
+          await this.audit.record(principal, { action: 'llm_provider.created', targetType: 'llm_provider', targetId: created.id, details: { name, kind: data.kind, hasApiKey: input.apiKey !== undefined } }, tx);
+          return created;
+        }),
+      this.clash(principal.orgId, name),
+    );
+    return providerView(provider);
   }
 
-  async update(principal: Principal, id: string, input: ProviderChanges): Promise<LlmProviderRecord> {
-    assertPermission(principal, 'providers:manage');
-    const current = await this.require(principal.orgId, id);
-    const name = input.name === undefined ? undefined : normalizeProviderName(input.name);
-    if (name !== undefined && name !== current.name) await this.assertNameFree(principal.orgId, name);
-    const kind = input.kind ?? (current.kind as ProviderKind);
-    const baseUrl = input.baseUrl !== undefined || input.kind !== undefined ? normalizeBaseUrl(kind, input.baseUrl === undefined ? current.baseUrl : input.baseUrl) : undefined;
-    const models = input.models === undefined ? undefined : normalizeModels(input.models);
-    const apiKey = input.apiKey === undefined ? {} : input.apiKey === null ? { apiKeyEncrypted: null, apiKeyLast4: null } : this.sealed(current, input.apiKey);
-    try {
-      return await this.providers.transaction(async (tx) => {
-        const updated = await this.providers.update(principal.orgId, current.id, { name, kind: input.kind, baseUrl, models, ...apiKey }, tx);
-        await this.audit.record(principal, {
-          action: 'llm_provider.updated',
-          targetType: 'llm_provider',
-          targetId: current.id,
-          details: {
-            fields: Object.keys(input).filter((k) => input[k as keyof ProviderChanges] !== undefined),
-            apiKey: input.apiKey === undefined ? 'unchanged' : input.apiKey === null ? 'removed' : 'replaced',
-          },
-        }, tx);
-        return updated;
-      });
-    } catch (error) {
-      throw name ? await this.nameClash(error, principal.orgId, name) : error;
-    }
+  async update(
+    principal: Principal,
+    input: { providerId: string; name?: string; kind?: ProviderKind; baseUrl?: string | null; models?: string[]; apiKey?: string | null },
+  ): Promise<LlmProviderView> {
+    assertPermission(principal, can.update_llm_provider);
+    const { providerId, ...changes } = input;
+    const current = await this.require(principal.orgId, providerId);
+    const name = changes.name === undefined ? undefined : displayName(changes.name);
+    const kind = changes.kind ?? (current.kind as ProviderKind);
+    const baseUrl = changes.baseUrl !== undefined || changes.kind !== undefined ? normalizeBaseUrl(kind, changes.baseUrl === undefined ? current.baseUrl : changes.baseUrl) : undefined;
+    const models = changes.models === undefined ? undefined : normalizeModels(changes.models);
+    const apiKey = changes.apiKey === undefined ? {} : changes.apiKey === null ? { apiKeyEncrypted: null, apiKeyLast4: null } : this.sealed(current, changes.apiKey);
+    const updated = await alreadyExistsOnClash(
+      () =>
+        this.transactions.run(async (tx) => {
+          const row = await this.providers.update(tx, principal.orgId, current.id, { name, kind: changes.kind, baseUrl, models, ...apiKey });
+          await this.audit.record(principal, {
+            action: 'llm_provider.updated',
+            targetType: 'llm_provider',
+            targetId: current.id,
+            details: {
+              fields: Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined),
+              apiKey: changes.apiKey === undefined ? 'unchanged' : changes.apiKey === null ? 'removed' : 'replaced',
+            },
+          }, tx);
+          return row;
+        }),
+      name === undefined ? null : this.clash(principal.orgId, name),
+    );
+    return providerView(updated);
   }
 
-  async delete(principal: Principal, id: string): Promise<LlmProviderRecord> {
-    assertPermission(principal, 'providers:manage');
-    const provider = await this.require(principal.orgId, id);
-    await this.providers.transaction(async (tx) => {
-      await this.providers.delete(principal.orgId, provider.id, tx);
+  async delete(principal: Principal, input: { providerId: string }): Promise<{ deleted: true; id: string; name: string }> {
+    assertPermission(principal, can.delete_llm_provider);
+    const provider = await this.require(principal.orgId, input.providerId);
+    await this.transactions.run(async (tx) => {
+      await this.providers.delete(tx, principal.orgId, provider.id);
       await this.audit.record(principal, { action: 'llm_provider.deleted', targetType: 'llm_provider', targetId: provider.id, details: { name: provider.name, kind: provider.kind } }, tx);
     });
-    return provider;
+    return { deleted: true, id: provider.id, name: provider.name };
   }
 
   private sealed(provider: { orgId: string; id: string }, apiKey: string) {
@@ -98,14 +138,7 @@ export class LlmProvidersService {
     return provider;
   }
 
-  private async assertNameFree(orgId: string, name: string): Promise<void> {
-    const existing = await this.providers.findByName(orgId, name);
-    if (existing) throw new AlreadyExistsError('LLM provider', name, existing.id);
-  }
-
-  private async nameClash(error: unknown, orgId: string, name: string): Promise<unknown> {
-    if (!isUniqueViolation(error)) return error;
-    const existing = await this.providers.findByName(orgId, name);
-    return existing ? new AlreadyExistsError('LLM provider', name, existing.id) : error;
+  private clash(orgId: string, name: string) {
+    return { resource: 'LLM provider', name, find: () => this.providers.findByName(orgId, name) };
   }
 }

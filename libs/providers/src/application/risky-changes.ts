@@ -9,7 +9,7 @@ export class ProviderRiskyChanges {
   constructor(private readonly providers: LlmProvidersService) {}
 
   async deleteProvider(principal: Principal, input: { providerId: string }): Promise<RiskyChange> {
-    const provider = await this.providers.get(principal, input.providerId);
+    const provider = await this.providers.get(principal, { providerId: input.providerId });
     return {
       summary: `Delete the ${provider.kind} LLM provider "${provider.name}" from ${principal.organization.name}, with its models list and stored API key.`,
       resolved: { providerId: provider.id },

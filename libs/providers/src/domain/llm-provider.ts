@@ -5,14 +5,6 @@ export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 // These have no public default endpoint, so a provider of that kind is useless without one.
 const NEEDS_BASE_URL: readonly ProviderKind[] = ['azure_openai', 'ollama', 'openai_compatible'];
 
-export function normalizeProviderName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 100 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new InvalidInputError(`Invalid ${field}: use 1-100 printable characters.`, [{ path: field, message: 'must be 1-100 printable characters' }]);
-  }
-  return trimmed;
-}
-
 export function normalizeBaseUrl(kind: ProviderKind, baseUrl: string | null | undefined, field = 'baseUrl'): string | null {
   if (!baseUrl) {
     if (NEEDS_BASE_URL.includes(kind)) {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
-
-type Db = PrismaService | TransactionClient;
+import { afterCursor, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
 
 export interface LlmProviderRecord {
   id: string;
@@ -17,44 +15,39 @@ export interface LlmProviderRecord {
   updatedAt: Date;
 }
 
-
 @Injectable()
 export class LlmProviderRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
-  }
 
   find(orgId: string, id: string, db: Db = this.prisma): Promise<LlmProviderRecord | null> {
     return db.llmProvider.findFirst({ where: { orgId, id } });
   }
 
-  findByName(orgId: string, name: string): Promise<LlmProviderRecord | null> {
-    return this.prisma.llmProvider.findUnique({ where: { orgId_name: { orgId, name } } });
+  findByName(orgId: string, name: string, db: Db = this.prisma): Promise<LlmProviderRecord | null> {
+    return db.llmProvider.findUnique({ where: { orgId_name: { orgId, name } } });
   }
 
   list(orgId: string, page: PageRequest): Promise<LlmProviderRecord[]> {
     return this.prisma.llmProvider.findMany({ where: { orgId, ...afterCursor(page) }, ...pageArgs(page) });
   }
 
-  create(data: { orgId: string; name: string; kind: string; baseUrl: string | null; models: string[]; userId: string }, db: Db): Promise<LlmProviderRecord> {
-    return db.llmProvider.create({
+  create(tx: TransactionClient, data: { orgId: string; name: string; kind: string; baseUrl: string | null; models: string[]; userId: string }): Promise<LlmProviderRecord> {
+    return tx.llmProvider.create({
       data: { orgId: data.orgId, name: data.name, kind: data.kind, baseUrl: data.baseUrl, models: data.models, createdByUserId: data.userId },
     });
   }
 
   async update(
+    tx: TransactionClient,
     orgId: string,
     id: string,
     changes: { name?: string; kind?: string; baseUrl?: string | null; models?: string[]; apiKeyEncrypted?: string | null; apiKeyLast4?: string | null },
-    db: Db,
   ): Promise<LlmProviderRecord> {
-    await db.llmProvider.updateMany({ where: { orgId, id }, data: changes });
-    return (await this.find(orgId, id, db))!;
+    await tx.llmProvider.updateMany({ where: { orgId, id }, data: changes });
+    return (await this.find(orgId, id, tx))!;
   }
 
-  async delete(orgId: string, id: string, db: Db): Promise<void> {
-    await db.llmProvider.deleteMany({ where: { orgId, id } });
+  async delete(tx: TransactionClient, orgId: string, id: string): Promise<void> {
+    await tx.llmProvider.deleteMany({ where: { orgId, id } });
   }
 }

@@ -58,18 +58,6 @@ export class AlreadyExistsError extends DomainError {
   }
 }
 
-export class PermissionDeniedError extends DomainError {
-  constructor(action: string, role: string, needed: string, hint?: string) {
-    super(
-      'permission_denied',
-      'permission_denied',
-      `Your role "${role}" does not allow ${action}.`,
-      { role, requiredPermission: needed },
-      hint ?? 'Ask an owner or admin of the organization to do this, or to give you a role that allows it.',
-    );
-  }
-}
-
 export class InvalidInputError extends DomainError {
   constructor(message: string, fields: { path: string; message: string }[], hint?: string) {
     super('invalid_input', 'invalid_input', message, { fields }, hint ?? 'Correct the named fields and call again.');

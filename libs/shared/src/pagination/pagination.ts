@@ -67,6 +67,12 @@ export function toPage<T extends { id: string }, R>(rows: T[], request: PageRequ
   };
 }
 
+/** One page of a short list held in memory, in its own order, with the same cursors as a keyset page. */
+export function pageInMemory<T extends { id: string }, R>(all: T[], request: PageRequest, map: (item: T) => R): Page<R> {
+  const start = request.afterId ? all.findIndex((item) => item.id === request.afterId) + 1 : 0;
+  return toPage(all.slice(start, start + request.limit + 1), request, map);
+}
+
 /** Prisma `take`/`orderBy` for one keyset page; combine with `afterCursor` in the where clause. */
 export function pageArgs(request: PageRequest) {
   return { take: request.limit + 1, orderBy: { id: 'asc' as const } };

@@ -31,3 +31,6 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 }
 
 export type TransactionClient = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+
+/** What a repository method reads or writes through: the client, or the transaction it joins. */
+export type Db = PrismaService | TransactionClient;

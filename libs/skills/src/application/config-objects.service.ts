@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { AlreadyExistsError, AuditLog, isUniqueViolation, NotFoundError, type PageRequest, type Principal, type TransactionClient } from '@app/shared';
-import { CONFIG_OBJECT_TYPES, normalizeObjectName, VersionNotFoundError, type ConfigObjectType } from '../domain/config-object.js';
-import { parseSkillMarkdown } from '../domain/skill-document.js';
 import {
-  ConfigObjectRepository,
-  type ConfigObjectRecord,
-  type ConfigObjectVersionRecord,
-} from '../infrastructure/config-object.repository.js';
+  alreadyExistsOnClash,
+  AuditLog,
+  decodeCursor,
+  NotFoundError,
+  toPage,
+  TransactionRunner,
+  type Page,
+  type PageRequest,
+  type Principal,
+  type TransactionClient,
+} from '@app/shared';
+import { CONFIG_OBJECT_TYPES, objectName, VersionNotFoundError, type ConfigObjectType } from '../domain/config-object.js';
+import { parseSkillMarkdown } from '../domain/skill-document.js';
+import { ConfigObjectRepository, type ConfigObjectRecord, type ConfigObjectVersionRecord } from '../infrastructure/config-object.repository.js';
+import { skillPermissions as can } from '../skills.permissions.js';
 
 export interface ConfigObjectWithVersion {
   object: ConfigObjectRecord;
@@ -22,23 +30,97 @@ export interface ObjectKind {
 
 export const SKILL_KIND: ObjectKind = { resource: 'skill', types: ['skill'] };
 export const CONFIG_OBJECT_KIND: ObjectKind = { resource: 'config object', types: CONFIG_OBJECT_TYPES.filter((t) => t !== 'skill') };
+const ANY_KIND: ObjectKind = { resource: 'config object', types: CONFIG_OBJECT_TYPES };
+
+export interface ConfigObjectSummary {
+  id: string;
+  type: string;
+  name: string;
+  description: string;
+  latestVersion: number;
+  createdByUserId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConfigObjectDetail extends ConfigObjectSummary {
+  version: number;
+  content: string;
+  metadata: Record<string, unknown>;
+}
+
+export function configObjectSummary(o: ConfigObjectRecord): ConfigObjectSummary {
+  return {
+    id: o.id,
+    type: o.type,
+    name: o.name,
+    description: o.description,
+    latestVersion: o.latestVersion,
+    createdByUserId: o.createdByUserId,
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+  };
+}
+
+function detailView({ object, version }: ConfigObjectWithVersion): ConfigObjectDetail {
+  return { ...configObjectSummary(object), version: version.version, content: version.content, metadata: (version.metadata ?? {}) as Record<string, unknown> };
+}
 
 // Skills and the other config objects share one versioned store; a skill's name and description
-// always come from its SKILL.md front matter.
+// always come from its SKILL.md front matter. The public methods are the config object use cases;
+// the `…Of` methods are the store both they and the skill use cases run on.
 @Injectable()
 export class ConfigObjectsService {
   constructor(
     private readonly objects: ConfigObjectRepository,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
 
-  list(principal: Principal, kind: ObjectKind, page: PageRequest, type?: ConfigObjectType) {
-    assertPermission(principal, 'catalog:read');
+  async list(principal: Principal, input: { type?: ConfigObjectType; cursor?: string; limit?: number }): Promise<Page<ConfigObjectSummary>> {
+    assertPermission(principal, can.list_config_objects);
+    const page = decodeCursor(input);
+    return toPage(await this.listOf(principal, CONFIG_OBJECT_KIND, page, input.type), page, configObjectSummary);
+  }
+
+  async get(principal: Principal, input: { configObjectId: string; version?: number }): Promise<ConfigObjectDetail> {
+    assertPermission(principal, can.get_config_object);
+    return detailView(await this.getOf(principal, CONFIG_OBJECT_KIND, input.configObjectId, input.version));
+  }
+
+  async create(
+    principal: Principal,
+    input: { type: ConfigObjectType; name: string; description: string; content: string; metadata: Record<string, unknown> },
+  ): Promise<ConfigObjectDetail> {
+    assertPermission(principal, can.create_config_object);
+    return detailView(await this.createOf(principal, CONFIG_OBJECT_KIND, input));
+  }
+
+  async update(
+    principal: Principal,
+    input: { configObjectId: string; name?: string; description?: string; content?: string; metadata?: Record<string, unknown> },
+  ): Promise<ConfigObjectDetail> {
+    assertPermission(principal, can.update_config_object);
+    const { configObjectId, ...changes } = input;
+    return detailView(await this.updateOf(principal, CONFIG_OBJECT_KIND, configObjectId, changes));
+  }
+
+  async delete(principal: Principal, input: { configObjectId: string }): Promise<{ deleted: true; id: string; name: string }> {
+    assertPermission(principal, can.delete_config_object);
+    const deleted = await this.deleteOf(principal, CONFIG_OBJECT_KIND, input.configObjectId);
+    return { deleted: true, id: deleted.id, name: deleted.name };
+  }
+
+  /** For other contexts (plugins, sharing): a config object of the caller's organization, or not_found. */
+  findForOrg(orgId: string, id: string, kind: ObjectKind = ANY_KIND, db?: TransactionClient): Promise<ConfigObjectRecord> {
+    return this.require(orgId, kind, id, db);
+  }
+
+  listOf(principal: Principal, kind: ObjectKind, page: PageRequest, type?: ConfigObjectType): Promise<ConfigObjectRecord[]> {
     return this.objects.list(principal.orgId, type ? [type] : kind.types, page);
   }
 
-  async get(principal: Principal, kind: ObjectKind, id: string, version?: number): Promise<ConfigObjectWithVersion> {
-    assertPermission(principal, 'catalog:read');
+  async getOf(principal: Principal, kind: ObjectKind, id: string, version?: number): Promise<ConfigObjectWithVersion> {
     const object = await this.require(principal.orgId, kind, id);
     const wanted = version ?? object.latestVersion;
     const row = await this.objects.version(principal.orgId, object.id, wanted);
@@ -46,42 +128,37 @@ export class ConfigObjectsService {
     return { object, version: row };
   }
 
-  /** The latest version of the organization's skill with this exact name (names are lowercase and unique). */
-  async getSkillByName(principal: Principal, name: string): Promise<ConfigObjectWithVersion> {
-    assertPermission(principal, 'catalog:read');
-    const object = await this.objects.findByName(principal.orgId, 'skill', name);
+  /** The latest version of the organization's object of this kind with this exact name (names are lowercase and unique). */
+  async getByNameOf(principal: Principal, kind: ObjectKind, name: string): Promise<ConfigObjectWithVersion> {
+    const object = await this.objects.findByName(principal.orgId, kind.types[0]!, name);
     const version = object && (await this.objects.version(principal.orgId, object.id, object.latestVersion));
-    if (!object || !version) throw new NotFoundError('skill', name, 'Call list_skills (or list the skill:// resources) to see the skills of this organization.');
+    if (!object || !version) throw new NotFoundError(kind.resource, name, `Call ${kind === SKILL_KIND ? 'list_skills' : 'list_config_objects'} to see them.`);
     return { object, version };
   }
 
-  async create(
+  async createOf(
     principal: Principal,
     kind: ObjectKind,
     input: { type: ConfigObjectType; name?: string; description?: string; content: string; metadata?: Record<string, unknown> },
   ): Promise<ConfigObjectWithVersion> {
-    assertPermission(principal, 'catalog:write');
     const fields = this.fieldsFor(input.type, input);
-    const existing = await this.objects.findByName(principal.orgId, input.type, fields.name);
-    if (existing) throw new AlreadyExistsError(kind.resource, fields.name, existing.id);
-    try {
-      return await this.objects.transaction(async (tx) => {
-        const object = await this.objects.create({ orgId: principal.orgId, type: input.type, ...fields, userId: principal.userId }, tx);
-        await this.audit.record(principal, { action: `${auditPrefix(input.type)}.created`, targetType: auditPrefix(input.type), targetId: object.id, details: { name: object.name, type: object.type, version: 1 } }, tx);
-        return { object, version: (await this.objects.version(principal.orgId, object.id, 1, tx))! };
-      });
-    } catch (error) {
-      throw await this.nameClash(error, principal.orgId, kind, input.type, fields.name);
-    }
+    return alreadyExistsOnClash(
+      () =>
+        this.transactions.run(async (tx) => {
+          const object = await this.objects.create(tx, { orgId: principal.orgId, type: input.type, ...fields, userId: principal.userId });
+          await this.audit.record(principal, { action: `${auditPrefix(input.type)}.created`, targetType: auditPrefix(input.type), targetId: object.id, details: { name: object.name, type: object.type, version: 1 } }, tx);
+          return { object, version: (await this.objects.version(principal.orgId, object.id, 1, tx))! };
+        }),
+      this.clash(principal.orgId, kind, input.type, fields.name),
+    );
   }
 
-  async update(
+  async updateOf(
     principal: Principal,
     kind: ObjectKind,
     id: string,
     input: { name?: string; description?: string; content?: string; metadata?: Record<string, unknown> },
   ): Promise<ConfigObjectWithVersion> {
-    assertPermission(principal, 'catalog:write');
     const current = await this.require(principal.orgId, kind, id);
     const previous = (await this.objects.version(principal.orgId, current.id, current.latestVersion))!;
     const fields = this.fieldsFor(current.type, {
@@ -90,34 +167,24 @@ export class ConfigObjectsService {
       content: input.content ?? previous.content,
       metadata: input.metadata ?? (previous.metadata as Record<string, unknown>),
     });
-    if (fields.name !== current.name) {
-      const clash = await this.objects.findByName(principal.orgId, current.type, fields.name);
-      if (clash) throw new AlreadyExistsError(kind.resource, fields.name, clash.id);
-    }
-    try {
-      return await this.objects.transaction(async (tx) => {
-        const object = await this.objects.addVersion(current, { ...fields, userId: principal.userId }, tx);
-        await this.audit.record(principal, { action: `${auditPrefix(object.type)}.updated`, targetType: auditPrefix(object.type), targetId: object.id, details: { name: object.name, version: object.latestVersion } }, tx);
-        return { object, version: (await this.objects.version(principal.orgId, object.id, object.latestVersion, tx))! };
-      });
-    } catch (error) {
-      throw await this.nameClash(error, principal.orgId, kind, current.type, fields.name);
-    }
+    return alreadyExistsOnClash(
+      () =>
+        this.transactions.run(async (tx) => {
+          const object = await this.objects.addVersion(tx, current, { ...fields, userId: principal.userId });
+          await this.audit.record(principal, { action: `${auditPrefix(object.type)}.updated`, targetType: auditPrefix(object.type), targetId: object.id, details: { name: object.name, version: object.latestVersion } }, tx);
+          return { object, version: (await this.objects.version(principal.orgId, object.id, object.latestVersion, tx))! };
+        }),
+      this.clash(principal.orgId, kind, current.type, fields.name),
+    );
   }
 
-  async delete(principal: Principal, kind: ObjectKind, id: string): Promise<ConfigObjectRecord> {
-    assertPermission(principal, 'catalog:write');
+  async deleteOf(principal: Principal, kind: ObjectKind, id: string): Promise<ConfigObjectRecord> {
     const object = await this.require(principal.orgId, kind, id);
-    await this.objects.transaction(async (tx) => {
-      await this.objects.delete(principal.orgId, object.id, tx);
+    await this.transactions.run(async (tx) => {
+      await this.objects.delete(tx, principal.orgId, object.id);
       await this.audit.record(principal, { action: `${auditPrefix(object.type)}.deleted`, targetType: auditPrefix(object.type), targetId: object.id, details: { name: object.name, type: object.type } }, tx);
     });
     return object;
-  }
-
-  /** For other contexts (plugins, sharing): a config object of the caller's organization, or not_found. */
-  async findForOrg(orgId: string, id: string, kind: ObjectKind = { resource: 'config object', types: CONFIG_OBJECT_TYPES }, db?: TransactionClient) {
-    return this.require(orgId, kind, id, db);
   }
 
   private async require(orgId: string, kind: ObjectKind, id: string, db?: TransactionClient): Promise<ConfigObjectRecord> {
@@ -132,18 +199,15 @@ export class ConfigObjectsService {
       return { name: doc.name, description: doc.description, content: input.content, metadata: { frontMatter: doc.frontMatter } };
     }
     return {
-      name: normalizeObjectName(input.name ?? ''),
+      name: objectName(input.name ?? ''),
       description: (input.description ?? '').trim(),
       content: input.content,
       metadata: input.metadata ?? {},
     };
   }
 
-  // A concurrent create with the same name loses on the unique index; report it like the pre-check does.
-  private async nameClash(error: unknown, orgId: string, kind: ObjectKind, type: ConfigObjectType, name: string): Promise<unknown> {
-    if (!isUniqueViolation(error)) return error;
-    const existing = await this.objects.findByName(orgId, type, name);
-    return existing ? new AlreadyExistsError(kind.resource, name, existing.id) : error;
+  private clash(orgId: string, kind: ObjectKind, type: ConfigObjectType, name: string) {
+    return { resource: kind.resource, name, find: () => this.objects.findByName(orgId, type, name) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { DomainError, InvalidInputError } from '@app/shared';
+import { displayName, DomainError, InvalidInputError } from '@app/shared';
 
 export const CONFIG_OBJECT_TYPES = ['skill', 'agent', 'command', 'tool', 'mcp', 'hook', 'context', 'custom'] as const;
 export type ConfigObjectType = (typeof CONFIG_OBJECT_TYPES)[number];
@@ -7,15 +7,16 @@ export const GENERIC_CONFIG_OBJECT_TYPES = ['agent', 'command', 'tool', 'mcp', '
 
 export const MAX_CONTENT_LENGTH = 200_000;
 
-export function normalizeObjectName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  // Names end up in file names and plugin manifests: keep them printable and short.
-  if (trimmed.length === 0 || trimmed.length > 100 || /[\u0000-\u001f\u007f/\\]/.test(trimmed)) {
+// A config object's name is a display name that also ends up in file names and plugin manifests,
+// so on top of the one name rule it may not contain a slash.
+export function objectName(raw: string, field = 'name'): string {
+  const name = displayName(raw, { field });
+  if (/[/\\]/.test(name)) {
     throw new InvalidInputError(`Invalid ${field}: use 1-100 printable characters without slashes.`, [
       { path: field, message: 'must be 1-100 printable characters without slashes' },
     ]);
   }
-  return trimmed;
+  return name;
 }
 
 export class VersionNotFoundError extends DomainError {

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
+import { afterCursor, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
 import type { ConfigObjectType } from '../domain/config-object.js';
-
-type Db = PrismaService | TransactionClient;
 
 export interface ConfigObjectRecord {
   id: string;
@@ -24,14 +22,9 @@ export interface ConfigObjectVersionRecord {
   createdAt: Date;
 }
 
-
 @Injectable()
 export class ConfigObjectRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn);
-  }
 
   find(orgId: string, id: string, types: readonly ConfigObjectType[], db: Db = this.prisma): Promise<ConfigObjectRecord | null> {
     return db.configObject.findFirst({ where: { orgId, id, type: { in: [...types] } } });
@@ -50,10 +43,10 @@ export class ConfigObjectRepository {
   }
 
   create(
+    tx: TransactionClient,
     data: { orgId: string; type: ConfigObjectType; name: string; description: string; content: string; metadata: object; userId: string },
-    db: Db,
   ): Promise<ConfigObjectRecord> {
-    return db.configObject.create({
+    return tx.configObject.create({
       data: {
         orgId: data.orgId,
         type: data.type,
@@ -68,15 +61,15 @@ export class ConfigObjectRepository {
 
   /** Appends the next version; the increment and the unique (object, version) keep concurrent updates apart. */
   async addVersion(
+    tx: TransactionClient,
     current: ConfigObjectRecord,
     data: { name: string; description: string; content: string; metadata: object; userId: string },
-    db: Db,
   ): Promise<ConfigObjectRecord> {
-    const updated = await db.configObject.update({
+    const updated = await tx.configObject.update({
       where: { id: current.id },
       data: { name: data.name, description: data.description, latestVersion: { increment: 1 } },
     });
-    await db.configObjectVersion.create({
+    await tx.configObjectVersion.create({
       data: {
         orgId: current.orgId,
         configObjectId: current.id,
@@ -89,7 +82,7 @@ export class ConfigObjectRepository {
     return updated;
   }
 
-  async delete(orgId: string, id: string, db: Db): Promise<void> {
-    await db.configObject.deleteMany({ where: { orgId, id } });
+  async delete(tx: TransactionClient, orgId: string, id: string): Promise<void> {
+    await tx.configObject.deleteMany({ where: { orgId, id } });
   }
 }

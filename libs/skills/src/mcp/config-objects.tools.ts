@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { decodeCursor, FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
-import { CONFIG_OBJECT_KIND, ConfigObjectsService, type ConfigObjectWithVersion } from '../application/config-objects.service.js';
-import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH, type ConfigObjectType } from '../domain/config-object.js';
-import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
+import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, type Principal } from '@app/shared';
+import { ConfigObjectsService } from '../application/config-objects.service.js';
+import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH } from '../domain/config-object.js';
+import { skillPermissions as can } from '../skills.permissions.js';
 import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
 const configObjectId = z.string().min(1).max(100).describe('Config object id (from list_config_objects)');
@@ -29,21 +29,23 @@ const configObjectDetail = configObjectSummary.extend({
   metadata: z.record(z.string(), z.unknown()),
 });
 
-function summary(o: ConfigObjectRecord) {
-  return {
-    id: o.id,
-    type: o.type,
-    name: o.name,
-    description: o.description,
-    latestVersion: o.latestVersion,
-    createdByUserId: o.createdByUserId,
-    createdAt: o.createdAt.toISOString(),
-    updatedAt: o.updatedAt.toISOString(),
-  };
-}
-function detail({ object, version }: ConfigObjectWithVersion) {
-  return { ...summary(object), version: version.version, content: version.content, metadata: (version.metadata ?? {}) as Record<string, unknown> };
-}
+const listInput = z.object({ type: type.optional(), ...pageInput });
+const getInput = z.object({ configObjectId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const createInput = z.object({
+  type,
+  name: z.string().min(1).max(100).describe('Unique name within the type, e.g. "code-reviewer"'),
+  description: z.string().max(1024).default('').describe('What it is for, for people and agents choosing it'),
+  content,
+  metadata: metadata.default({}),
+});
+const updateInput = z.object({
+  configObjectId,
+  name: z.string().min(1).max(100).optional().describe('New name (unique within the type)'),
+  description: z.string().max(1024).optional().describe('New description'),
+  content: content.optional(),
+  metadata: metadata.optional(),
+});
+const deleteInput = z.object({ configObjectId });
 
 @McpTools({ toolset: 'catalog' })
 export class ConfigObjectsTools {
@@ -52,87 +54,66 @@ export class ConfigObjectsTools {
   @McpTool({
     name: 'list_config_objects',
     description: 'Lists the organization\'s config objects (agents, commands, tools, MCP servers, hooks, contexts, custom), optionally of one type.',
-    permission: 'catalog:read',
-    input: z.object({ type: type.optional(), ...pageInput }),
+    permission: can.list_config_objects,
+    input: listInput,
     output: pageOutput(configObjectSummary),
     title: 'List config objects',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async list(@CurrentPrincipal() principal: Principal, @ToolInput() input: { type?: ConfigObjectType; cursor?: string; limit: number }) {
-    const page = decodeCursor(input);
-    return toPage(await this.objects.list(principal, CONFIG_OBJECT_KIND, page, input.type), page, summary);
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
+    return this.objects.list(principal, input);
   }
 
   @McpTool({
     name: 'get_config_object',
     description: 'Returns one config object with the content of its latest version, or of an earlier version when version is given.',
-    permission: 'catalog:read',
-    input: z.object({ configObjectId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') }),
+    permission: can.get_config_object,
+    input: getInput,
     output: configObjectDetail,
     title: 'Get a config object',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async get(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string; version?: number }) {
-    return detail(await this.objects.get(principal, CONFIG_OBJECT_KIND, input.configObjectId, input.version));
+  get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
+    return this.objects.get(principal, input);
   }
 
   @McpTool({
     name: 'create_config_object',
     description: 'Creates a config object (version 1); names are unique per type. For skills use create_skill.',
-    permission: 'catalog:write',
-    input: z.object({
-      type,
-      name: z.string().min(1).max(100).describe('Unique name within the type, e.g. "code-reviewer"'),
-      description: z.string().max(1024).default('').describe('What it is for, for people and agents choosing it'),
-      content,
-      metadata: metadata.default({}),
-    }),
+    permission: can.create_config_object,
+    input: createInput,
     output: configObjectDetail,
     title: 'Create a config object',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
-  async create(
-    @CurrentPrincipal() principal: Principal,
-    @ToolInput() input: { type: ConfigObjectType; name: string; description: string; content: string; metadata: Record<string, unknown> },
-  ) {
-    return detail(await this.objects.create(principal, CONFIG_OBJECT_KIND, input));
+  create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
+    return this.objects.create(principal, input);
   }
 
   @McpTool({
     name: 'update_config_object',
     description: 'Changes a config object; every call stores a new version (fields you omit are carried over from the latest version).',
-    permission: 'catalog:write',
-    input: z.object({
-      configObjectId,
-      name: z.string().min(1).max(100).optional().describe('New name (unique within the type)'),
-      description: z.string().max(1024).optional().describe('New description'),
-      content: content.optional(),
-      metadata: metadata.optional(),
-    }),
+    permission: can.update_config_object,
+    input: updateInput,
     output: configObjectDetail,
     title: 'Update a config object',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
-  async update(
-    @CurrentPrincipal() principal: Principal,
-    @ToolInput() input: { configObjectId: string; name?: string; description?: string; content?: string; metadata?: Record<string, unknown> },
-  ) {
-    const { configObjectId: id, ...changes } = input;
-    return detail(await this.objects.update(principal, CONFIG_OBJECT_KIND, id, changes));
+  update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
+    return this.objects.update(principal, input);
   }
 
   @McpTool({
     name: 'delete_config_object',
     description: 'Deletes a config object with all its versions and removes it from every plugin that contains it. Cannot be undone.',
-    permission: 'catalog:write',
-    input: z.object({ configObjectId }),
+    permission: can.delete_config_object,
+    input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a config object',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(CatalogObjectRiskyChanges).deleteConfigObject(principal, input),
   })
-  async delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: { configObjectId: string }) {
-    const deleted = await this.objects.delete(principal, CONFIG_OBJECT_KIND, input.configObjectId);
-    return { deleted: true as const, id: deleted.id, name: deleted.name };
+  delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteInput>) {
+    return this.objects.delete(principal, input);
   }
 }

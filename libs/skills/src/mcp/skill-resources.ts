@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, toPage, type Principal } from '@app/shared';
-import { ConfigObjectsService, SKILL_KIND } from '../application/config-objects.service.js';
+import type { Principal } from '@app/shared';
+import { SkillsService } from '../application/skills.service.js';
 
 export const SKILL_URI_TEMPLATE = 'skill://{name}';
 export const SKILL_MIME_TYPE = 'text/markdown';
@@ -21,7 +21,7 @@ export interface SkillResource {
  */
 @Injectable()
 export class SkillResources {
-  constructor(private readonly objects: ConfigObjectsService) {}
+  constructor(private readonly skills: SkillsService) {}
 
   /** The skill name a `skill://` URI names, or undefined when it is not one. */
   static nameOf(uri: string): string | undefined {
@@ -29,26 +29,26 @@ export class SkillResources {
   }
 
   async list(principal: Principal, cursor?: string): Promise<{ resources: SkillResource[]; nextCursor?: string }> {
-    const page = decodeCursor({ cursor, limit: RESOURCES_PER_PAGE });
-    const { items, nextCursor } = toPage(await this.objects.list(principal, SKILL_KIND, page), page, (skill) => ({
+    const { items, nextCursor } = await this.skills.list(principal, { cursor, limit: RESOURCES_PER_PAGE });
+    const resources = items.map((skill) => ({
       uri: `skill://${skill.name}`,
       name: skill.name,
       title: `Skill ${skill.name}`,
       description: skill.description,
       mimeType: SKILL_MIME_TYPE,
     }));
-    return { resources: items, ...(nextCursor && { nextCursor }) };
+    return { resources, ...(nextCursor && { nextCursor }) };
   }
 
   /** The SKILL.md of `skill://<name>`; a URI that names no skill of the caller's organization is not found. */
   async read(principal: Principal, uri: string, name: string) {
-    const { version } = await this.objects.getSkillByName(principal, name);
-    return { contents: [{ uri, mimeType: SKILL_MIME_TYPE, text: version.content }] };
+    const skill = await this.skills.getByName(principal, name);
+    return { contents: [{ uri, mimeType: SKILL_MIME_TYPE, text: skill.content }] };
   }
 
   /** Skill names for completion (the first 200 of the catalog). */
   async names(principal: Principal): Promise<string[]> {
-    const rows = await this.objects.list(principal, SKILL_KIND, decodeCursor({ limit: 200 }));
-    return rows.map((row) => row.name);
+    const { items } = await this.skills.list(principal, { limit: 200 });
+    return items.map((skill) => skill.name);
   }
 }

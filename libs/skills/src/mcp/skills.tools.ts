@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { decodeCursor, pageInput, pageOutput, toPage, type Principal } from '@app/shared';
-import { ConfigObjectsService, SKILL_KIND, type ConfigObjectWithVersion } from '../application/config-objects.service.js';
+import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { SkillsService } from '../application/skills.service.js';
 import { MAX_CONTENT_LENGTH } from '../domain/config-object.js';
-import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
+import { skillPermissions as can } from '../skills.permissions.js';
 import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
 const skillId = z.string().min(1).max(100).describe('Skill id (from list_skills)');
@@ -30,90 +30,79 @@ const skillDetail = skillSummary.extend({
   content: z.string().describe('The SKILL.md text of that version'),
 });
 
-function summary(o: ConfigObjectRecord) {
-  return {
-    id: o.id,
-    name: o.name,
-    description: o.description,
-    latestVersion: o.latestVersion,
-    createdByUserId: o.createdByUserId,
-    createdAt: o.createdAt.toISOString(),
-    updatedAt: o.updatedAt.toISOString(),
-  };
-}
-function detail({ object, version }: ConfigObjectWithVersion) {
-  return { ...summary(object), version: version.version, content: version.content };
-}
+const listInput = z.object(pageInput);
+const getInput = z.object({ skillId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const createInput = z.object({ content: skillContent });
+const updateInput = z.object({ skillId, content: skillContent });
+const deleteInput = z.object({ skillId });
 
 @McpTools({ toolset: 'catalog' })
 export class SkillsTools {
-  constructor(private readonly objects: ConfigObjectsService) {}
+  constructor(private readonly skills: SkillsService) {}
 
   @McpTool({
     name: 'list_skills',
     description: 'Lists the organization\'s skills (name, description, latest version), oldest first. Use get_skill for the SKILL.md text.',
-    permission: 'catalog:read',
-    input: z.object(pageInput),
+    permission: can.list_skills,
+    input: listInput,
     output: pageOutput(skillSummary),
     title: 'List skills',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async listSkills(@CurrentPrincipal() principal: Principal, @ToolInput() input: { cursor?: string; limit: number }) {
-    const page = decodeCursor(input);
-    return toPage(await this.objects.list(principal, SKILL_KIND, page), page, summary);
+  list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInput>) {
+    return this.skills.list(principal, input);
   }
 
   @McpTool({
     name: 'get_skill',
     description: 'Returns one skill with the SKILL.md text of its latest version, or of an earlier version when version is given.',
-    permission: 'catalog:read',
-    input: z.object({ skillId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') }),
+    permission: can.get_skill,
+    input: getInput,
     output: skillDetail,
     title: 'Get a skill',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async getSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; version?: number }) {
-    return detail(await this.objects.get(principal, SKILL_KIND, input.skillId, input.version));
+  get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
+    return this.skills.get(principal, input);
   }
 
   @McpTool({
     name: 'create_skill',
     description: 'Creates a skill from SKILL.md text (front matter name and description, then the body) as version 1. An existing name gives already_exists with its id; share it with share_skill.',
-    permission: 'catalog:write',
-    input: z.object({ content: skillContent }),
+    permission: can.create_skill,
+    input: createInput,
     output: skillDetail,
     title: 'Create a skill',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
-  async createSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { content: string }) {
-    return detail(await this.objects.create(principal, SKILL_KIND, { type: 'skill', content: input.content }));
+  create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
+    return this.skills.create(principal, input);
   }
 
   @McpTool({
     name: 'update_skill',
     description: 'Replaces a skill\'s SKILL.md text as a new version (earlier versions stay readable with get_skill).',
-    permission: 'catalog:write',
-    input: z.object({ skillId, content: skillContent }),
+    permission: can.update_skill,
+    input: updateInput,
     output: skillDetail,
     title: 'Update a skill',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
-  async updateSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string; content: string }) {
-    return detail(await this.objects.update(principal, SKILL_KIND, input.skillId, { content: input.content }));
+  update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
+    return this.skills.update(principal, input);
   }
 
   @McpTool({
     name: 'delete_skill',
     description: 'Deletes a skill with all its versions and removes it from every plugin that contains it. Cannot be undone.',
-    permission: 'catalog:write',
-    input: z.object({ skillId }),
+    permission: can.delete_skill,
+    input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
     title: 'Delete a skill',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(CatalogObjectRiskyChanges).deleteSkill(principal, input),
   })
-  async deleteSkill(@CurrentPrincipal() principal: Principal, @ToolInput() input: { skillId: string }) {
-    const deleted = await this.objects.delete(principal, SKILL_KIND, input.skillId);
-    return { deleted: true as const, id: deleted.id, name: deleted.name };
+  delete(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof deleteInput>) {
+    return this.skills.delete(principal, input);
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { MemberDirectory, type MemberView } from '@app/members';
-import { AlreadyExistsError, AuditLog, decodeCursor, NotFoundError, toPage, type Page, type Principal, isUniqueViolation } from '@app/shared';
-import { normalizeTeamDescription, normalizeTeamName } from '../domain/team-rules.js';
+import { alreadyExistsOnClash, AlreadyExistsError, AuditLog, decodeCursor, displayName, NotFoundError, toPage, TransactionRunner, type Page, type Principal } from '@app/shared';
+import { normalizeTeamDescription } from '../domain/team-rules.js';
 import { MemberPendingInvitationError } from '../domain/teams.errors.js';
 import { TeamRepository, type TeamRecord } from '../infrastructure/team.repository.js';
+import { teamPermissions as can } from '../teams.permissions.js';
 
 export interface TeamView {
   id: string;
@@ -26,11 +27,12 @@ export class TeamsService {
   constructor(
     private readonly teams: TeamRepository,
     private readonly directory: MemberDirectory,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
 
   async list(principal: Principal, input: { cursor?: string; limit?: number; query?: string; member?: string }): Promise<Page<TeamView>> {
-    assertPermission(principal, 'teams:read');
+    assertPermission(principal, can.list_teams);
     const page = decodeCursor(input);
     let membershipId: string | undefined;
     if (input.member) membershipId = (await this.activeMember(principal, input.member, null)).id;
@@ -38,30 +40,28 @@ export class TeamsService {
   }
 
   async create(principal: Principal, input: { name: string; description?: string }): Promise<TeamView> {
-    assertPermission(principal, 'teams:manage');
+    assertPermission(principal, can.create_team);
     const orgId = principal.orgId;
-    const name = normalizeTeamName(input.name);
-    try {
-      return await this.teams.transaction(async (tx) => {
+    const name = displayName(input.name);
+    // Names that differ only in case count as the same team, a rule the exact unique index cannot hold alone.
+    return alreadyExistsOnClash(
+      () => this.transactions.run(async (tx) => {
         const existing = await this.teams.findByName(orgId, name, tx);
         if (existing) throw new AlreadyExistsError('team', existing.name, existing.id);
         const team = await this.teams.create(tx, { orgId, name, description: normalizeTeamDescription(input.description) ?? '' });
         await this.audit.record(principal, { action: 'team.created', targetType: 'team', targetId: team.id, details: { name } }, tx);
         return teamView(team);
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await this.teams.findByName(orgId, name);
-      throw new AlreadyExistsError('team', name, existing?.id ?? '');
-    }
+      }),
+      this.clash(orgId, name),
+    );
   }
 
   async update(principal: Principal, input: { team: string; name?: string; description?: string }): Promise<TeamView> {
-    assertPermission(principal, 'teams:manage');
+    assertPermission(principal, can.update_team);
     const orgId = principal.orgId;
-    const name = input.name === undefined ? undefined : normalizeTeamName(input.name);
-    try {
-      return await this.teams.transaction(async (tx) => {
+    const name = input.name === undefined ? undefined : displayName(input.name);
+    return alreadyExistsOnClash(
+      () => this.transactions.run(async (tx) => {
         const team = await this.teams.findByReference(orgId, input.team, tx);
         if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
         if (name !== undefined) {
@@ -75,17 +75,14 @@ export class TeamsService {
           tx,
         );
         return teamView(updated);
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error) || name === undefined) throw error;
-      const existing = await this.teams.findByName(orgId, name);
-      throw new AlreadyExistsError('team', name, existing?.id ?? '');
-    }
+      }),
+      name === undefined ? null : this.clash(orgId, name),
+    );
   }
 
   async delete(principal: Principal, input: { team: string }): Promise<{ deleted: true; id: string; name: string; membersRemoved: number }> {
-    assertPermission(principal, 'teams:manage');
-    return this.teams.transaction(async (tx) => {
+    assertPermission(principal, can.delete_team);
+    return this.transactions.run(async (tx) => {
       const team = await this.teams.findByReference(principal.orgId, input.team, tx);
       if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
       await this.teams.delete(tx, team.id);
@@ -95,12 +92,12 @@ export class TeamsService {
   }
 
   async addMember(principal: Principal, input: { team: string; member: string }): Promise<{ team: TeamView; member: MemberView; added: boolean }> {
-    assertPermission(principal, 'teams:manage');
+    assertPermission(principal, can.add_team_member);
     const orgId = principal.orgId;
     const team = await this.teams.findByReference(orgId, input.team);
     if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
     const member = await this.activeMember(principal, input.member, team);
-    const added = await this.teams.transaction(async (tx) => {
+    const added = await this.transactions.run(async (tx) => {
       const changed = await this.teams.addMember(tx, orgId, team.id, member.id);
       if (changed) {
         await this.audit.record(principal, { action: 'team.member_added', targetType: 'team', targetId: team.id, details: { membershipId: member.id, email: member.email } }, tx);
@@ -112,12 +109,12 @@ export class TeamsService {
   }
 
   async removeMember(principal: Principal, input: { team: string; member: string }): Promise<{ team: TeamView; member: MemberView; removed: boolean }> {
-    assertPermission(principal, 'teams:manage');
+    assertPermission(principal, can.remove_team_member);
     const orgId = principal.orgId;
     const team = await this.teams.findByReference(orgId, input.team);
     if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
     const member = await this.activeMember(principal, input.member, null);
-    const removed = await this.teams.transaction(async (tx) => {
+    const removed = await this.transactions.run(async (tx) => {
       const changed = await this.teams.removeMember(tx, orgId, team.id, member.id);
       if (changed) {
         await this.audit.record(principal, { action: 'team.member_removed', targetType: 'team', targetId: team.id, details: { membershipId: member.id, email: member.email } }, tx);
@@ -126,6 +123,10 @@ export class TeamsService {
     });
     const current = await this.teams.findByReference(orgId, team.id);
     return { team: teamView(current ?? team), member, removed };
+  }
+
+  private clash(orgId: string, name: string) {
+    return { resource: 'team', name, find: () => this.teams.findByName(orgId, name) };
   }
 
   private async activeMember(principal: Principal, reference: string, team: TeamRecord | null): Promise<MemberView> {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, isUniqueViolation } from '@app/shared';
-
-type Db = TransactionClient | PrismaService;
+import { afterCursor, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
 
 export interface TeamRecord {
   id: string;
@@ -15,17 +13,9 @@ export interface TeamRecord {
 
 const withCount = { _count: { select: { members: true } } } as const;
 
-
-// Concurrent team edits are short; these bounds only guard against a stuck connection.
-const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 };
-
 @Injectable()
 export class TeamRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work, TX_OPTIONS);
-  }
 
   list(orgId: string, page: PageRequest, filter: { query?: string; membershipId?: string }): Promise<TeamRecord[]> {
     const query = filter.query?.trim();

@@ -4,6 +4,7 @@ import { memberSchema } from '@app/members';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { TeamsService } from '../application/teams.service.js';
 import { TeamRiskyChanges } from '../application/risky-changes.js';
+import { teamPermissions as can } from '../teams.permissions.js';
 
 const teamSchema = z.object({
   id: z.string().describe('Team id'),
@@ -39,7 +40,7 @@ export class TeamsTools {
   @McpTool({
     name: 'list_teams',
     description: 'Lists teams with member counts; filter by name text or by a member. list_members with teamId shows who is in a team.',
-    permission: 'teams:read',
+    permission: can.list_teams,
     input: listInput,
     output: pageOutput(teamSchema),
     title: 'List teams',
@@ -52,7 +53,7 @@ export class TeamsTools {
   @McpTool({
     name: 'create_team',
     description: 'Creates a team. An existing name gives already_exists with its id.',
-    permission: 'teams:manage',
+    permission: can.create_team,
     input: createInput,
     output: teamSchema,
     title: 'Create team',
@@ -65,7 +66,7 @@ export class TeamsTools {
   @McpTool({
     name: 'update_team',
     description: 'Renames a team or changes its description.',
-    permission: 'teams:manage',
+    permission: can.update_team,
     input: updateInput,
     output: teamSchema,
     title: 'Update team',
@@ -78,7 +79,7 @@ export class TeamsTools {
   @McpTool({
     name: 'delete_team',
     description: 'Deletes a team with its memberships and the access given to it; its members stay in the organization.',
-    permission: 'teams:manage',
+    permission: can.delete_team,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string(), membersRemoved: z.number().int() }),
     title: 'Delete team',
@@ -92,7 +93,7 @@ export class TeamsTools {
   @McpTool({
     name: 'add_team_member',
     description: 'Adds an active member (membership id, user id or email) to a team. A pending invitee cannot be added yet; adding someone already in the team changes nothing.',
-    permission: 'teams:manage',
+    permission: can.add_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),
     title: 'Add team member',
@@ -105,7 +106,7 @@ export class TeamsTools {
   @McpTool({
     name: 'remove_team_member',
     description: 'Removes a member from a team (they stay in the organization); removing someone not in it changes nothing.',
-    permission: 'teams:manage',
+    permission: can.remove_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, removed: z.boolean().describe('false when they were not in the team') }),
     title: 'Remove team member',

@@ -9,7 +9,7 @@ export class WorkerRiskyChanges {
   constructor(private readonly workers: WorkersService) {}
 
   async deleteWorker(principal: Principal, input: { workerId: string }): Promise<RiskyChange> {
-    const worker = await this.workers.get(principal, input.workerId);
+    const worker = await this.workers.get(principal, { workerId: input.workerId });
     return {
       summary: `Delete the worker "${worker.name}" (now ${worker.status}) from ${principal.organization.name}, with its runtime settings.`,
       resolved: { workerId: worker.id },

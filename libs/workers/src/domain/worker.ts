@@ -1,4 +1,4 @@
-import { DomainError, InvalidInputError } from '@app/shared';
+import { DomainError } from '@app/shared';
 
 export const WORKER_STATUSES = ['stopped', 'starting', 'running', 'stopping', 'failed'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
@@ -19,14 +19,6 @@ export function allowedNextStatuses(from: WorkerStatus): readonly WorkerStatus[]
 
 export function assertTransition(workerId: string, from: WorkerStatus, to: WorkerStatus): void {
   if (!NEXT[from].includes(to)) throw new InvalidStatusTransitionError(workerId, from, to);
-}
-
-export function normalizeWorkerName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 100 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new InvalidInputError(`Invalid ${field}: use 1-100 printable characters.`, [{ path: field, message: 'must be 1-100 printable characters' }]);
-  }
-  return trimmed;
 }
 
 export class InvalidStatusTransitionError extends DomainError {

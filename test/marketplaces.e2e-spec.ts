@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PrismaService } from '@app/shared';
-import { auditActions, createTeam, fails, fieldPaths, ok, orgWithPeople, skillMd, type OrgWithPeople } from './support/catalog.js';
+import { addMember, auditActions, createTeam, createUser, fieldPaths, orgWithPeople, type OrgWithPeople, skillMd } from './support/fixtures.js';
+import { connectWithToken, fails, ok } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
+import { mintAccess } from './support/tokens.js';
 
 const slug = (prefix: string) => unique(prefix).toLowerCase();
 
@@ -18,7 +20,7 @@ async function visiblePluginIds(client: Client, marketplaceId?: string): Promise
   return ids;
 }
 
-describe('plugins, marketplaces and sharing', () => {
+describe('marketplaces, access grants and sharing', () => {
   let t: TestApp;
   let a: OrgWithPeople;
   let other: OrgWithPeople;
@@ -28,47 +30,6 @@ describe('plugins, marketplaces and sharing', () => {
     other = await orgWithPeople(t);
   });
   after(() => t.close());
-
-  it('builds a plugin from skills and config objects', async () => {
-    const skill = await ok(a.member.client, 'create_skill', { content: skillMd(slug('sk-')) });
-    const agent = await ok(a.member.client, 'create_config_object', { type: 'agent', name: unique('agent'), content: 'x' });
-    const name = slug('plug-');
-    const plugin = await ok(a.member.client, 'create_plugin', { name, description: 'Useful things' });
-    assert.equal(plugin.componentCount, 0);
-
-    const added = await ok(a.member.client, 'add_plugin_component', { pluginId: plugin.id, configObjectId: skill.id });
-    assert.equal(added.alreadyAttached, false);
-    assert.equal((await ok(a.member.client, 'add_plugin_component', { pluginId: plugin.id, configObjectId: skill.id })).alreadyAttached, true);
-    await ok(a.member.client, 'add_plugin_component', { pluginId: plugin.id, configObjectId: agent.id });
-
-    const got = await ok(a.reader.client, 'get_plugin', { pluginId: plugin.id });
-    assert.deepEqual(got.components.map((c: { configObjectId: string; type: string }) => [c.configObjectId, c.type]), [[skill.id, 'skill'], [agent.id, 'agent']]);
-    assert.equal(got.componentCount, 2);
-
-    await ok(a.member.client, 'remove_plugin_component', { pluginId: plugin.id, configObjectId: agent.id });
-    assert.equal((await fails(a.member.client, 'remove_plugin_component', { pluginId: plugin.id, configObjectId: agent.id })).code, 'component_not_attached');
-
-    const dup = await fails(a.owner.client, 'create_plugin', { name });
-    assert.equal(dup.code, 'already_exists');
-    assert.equal(dup.details.existingId, plugin.id);
-    assert.deepEqual(fieldPaths(await fails(a.member.client, 'create_plugin', { name: 'Has Spaces' })), ['name']);
-    assert.equal((await fails(a.member.client, 'add_plugin_component', { pluginId: plugin.id, configObjectId: 'nope' })).code, 'not_found');
-
-    const listed = await ok(a.reader.client, 'list_plugins', { limit: 200 });
-    assert.ok(listed.items.some((p: { id: string }) => p.id === plugin.id));
-
-    await ok(a.member.client, 'delete_plugin', { pluginId: plugin.id });
-    assert.equal((await fails(a.member.client, 'get_plugin', { pluginId: plugin.id })).code, 'not_found');
-    // the skill survives its plugin
-    await ok(a.member.client, 'get_skill', { skillId: skill.id });
-    assert.deepEqual(await auditActions(t, a.org.id, plugin.id), [
-      'plugin.created',
-      'plugin.component_added',
-      'plugin.component_added',
-      'plugin.component_removed',
-      'plugin.deleted',
-    ]);
-  });
 
   it('runs the sharing flow as two users: the author shares with the organization, a teammate sees it', async () => {
     const author = a.owner.client;
@@ -154,6 +115,24 @@ describe('plugins, marketplaces and sharing', () => {
     // members may contribute skills but not share with everyone
     const denied = await fails(fresh.member.client, 'share_skill', { skillId: skill.id });
     assert.equal(denied.code, 'permission_denied');
+  });
+
+  it('share_skill asks for the one permission it declares, marketplaces:manage, and not catalog:write as well', async () => {
+    const fresh = await orgWithPeople(t);
+    const skill = await ok(fresh.owner.client, 'create_skill', { content: skillMd('shared-by-a-sharer') });
+    await ok(fresh.owner.client, 'create_role', { name: 'Sharer', permissions: ['org:read', 'catalog:read', 'marketplaces:manage'] });
+    const sharerUser = await createUser(t);
+    await addMember(t, fresh.org.slug, sharerUser, 'sharer');
+    const sharer = await connectWithToken(t.url, (await mintAccess(t, sharerUser, fresh.org.id)).token);
+    const shared = await ok(sharer, 'share_skill', { skillId: skill.id });
+    assert.equal(shared.plugin.created, true);
+    assert.equal(shared.grant.created, true);
+    // the same role cannot write the catalog on its own
+    assert.equal((await fails(sharer, 'create_plugin', { name: slug('not-allowed-') })).details.requiredPermission, 'catalog:write');
+    // and catalog:write alone does not share
+    const denied = await fails(fresh.member.client, 'share_skill', { skillId: skill.id });
+    assert.equal(denied.details.requiredPermission, 'marketplaces:manage');
+    await sharer.close();
   });
 
   it('shows a team grant only to the team\'s members, until it is revoked', async () => {
@@ -258,7 +237,7 @@ describe('plugins, marketplaces and sharing', () => {
     assert.equal(markets.items[0].pluginCount, 5);
   });
 
-  it('hides another organization\'s plugins, marketplaces, grants and teams behind not_found', async () => {
+  it('hides another organization\'s marketplaces, listings, grants and teams behind not_found', async () => {
     const skill = await ok(other.owner.client, 'create_skill', { content: skillMd(slug('x-')) });
     const shared = await ok(other.owner.client, 'share_skill', { skillId: skill.id });
     const theirTeam = await createTeam(t, other.org.id, [other.member.membershipId]);
@@ -266,11 +245,6 @@ describe('plugins, marketplaces and sharing', () => {
     const mySkill = await ok(a.owner.client, 'create_skill', { content: skillMd(slug('y-')) });
     const myMarket = await ok(a.owner.client, 'create_marketplace', { name: unique('Mine ') });
     const cases: [string, Record<string, unknown>][] = [
-      ['get_plugin', { pluginId: shared.plugin.id }],
-      ['add_plugin_component', { pluginId: shared.plugin.id, configObjectId: mySkill.id }],
-      ['add_plugin_component', { pluginId: myPlugin.id, configObjectId: skill.id }],
-      ['remove_plugin_component', { pluginId: shared.plugin.id, configObjectId: skill.id }],
-      ['delete_plugin', { pluginId: shared.plugin.id }],
       ['publish_plugin', { marketplaceId: shared.marketplace.id, pluginId: myPlugin.id }],
       ['publish_plugin', { marketplaceId: myMarket.id, pluginId: shared.plugin.id }],
       ['unpublish_plugin', { marketplaceId: shared.marketplace.id, pluginId: shared.plugin.id }],

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
-import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, rawMcp, toolError } from './support/mcp-client.js';
-import { startTestApp, unique, type TestApp } from './support/test-app.js';
+import { addMember, connectionsTo, createUser, orgAuditActions } from './support/fixtures.js';
+import { callTool, rawMcp, toolError } from './support/mcp.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 
-const PEOPLE_TOOLS = [
+const MEMBERS_TOOLS = [
   'get_organization',
   'update_organization',
   'update_allowed_email_domains',
@@ -23,53 +21,27 @@ const PEOPLE_TOOLS = [
   'create_role',
   'update_role',
   'delete_role',
-  'list_teams',
-  'create_team',
-  'update_team',
-  'delete_team',
-  'add_team_member',
-  'remove_team_member',
 ];
 
-type Org = Awaited<ReturnType<typeof createOrg>>;
-
-describe('people: organization, members, invitations, roles and teams', () => {
+describe('members: organization, members, invitations and roles', () => {
   let t: TestApp;
   let prisma: PrismaService;
-  const clients: Client[] = [];
-
-  async function connect(user: Account, orgId: string, scope = 'mcp:read mcp:write'): Promise<Client> {
-    const { token } = await mintAccess(t, user, orgId, scope);
-    const client = await connectWithToken(t.url, token);
-    clients.push(client);
-    return client;
-  }
-
-  /** A fresh org with an owner and a connected owner client. */
-  async function setup(options: { seats?: number; allowedDomains?: string[] } = {}) {
-    const owner = await createUser(t, { name: 'Olivia Owner' });
-    const org = await createOrg(t, owner, { seats: options.seats ?? 20, allowedDomains: options.allowedDomains });
-    return { owner, org, client: await connect(owner, org.id) };
-  }
-
-  async function auditActions(org: Org): Promise<string[]> {
-    const rows = await prisma.auditEvent.findMany({ where: { orgId: org.id }, orderBy: { id: 'asc' } });
-    return rows.map((r) => r.action);
-  }
+  const { connect, setup, close } = connectionsTo(() => t);
+  const auditActions = (org: { id: string }) => orgAuditActions(t, org.id);
 
   before(async () => {
     t = await startTestApp();
     prisma = t.get(PrismaService);
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await close();
     await t.close();
   });
 
-  it('lists every people tool with an agent description, described inputs, an output schema and complete annotations', async () => {
+  it('lists every members tool with an agent description, described inputs, an output schema and complete annotations', async () => {
     const { client } = await setup();
     const { tools } = await client.listTools();
-    for (const name of PEOPLE_TOOLS) {
+    for (const name of MEMBERS_TOOLS) {
       const tool = tools.find((candidate) => candidate.name === name);
       assert.ok(tool, `${name} is listed`);
       assert.ok((tool.description ?? '').length > 40, `${name} has a description`);
@@ -88,8 +60,8 @@ describe('people: organization, members, invitations, roles and teams', () => {
     const { owner, org } = await setup();
     const reader = await connect(owner, org.id, 'mcp:read');
     const names = (await reader.listTools()).tools.map((tool) => tool.name);
-    assert.ok(names.includes('list_members') && names.includes('get_organization') && names.includes('list_teams'));
-    for (const name of PEOPLE_TOOLS.filter((n) => !n.startsWith('list_') && !n.startsWith('get_'))) {
+    assert.ok(names.includes('list_members') && names.includes('get_organization'));
+    for (const name of MEMBERS_TOOLS.filter((n) => !n.startsWith('list_') && !n.startsWith('get_'))) {
       assert.ok(!names.includes(name), `${name} hidden from a read-only token`);
     }
     const { token } = await mintAccess(t, owner, org.id, 'mcp:read');
@@ -103,11 +75,6 @@ describe('people: organization, members, invitations, roles and teams', () => {
       ['create_role', { name: 'R', permissions: [] }],
       ['update_role', { role: 'r', name: 'S' }],
       ['delete_role', { role: 'r' }],
-      ['create_team', { name: 'T' }],
-      ['update_team', { team: 'T', name: 'U' }],
-      ['delete_team', { team: 'T' }],
-      ['add_team_member', { team: 'T', member: owner.email }],
-      ['remove_team_member', { team: 'T', member: owner.email }],
     ];
     for (const [name, args] of mutating) {
       const response = await rawMcp(
@@ -120,7 +87,6 @@ describe('people: organization, members, invitations, roles and teams', () => {
       assert.match(response.headers.get('www-authenticate') ?? '', /mcp:write/, name);
     }
     assert.equal(await prisma.invitation.count({ where: { orgId: org.id } }), 0);
-    assert.equal(await prisma.team.count({ where: { orgId: org.id } }), 0);
     assert.deepEqual(await auditActions(org), []);
   });
 
@@ -242,7 +208,7 @@ describe('people: organization, members, invitations, roles and teams', () => {
     assert.ok(owner);
   });
 
-  it('does not let a member invite, manage roles, teams or members', async () => {
+  it('does not let a member invite, manage roles or members', async () => {
     const { org, client: ownerClient } = await setup();
     const member = await createUser(t);
     await addMember(t, org.slug, member, 'member');
@@ -250,7 +216,6 @@ describe('people: organization, members, invitations, roles and teams', () => {
     for (const [tool, args] of [
       ['invite_member', { email: 'x@example.com' }],
       ['create_role', { name: 'X', permissions: [] }],
-      ['create_team', { name: 'X' }],
       ['update_member_role', { member: member.email, role: 'admin' }],
       ['update_allowed_email_domains', { add: ['x.com'] }],
     ] as const) {
@@ -426,72 +391,6 @@ describe('people: organization, members, invitations, roles and teams', () => {
     assert.deepEqual(await auditActions(org), ['role.created', 'member.role_changed', 'team.created', 'role.updated', 'member.role_changed', 'role.deleted']);
   });
 
-  it('"Assign Priya to the Sales team": an active member joins; a pending invitee gets member_pending_invitation; unknown is not found', async () => {
-    const { client, org } = await setup();
-    const priya = await createUser(t, { name: 'Priya Sharma', email: `${unique('priya')}@example.com` });
-    await addMember(t, org.slug, priya);
-
-    const sales = await callTool<{ id: string; name: string; memberCount: number }>(client, 'create_team', { name: 'Sales', description: 'Closers' });
-    assert.equal(sales.data.name, 'Sales');
-    const duplicate = await callTool(client, 'create_team', { name: 'sales' });
-    assert.equal(toolError(duplicate.result).code, 'already_exists');
-    assert.equal(toolError(duplicate.result).details.existingId, sales.data.id);
-
-    const found = await callTool<{ items: { id: string }[] }>(client, 'list_members', { query: 'priya' });
-    const added = await callTool<{ added: boolean; team: { memberCount: number }; member: { email: string } }>(client, 'add_team_member', { team: 'Sales', member: found.data.items[0]!.id });
-    assert.equal(added.isError, false, JSON.stringify(added.result));
-    assert.equal(added.data.added, true);
-    assert.equal(added.data.team.memberCount, 1);
-    const again = await callTool<{ added: boolean }>(client, 'add_team_member', { team: sales.data.id, member: priya.email });
-    assert.equal(again.data.added, false);
-    const inTeam = await callTool<{ items: { email: string }[] }>(client, 'list_members', { teamId: sales.data.id });
-    assert.deepEqual(inTeam.data.items.map((m) => m.email), [priya.email]);
-    const priyasTeams = await callTool<{ items: { name: string }[] }>(client, 'list_teams', { member: priya.email });
-    assert.deepEqual(priyasTeams.data.items.map((team) => team.name), ['Sales']);
-
-    // Another Priya was only invited.
-    const invited = await callTool<{ invitation: { id: string } }>(client, 'invite_member', { email: 'priya.new@example.com' });
-    const pending = await callTool(client, 'add_team_member', { team: 'Sales', member: 'priya.new@example.com' });
-    assert.equal(pending.isError, true);
-    const error = toolError(pending.result);
-    assert.equal(error.code, 'member_pending_invitation');
-    assert.equal(error.details.invitationId, invited.data.invitation.id);
-    assert.equal(error.details.teamId, sales.data.id);
-    assert.match(error.message, /not accepted/);
-    assert.match(error.hint ?? '', /once they accept/);
-    assert.match(error.hint ?? '', /invite_member/);
-
-    const unknown = await callTool(client, 'add_team_member', { team: 'Sales', member: 'nobody@example.com' });
-    assert.equal(toolError(unknown.result).code, 'not_found');
-    const unknownTeam = await callTool(client, 'add_team_member', { team: 'Marketing', member: priya.email });
-    assert.equal(toolError(unknownTeam.result).code, 'not_found');
-
-    // The invitation can carry the team instead.
-    const carried = await callTool<{ invitation: { teamIds: string[] }; refreshed: boolean }>(client, 'invite_member', { email: 'priya.new@example.com', teams: ['Sales'] });
-    assert.deepEqual(carried.data.invitation.teamIds, [sales.data.id]);
-    assert.equal(carried.data.refreshed, true);
-
-    const renamed = await callTool<{ name: string }>(client, 'update_team', { team: sales.data.id, name: 'Sales EMEA' });
-    assert.equal(renamed.data.name, 'Sales EMEA');
-    const removed = await callTool<{ removed: boolean; team: { memberCount: number } }>(client, 'remove_team_member', { team: sales.data.id, member: priya.id });
-    assert.equal(removed.data.removed, true);
-    assert.equal(removed.data.team.memberCount, 0);
-    const teams = await callTool<{ items: { name: string }[] }>(client, 'list_teams', {});
-    assert.deepEqual(teams.data.items.map((team) => team.name), ['Sales EMEA']);
-    const deleted = await callTool<{ deleted: boolean }>(client, 'delete_team', { team: 'Sales EMEA' });
-    assert.equal(deleted.data.deleted, true);
-    assert.deepEqual((await callTool<{ items: unknown[] }>(client, 'list_teams', {})).data.items, []);
-
-    assert.deepEqual(await auditActions(org), [
-      'team.created',
-      'team.member_added',
-      'invitation.created',
-      'invitation.refreshed',
-      'team.updated',
-      'team.member_removed',
-      'team.deleted',
-    ]);
-  });
 
   it("answers not_found for every id of another organization and never shows another org's data", async () => {
     const a = await setup();
@@ -502,7 +401,6 @@ describe('people: organization, members, invitations, roles and teams', () => {
     const bRole = await callTool<{ id: string }>(b.client, 'create_role', { name: 'B Role', permissions: ['org:read'] });
     const bInvite = await callTool<{ invitation: { id: string } }>(b.client, 'invite_member', { email: 'b-invitee@example.com' });
     const bMembership = (await callTool<{ id: string }>(b.client, 'get_member', { member: bMember.email })).data.id;
-    const aTeam = await callTool<{ id: string }>(a.client, 'create_team', { name: 'A Team' });
     const aMember = await createUser(t);
     await addMember(t, a.org.slug, aMember);
 
@@ -517,13 +415,7 @@ describe('people: organization, members, invitations, roles and teams', () => {
       ['update_role', { role: bRole.data.id, name: 'Stolen' }],
       ['delete_role', { role: bRole.data.id }],
       ['update_member_role', { member: aMember.email, role: bRole.data.id }],
-      ['update_team', { team: bTeam.data.id, name: 'Stolen' }],
-      ['delete_team', { team: bTeam.data.id }],
-      ['add_team_member', { team: bTeam.data.id, member: aMember.email }],
-      ['add_team_member', { team: aTeam.data.id, member: bMembership }],
-      ['remove_team_member', { team: bTeam.data.id, member: aMember.email }],
       ['invite_member', { email: 'x@example.com', teams: [bTeam.data.id] }],
-      ['list_teams', { member: bMember.email }],
     ];
     for (const [tool, args] of attempts) {
       const result = await callTool(a.client, tool, args);
@@ -538,8 +430,6 @@ describe('people: organization, members, invitations, roles and teams', () => {
     assert.deepEqual(invitations.data.items, []);
     const roles = await callTool<{ items: { key: string }[] }>(a.client, 'list_roles', {});
     assert.deepEqual(roles.data.items.map((r) => r.key), ['owner', 'admin', 'member']);
-    const teams = await callTool<{ items: { name: string }[] }>(a.client, 'list_teams', {});
-    assert.deepEqual(teams.data.items.map((team) => team.name), ['A Team']);
 
     // B is untouched.
     assert.equal((await callTool<{ name: string }>(b.client, 'get_member', { member: bMember.email })).data.name, 'Bea B');
