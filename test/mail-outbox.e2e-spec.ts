@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { composeMail, Outbox, OutboxSender } from '@app/mail';
-import { Clock, PrismaService, SecretBox, TransactionRunner } from '@app/shared';
+import { Clock, loadConfig, PrismaService, SecretBox, TransactionRunner } from '@app/shared';
 import { commands } from '../apps/api/src/cli/commands.js';
 import { linkIn, TestSmtpServer } from './support/smtp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
@@ -186,6 +186,43 @@ describe('two instances sharing one outbox', () => {
     for (const row of sent) {
       assert.equal(row.attempts, 1, `${row.recipient} was claimed twice`);
       assert.equal(smtp.received.filter((m) => m.messageId === row.messageId).length, 1);
+    }
+  });
+});
+
+describe('the send lease (MAIL_SEND_LEASE_SECONDS)', () => {
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+
+  before(async () => {
+    smtp = await TestSmtpServer.start();
+    smtp.answerDelayMs = 1_500;
+    t = await startTestApp({ ownDatabase: true, env: { SMTP_URL: smtp.url, MAIL_SEND_LEASE_SECONDS: '6' } });
+  });
+  after(async () => {
+    await t?.close();
+    await smtp?.stop();
+  });
+
+  it('holds a message in sending for the configured lease from the moment its send starts, then settles it once', async () => {
+    const to = `${unique('lease')}@example.com`;
+    const [id] = await enqueue(t, [testMail(to)]);
+    const sending = await until('sending', async () => (await rows(t, [id!])).find((r) => r.status === 'sending'));
+    const leaseMs = sending.leaseUntil!.getTime() - sending.updatedAt.getTime();
+    assert.ok(Math.abs(leaseMs - 6_000) < 250, `lease of ${leaseMs} ms`);
+    const sent = await until('sent', async () => (await rows(t, [id!])).find((r) => r.status === 'sent'));
+    assert.equal(sent.attempts, 1);
+    assert.equal(sent.leaseUntil, null);
+    assert.equal(smtp.received.filter((m) => m.messageId === sent.messageId).length, 1);
+  });
+
+  it('is two minutes by default, read in whole seconds from 5 to 3600, and a wrong value is refused by name', () => {
+    const base = { DATA_DIR: t.config.dataDir, SECRETS_KEY: t.config.secretsKey.toString('hex') };
+    assert.equal(loadConfig(base).mailSendLeaseMs, 120_000);
+    assert.equal(loadConfig({ ...base, MAIL_SEND_LEASE_SECONDS: '5' }).mailSendLeaseMs, 5_000);
+    assert.equal(loadConfig({ ...base, MAIL_SEND_LEASE_SECONDS: '3600' }).mailSendLeaseMs, 3_600_000);
+    for (const bad of ['0', '4', '3601', '-10', '1.5', '2m', 'forever', '99999']) {
+      assert.throws(() => loadConfig({ ...base, MAIL_SEND_LEASE_SECONDS: bad }), /MAIL_SEND_LEASE_SECONDS/, `MAIL_SEND_LEASE_SECONDS=${bad}`);
     }
   });
 });

@@ -36,17 +36,31 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 export interface Instance {
   url: string;
   process: ChildProcess;
+  /** Its database connections' application_name (pg_stat_activity), one per started process. */
+  name: string;
   /** From spawning the process to /readyz answering 200. */
   readyMs: number;
   stop(): Promise<void>;
 }
 
+let started = 0;
+
 /** One server process (dist/apps/api/src/main.js), ready when /readyz says so. */
 export async function startInstance(port: number, env: Record<string, string>): Promise<Instance> {
   const spawned = performance.now();
+  // Each process names its connections, so what a killed one left in pg_locks can be told apart.
+  const name = `owmcp-${port}-${++started}`;
+  const databaseUrl = env.DATABASE_URL ? new URL(env.DATABASE_URL) : undefined;
+  databaseUrl?.searchParams.set('application_name', name);
   const child = spawn(process.execPath, ['--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'error' },
+    env: {
+      ...process.env,
+      ...env,
+      ...(databaseUrl && { DATABASE_URL: databaseUrl.href }),
+      PORT: String(port),
+      LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? 'error',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.add(child);
@@ -66,6 +80,7 @@ export async function startInstance(port: number, env: Record<string, string>): 
   return {
     url,
     process: child,
+    name,
     readyMs: performance.now() - spawned,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -9,8 +9,14 @@ export interface Actor {
   token: string;
 }
 
+// Short, so the hard-kill phase sees a dead sender's message retried within the run (the default is 2 min).
+export const MAIL_LEASE_SECONDS = 10;
+export const SEEDER_NAME = 'owmcp-seeder';
+
 export interface Scenario {
   instances: Instance[];
+  /** The SMTP server every instance delivers to. */
+  smtp: import('../support/smtp.js').TestSmtpServer;
   owner: Actor;
   clients: Actor[];
   victims: Actor[];
@@ -26,22 +32,37 @@ export interface Scenario {
 
 export async function setUp(prefix: string, clientCount: number, victimCount: number): Promise<Scenario> {
   const db = await createDatabase(prefix);
-  // The test support reads DATABASE_URL when it loads, so it is imported only now.
-  process.env.DATABASE_URL = db.url;
+  // The test support reads DATABASE_URL when it loads, so it is imported only now. The seeder's
+  // connections are named like the instances' (see startInstance), to tell them apart in pg_locks.
+  const seederUrl = new URL(db.url);
+  seederUrl.searchParams.set('application_name', SEEDER_NAME);
+  process.env.DATABASE_URL = seederUrl.href;
   const { startTestApp, freePort } = await import('../support/test-app.js');
   const { addMember, createOrg, createUser } = await import('../support/fixtures.js');
   const { mintAccess } = await import('../support/tokens.js');
   const { PrismaService } = await import('@app/shared');
+  const { OutboxSender } = await import('@app/mail');
+  const { TestSmtpServer } = await import('../support/smtp.js');
 
+  const smtp = await TestSmtpServer.start();
   const ports = [await freePort(), await freePort()];
   // Instances behind one load balancer share the public URL: the issuer and audience of every token.
   const publicUrl = `http://127.0.0.1:${ports[0]}`;
   // An in-process instance seeds the data and mints tokens (as a finished OAuth consent would).
   const seeder = await startTestApp({ env: { PUBLIC_URL: publicUrl, LOG_LEVEL: 'error' } });
+  // The instances are the deployment's senders; the seeder would take their mail and write it to files.
+  await seeder.get(OutboxSender).stop();
   const instances: Instance[] = [];
   try {
     // Load from a few grants exceeds the per-grant /mcp budget by design; RATE_LIMITS=off lifts it.
-    const env = { DATABASE_URL: db.url, SECRETS_KEY: seeder.config.secretsKey.toString('hex'), PUBLIC_URL: publicUrl, RATE_LIMITS: 'off' };
+    const env = {
+      DATABASE_URL: db.url,
+      SECRETS_KEY: seeder.config.secretsKey.toString('hex'),
+      PUBLIC_URL: publicUrl,
+      RATE_LIMITS: 'off',
+      SMTP_URL: smtp.url,
+      MAIL_SEND_LEASE_SECONDS: String(MAIL_LEASE_SECONDS),
+    };
     for (const port of ports) instances.push(await startInstance(port, env));
 
     const prisma = seeder.get(PrismaService);
@@ -66,6 +87,7 @@ export async function setUp(prefix: string, clientCount: number, victimCount: nu
     const victims = await people(victimCount, 'Victim', 'member');
     return {
       instances,
+      smtp,
       owner,
       clients,
       victims,
@@ -84,12 +106,14 @@ export async function setUp(prefix: string, clientCount: number, victimCount: nu
       async close() {
         for (const i of instances) await i.stop();
         await seeder.close();
+        await smtp.stop();
         await db.drop();
       },
     };
   } catch (error) {
     for (const i of instances) await i.stop();
     await seeder.close();
+    await smtp.stop();
     await db.drop();
     throw error;
   }

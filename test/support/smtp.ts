@@ -21,6 +21,14 @@ type Refusal = { code: number; message: string };
  */
 export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
+  /**
+   * A slow server: each message is kept (as accepted) this long after its data arrived, before the 250
+   * reply. A client that dies meanwhile never learns it was delivered.
+   */
+  answerDelayMs = 0;
+  /** The longest time from a client's connection to the answer to its message: what one send costs. */
+  longestSendMs = 0;
+  private readonly connectedAt = new Map<string, number>();
   private server: SMTPServer | undefined;
   private refusals: Refusal[] = [];
   private waiters: (() => void)[] = [];
@@ -47,6 +55,13 @@ export class TestSmtpServer {
       disabledCommands: ['STARTTLS', 'AUTH'],
       authOptional: true,
       logger: false,
+      onConnect: (session, callback) => {
+        this.connectedAt.set(session.id, performance.now());
+        callback();
+      },
+      onClose: (session) => {
+        this.connectedAt.delete(session.id);
+      },
       onRcptTo: (_address, _session, callback) => {
         const refusal = this.refusals.shift();
         if (!refusal) return callback();
@@ -54,10 +69,12 @@ export class TestSmtpServer {
         error.responseCode = refusal.code;
         callback(error);
       },
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
             this.received.push(toReceived(mail));
+            if (this.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+            this.longestSendMs = Math.max(this.longestSendMs, performance.now() - (this.connectedAt.get(session.id) ?? performance.now()));
             this.waiters.splice(0).forEach((wake) => wake());
             callback();
           })

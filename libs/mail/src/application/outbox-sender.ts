@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig, Clock, SecretBox } from '@app/shared';
-import { DELIVERY_GIVE_UP_MS, isPermanentRefusal, OUTBOX_SEAL_CONTEXT, retryDelayMs, SEND_LEASE_MS, type SealedBody } from '../domain/mail-message.js';
+import { DELIVERY_GIVE_UP_MS, isPermanentRefusal, OUTBOX_SEAL_CONTEXT, retryDelayMs, type SealedBody } from '../domain/mail-message.js';
 import { MailTransport } from '../infrastructure/mail-transport.js';
 import { OutboxRepository, type ClaimedMessage } from '../infrastructure/outbox.repository.js';
 
@@ -27,6 +27,7 @@ export class OutboxSender implements OnModuleDestroy {
   private lastSweepMs = 0;
   private stopped = true;
   private readonly announceFiles: boolean;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly repository: OutboxRepository,
@@ -36,6 +37,7 @@ export class OutboxSender implements OnModuleDestroy {
     config: AppConfig,
   ) {
     this.announceFiles = transport.writesFiles && isLoopbackUrl(config.publicUrl);
+    this.leaseMs = config.mailSendLeaseMs;
   }
 
   /** The server starts the loop (the CLI never does: it only lists or enqueues). */
@@ -46,10 +48,15 @@ export class OutboxSender implements OnModuleDestroy {
     this.schedule(0);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Ends the loop after the message in hand; a process that only seeds or inspects data stops it at once. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
   }
 
   wake(): void {
@@ -69,7 +76,7 @@ export class OutboxSender implements OnModuleDestroy {
     // One message per claim: each lease starts when its own send starts, so a slow SMTP server can never
     // make a lease lapse on a message still waiting in this sender's hands.
     while (!this.stopped) {
-      const leaseUntil = new Date(this.clock.nowMs() + SEND_LEASE_MS);
+      const leaseUntil = new Date(this.clock.nowMs() + this.leaseMs);
       const [message] = await this.repository.claimDue(this.clock.now(), leaseUntil, 1);
       if (!message) break;
       await this.deliver(message, leaseUntil);

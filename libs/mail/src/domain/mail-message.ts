@@ -27,8 +27,6 @@ export const DELIVERY_GIVE_UP_MS = 24 * 60 * 60 * 1000;
 // Retries start quickly (a brief outage costs seconds) and back off to a steady half-hour.
 const FIRST_RETRY_MS = 2_000;
 const LONGEST_RETRY_MS = 30 * 60 * 1000;
-// A sender that takes a message and dies leaves it to another after this long.
-export const SEND_LEASE_MS = 2 * 60 * 1000;
 
 export function retryDelayMs(attempts: number): number {
   return Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, Math.min(attempts - 1, 20)));

@@ -34,6 +34,8 @@ export abstract class AppConfig {
   abstract readonly auditRetentionDays: number;
   /** Sent or failed outbox mail older than this many days is deleted; 0 keeps it forever. */
   abstract readonly mailRetentionDays: number;
+  /** How long a sender owns a message it took: if it dies mid-send, another sender retries it after this. */
+  abstract readonly mailSendLeaseMs: number;
   /** OTLP/HTTP collector base URL; tracing is off (and its SDK never loaded) when unset. */
   abstract readonly otlpEndpoint: string | undefined;
   /** Bearer token that opens `/metrics` on the public port; unset, the public `/metrics` is 404. */
@@ -76,6 +78,12 @@ const schema = {
   SIGN_UP: z.enum(['open', 'invite-only']),
   AUDIT_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
   MAIL_RETENTION_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days (0 keeps forever)').transform(Number).pipe(z.number().max(100_000)),
+  // Longer than one send can take (the SMTP timeouts end a stalled one within a minute), else a slow send is sent twice.
+  MAIL_SEND_LEASE_SECONDS: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number of seconds from 5 to 3600')
+    .transform(Number)
+    .refine((value) => value >= 5 && value <= 3600, 'must be a whole number of seconds from 5 to 3600'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }),
   MCP_REQUESTS_PER_MINUTE: z
     .string()
@@ -152,6 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     signUp: read(env, 'SIGN_UP', 'invite-only')!,
     auditRetentionDays: read(env, 'AUDIT_RETENTION_DAYS', '365')!,
     mailRetentionDays: read(env, 'MAIL_RETENTION_DAYS', '30')!,
+    mailSendLeaseMs: read(env, 'MAIL_SEND_LEASE_SECONDS', '120')! * 1000,
     otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.replace(/\/+$/, ''),
     metricsToken: read(env, 'METRICS_TOKEN'),
     metricsPort,
