@@ -8,6 +8,7 @@ import type { Account } from '@app/identity';
 import { SESSION_COOKIE } from '@app/identity';
 import { AccessTokenIssuer, GrantRepository } from '@app/oauth';
 import { Clock, PrismaService } from '@app/shared';
+import { ElicitationRelay } from '../apps/api/src/gateway/elicitation-relay.js';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
 import { callTool, rawMcp, toolError } from './support/mcp-client.js';
 import { freePort, onPostgres, startTestApp, type TestApp } from './support/test-app.js';
@@ -310,6 +311,40 @@ describe('2025-revision sessions: Mcp-Session-Id for clients that declare elicit
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.ok(await isMember(t, org.id, bob));
     assert.deepEqual(await auditEvents(t, org.id), []);
+  });
+
+  it('the relay ends a question at its deadline, when its stream closes, or with the answer of its own grant and user only', async () => {
+    const relay = t.get(ElicitationRelay);
+    const form = { message: 'Confirm?', requestedSchema: { type: 'object', properties: {} } };
+    const owner = { grantId: 'grant-1', userId: 'user-1' };
+    const streamOf = () => {
+      const sent: Array<{ id: string; method: string; params: Record<string, unknown> }> = [];
+      const closing = new AbortController();
+      return { sent, closing, stream: { send: (m: unknown) => sent.push(m as never) > 0, closed: closing.signal } };
+    };
+
+    const silent = streamOf();
+    const started = Date.now();
+    assert.deepEqual(await relay.ask(silent.stream, owner, form, 200), { action: 'expired' });
+    assert.ok(Date.now() - started >= 190);
+    assert.equal(silent.sent[0]?.method, 'elicitation/create');
+    assert.deepEqual(silent.sent[0]?.params, { mode: 'form', ...form });
+
+    const leaving = streamOf();
+    const left = relay.ask(leaving.stream, owner, form, 60_000);
+    leaving.closing.abort();
+    assert.deepEqual(await left, { action: 'abandoned' });
+
+    const answered = streamOf();
+    const asking = relay.ask(answered.stream, owner, form, 60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    const id = answered.sent[0]!.id;
+    const reply = (principal: { grantId: string; userId: string }, result: unknown) => relay.answer({ jsonrpc: '2.0', id, result } as never, principal as never);
+    await reply({ grantId: 'grant-2', userId: 'user-1' }, { action: 'accept', content: { confirm: true } });
+    await reply({ grantId: 'grant-1', userId: 'user-2' }, { action: 'accept', content: { confirm: true } });
+    await reply(owner, { action: 'decline' });
+    await reply(owner, { action: 'accept', content: { confirm: true } });
+    assert.deepEqual(await asking, { action: 'decline' });
   });
 
   it('lowering confirmRiskyChanges to never is never asked on the stream: the browser page only', async () => {

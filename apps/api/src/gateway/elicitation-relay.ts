@@ -87,7 +87,8 @@ export class ElicitationRelay implements BeforeApplicationShutdown {
     for (const waiting of [...this.waiting.values()]) waiting.settle({ action: 'failed' });
   }
 
-  private async ask(stream: CallStream, owner: Owner, form: FormElicitation, timeoutMs: number): Promise<ElicitationOutcome> {
+  /** Sends one form question on `stream` and resolves with how it ended. */
+  async ask(stream: CallStream, owner: Owner, form: FormElicitation, timeoutMs: number): Promise<ElicitationOutcome> {
     try {
       await this.listen();
     } catch (error) {
