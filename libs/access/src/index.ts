@@ -29,9 +29,13 @@ export {
 export { ToolExecutionInterceptor, toolErrorResult } from './mcp/tool-execution.interceptor.js';
 export {
   CONFIRMATION_STEP,
+  DECLARED_CLIENT,
   type ConfirmationOutcome,
   type ConfirmationStep,
   type ConfirmingClient,
+  type DeclaredClient,
+  type ElicitationOutcome,
+  type FormElicitation,
   type RiskAssessment,
   type RiskAssessmentCall,
   type RiskyCall,

@@ -5,10 +5,12 @@ import { MembersModule } from '@app/members';
 import { SkillsModule } from '@app/skills';
 import { TeamsModule } from '@app/teams';
 import { McpAuthGuard } from './mcp-auth.guard.js';
+import { ElicitationRelay } from './elicitation-relay.js';
 import { McpBearerStrategy } from './mcp-bearer.strategy.js';
 import { McpGatewayController } from './mcp-gateway.controller.js';
 import { McpRequestBudget, McpRequestPolicy } from './mcp-request-policy.js';
 import { McpServerHost } from './mcp-server.host.js';
+import { McpSessions } from './mcp-session.js';
 import { PromptsAndResources } from './prompts-and-resources.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
 import { ServerIconController } from './server-icon.controller.js';
@@ -24,6 +26,8 @@ import { ServerIconController } from './server-icon.controller.js';
     McpAuthGuard,
     McpRequestBudget,
     McpRequestPolicy,
+    McpSessions,
+    ElicitationRelay,
     { provide: MCP_HTTP_HANDLER, inject: [McpServerHost], useFactory: (host: McpServerHost) => host.shared.httpHandlers(host.transport.httpHandlers) },
   ],
   exports: [McpServerHost],

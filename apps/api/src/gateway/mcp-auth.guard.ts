@@ -3,8 +3,9 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { AccessDeniedError } from '@app/access';
 import { AppConfig, ServiceUnavailableError } from '@app/shared';
-import { MCP_BEARER } from './mcp-bearer.strategy.js';
+import { MCP_BEARER, type McpRequestUser } from './mcp-bearer.strategy.js';
 import { McpRequestPolicy } from './mcp-request-policy.js';
+import { McpSessions } from './mcp-session.js';
 import { MCP_RESOURCE_METADATA_URL } from '@rekog/mcp-nest';
 import { endpointMetadataUrl, mcpEndpointOf } from './mcp-endpoint.js';
 
@@ -12,8 +13,8 @@ export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Authenticates every /mcp request once: Origin (DNS rebinding), then the bearer token and the live
- * access recheck, then the request policy (batches, the grant's budget). Authentication failures answer
- * the way MCP clients expect to start (or restart) OAuth.
+ * access recheck, then the `Mcp-Session-Id` if one is sent, then the request policy (batches, the grant's
+ * budget). Authentication failures answer the way MCP clients expect to start (or restart) OAuth.
  */
 @Injectable()
 export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
@@ -23,6 +24,7 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
   constructor(
     private readonly config: AppConfig,
     private readonly requestPolicy: McpRequestPolicy,
+    private readonly sessions: McpSessions,
   ) {
     super();
     this.allowedOrigin = new URL(config.publicUrl).origin;
@@ -37,7 +39,8 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
       throw new ForbiddenException({ error: 'forbidden_origin', error_description: `Origin ${origin.slice(0, 200)} is not allowed` });
     }
     if (!((await super.canActivate(context)) as boolean)) return false;
-    await this.requestPolicy.admit(context.switchToHttp().getRequest<Request>(), context.switchToHttp().getResponse<Response>());
+    this.sessions.admit(req, (req.user as McpRequestUser).principal);
+    await this.requestPolicy.admit(req, context.switchToHttp().getResponse<Response>());
     return true;
   }
 

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
-import { AppConfig } from '@app/shared';
+import { AppConfig, type Principal } from '@app/shared';
+import { ElicitationRelay } from './elicitation-relay.js';
 import { EndpointSurface } from './endpoint-surface.js';
+import { McpSessions, sessionOf } from './mcp-session.js';
 import { PromptsAndResources } from './prompts-and-resources.js';
 import { SERVER_ICON_PATH } from './server-icon.controller.js';
 import { currentMcpRequest, SharedMcpServer } from './shared-mcp-server.js';
@@ -39,7 +42,7 @@ export class McpServerHost {
   readonly strategy: McpStrategy;
   readonly toolLists = new ToolLists(currentMcpRequest);
 
-  constructor(config: AppConfig, promptsAndResources: PromptsAndResources) {
+  constructor(config: AppConfig, promptsAndResources: PromptsAndResources, sessions: McpSessions, elicitation: ElicitationRelay) {
     this.transport = new StreamableHttpTransport({
       statefulMode: false,
       enableJsonResponse: true,
@@ -49,8 +52,13 @@ export class McpServerHost {
       stepUpAuthorization: true,
     });
     const surface = new EndpointSurface(config, currentMcpRequest);
+    const principalOf = (request: Request) => (request as Request & { principal: Principal }).principal;
     this.shared = new SharedMcpServer({
       visibilityKey: (request) => visibleSetOfRequest(request)?.key ?? '',
+      sessionFor: (request) => sessions.issue(principalOf(request), request.body),
+      // Only a session's answers are taken; without one the SDK transport accepts and drops them, as before.
+      clientResponse: (message, request) => (sessionOf(request) ? elicitation.answer(message, principalOf(request)) : undefined),
+      attachStream: (request, stream) => elicitation.attach(request, stream),
     });
     this.strategy = new McpStrategy({
       name: MCP_SERVER_NAME,

@@ -3,9 +3,11 @@ import {
   classifyInboundRequest,
   isJsonContentType,
   isJSONRPCRequest,
+  isJSONRPCResponse,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
   type JSONRPCRequest,
+  type JSONRPCResponse,
   type Transport,
 } from '@modelcontextprotocol/server';
 import type { McpHttpHandler, McpTransport, McpTransportContext } from '@rekog/mcp-nest';
@@ -36,10 +38,69 @@ import type { Request, Response } from 'express';
  * handlers (tool lists that depend on more than scopes, prompts, completion, tool titles, `input_required`
  * results) belongs in `serverMutator` (it runs on every server, shared or per-request) and must extend
  * `visibilityKey` if the tool list starts to depend on more than the granted scopes.
+ *
+ * Sessions of 2025-revision clients (see McpSessions) pass here too: an `initialize` may be answered with
+ * an `Mcp-Session-Id`, a `tools/call` may send its client server-to-client requests on its own response
+ * (which then becomes an SSE stream), and the client's JSON-RPC responses to them are taken here (202).
  */
 export interface SharedMcpServerOptions {
   /** Everything that decides which tools a caller sees; callers with equal keys get the same `tools/list`. */
   visibilityKey(request: Request): string;
+  /** The `Mcp-Session-Id` to answer this `initialize` with, if any. */
+  sessionFor?(request: Request): string | undefined;
+  /** Takes a client's JSON-RPC response to a server-to-client request; undefined leaves it to the SDK transport. */
+  clientResponse?(message: JSONRPCResponse, request: Request): Promise<void> | undefined;
+  /** Offers the tools behind a `tools/call` its response stream, for server-to-client requests. */
+  attachStream?(request: Request, stream: CallStream): void;
+}
+
+/** One `tools/call`'s response, on which server-to-client requests can precede the result. */
+export interface CallStream {
+  /** Sends a request to the client, turning the response into an SSE stream; false once the client is gone. */
+  send(message: JSONRPCRequest): boolean;
+  /** Aborted when the client closes the connection before the response is complete. */
+  readonly closed: AbortSignal;
+}
+
+// Idle SSE streams are cut by proxies (nginx: 60 s by default); a comment line keeps one open.
+const KEEP_ALIVE_MS = 25_000;
+
+/** A JSON response until the first server-to-client request; from then on SSE, ended by the result event. */
+class ResponseStream implements CallStream {
+  private readonly abort = new AbortController();
+  private keepAlive?: NodeJS.Timeout;
+  private streaming = false;
+
+  constructor(private readonly res: Response) {
+    res.once('close', () => {
+      clearInterval(this.keepAlive);
+      if (!res.writableEnded) this.abort.abort();
+    });
+  }
+
+  get closed(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  send(message: JSONRPCRequest): boolean {
+    if (this.abort.signal.aborted || this.res.writableEnded || this.res.destroyed) return false;
+    if (!this.streaming) {
+      this.streaming = true;
+      this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+      this.keepAlive = setInterval(() => this.res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      this.keepAlive.unref();
+    }
+    this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    return true;
+  }
+
+  /** Ends a streaming response with the call's result; false when nothing was streamed (answer as JSON). */
+  finish(body: string): boolean {
+    if (!this.streaming) return false;
+    clearInterval(this.keepAlive);
+    if (!this.res.writableEnded && !this.res.destroyed) this.res.end(`event: message\ndata: ${body}\n\n`);
+    return true;
+  }
 }
 
 /** Methods that leave nothing behind on the server: safe to serve from one shared instance. */
@@ -158,6 +219,12 @@ export class SharedMcpServer implements McpTransport {
     return {
       handlePost: (req, res) => {
         const request = req as Request;
+        const taken = this.takeClientResponse(request);
+        if (taken) return taken.then(() => void (res as Response).status(202).end());
+        if ((request.body as { method?: unknown } | undefined)?.method === 'initialize') {
+          const sessionId = this.options.sessionFor?.(request);
+          if (sessionId) (res as Response).setHeader('mcp-session-id', sessionId);
+        }
         const message = this.servable(request);
         if (!message) return currentRequest.run(request, () => fallback.handlePost(req, res));
         return this.serve(message, request, res as Response);
@@ -165,6 +232,13 @@ export class SharedMcpServer implements McpTransport {
       handleGet: (req, res) => currentRequest.run(req as Request, () => fallback.handleGet(req, res)),
       handleDelete: (req, res) => currentRequest.run(req as Request, () => fallback.handleDelete(req, res)),
     };
+  }
+
+  private takeClientResponse(req: Request): Promise<void> | undefined {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null || 'method' in body || !('id' in body)) return undefined;
+    if (!isJsonContentType(req.headers['content-type'] ?? null) || !isJSONRPCResponse(body)) return undefined;
+    return this.options.clientResponse?.(body, req);
   }
 
   /** The request, when the shared server answers it exactly as a per-request server would. */
@@ -199,13 +273,16 @@ export class SharedMcpServer implements McpTransport {
       this.write(res, Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(message.id)},"result":`), cached, CLOSE_BRACE]));
       return;
     }
+    const stream = message.method === 'tools/call' && this.options.attachStream ? new ResponseStream(res) : undefined;
+    if (stream) this.options.attachStream!(req, stream);
     const response = await currentRequest.run(req, () =>
       this.transport!.request(message, (cancel) => res.once('close', cancel)),
     );
     if (listKey !== undefined && 'result' in response && this.toolLists.size < MAX_CACHED_TOOL_LISTS) {
       this.toolLists.set(listKey, Buffer.from(JSON.stringify(response.result)));
     }
-    this.write(res, JSON.stringify(response));
+    const body = JSON.stringify(response);
+    if (!stream?.finish(body)) this.write(res, body);
   }
 
   private write(res: Response, body: string | Buffer): void {

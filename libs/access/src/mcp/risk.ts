@@ -24,15 +24,45 @@ export interface RiskAssessmentCall<I> {
 /** Declared with a tool: the change this call would make when it is risky, or null when it is not. */
 export type RiskAssessment<I = any> = (call: RiskAssessmentCall<I>) => Promise<RiskyChange | null>;
 
+/** A form elicitation: the message the person reads and the fields they fill in. */
+export interface FormElicitation {
+  message: string;
+  requestedSchema: Record<string, unknown>;
+}
+
+/** How a server-to-client elicitation ended: the person's answer, or why there is none. */
+export type ElicitationOutcome =
+  | { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }
+  /** No answer within the time given. */
+  | { action: 'expired' }
+  /** The client closed the call before answering. */
+  | { action: 'abandoned' }
+  /** The client answered with an error, the question could not be sent, or the server is stopping. */
+  | { action: 'failed' };
+
+/**
+ * What a 2025-revision client declared at `initialize`, carried by its signed `Mcp-Session-Id`; the gateway
+ * puts it on the HTTP request (under DECLARED_CLIENT). `elicit` is there when the client declared form
+ * elicitation and this call's response can stream an `elicitation/create` request to it.
+ */
+export interface DeclaredClient {
+  capabilities: Record<string, unknown>;
+  elicit?(form: FormElicitation, timeoutMs: number): Promise<ElicitationOutcome>;
+}
+
+export const DECLARED_CLIENT = Symbol('declaredClient');
+
 /** What the transport knows about the caller's client for this one request. */
 export interface ConfirmingClient {
   /** `modern`: protocol revision 2026-07-28 (multi-round-trip results); `legacy`: 2025 revisions. */
   era: 'modern' | 'legacy';
-  /** Capabilities declared on this request (2026-07-28), if any. */
+  /** Capabilities declared on this request (2026-07-28) or at initialize (2025 revisions with a session), if any. */
   capabilities?: Record<string, unknown>;
   /** The retried call's answers and echoed state (2026-07-28), if any. */
   inputResponses?: Record<string, unknown>;
   requestState?: string;
+  /** Asks the person on this call's own response stream (2025 revisions with a form-elicitation session). */
+  elicit?: DeclaredClient['elicit'];
 }
 
 export interface RiskyCall {

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
+import { ProtocolError } from '@modelcontextprotocol/server';
+import { RpcException } from '@nestjs/microservices';
 import type { McpContext } from '@rekog/mcp-nest';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { annotateActiveSpan, DomainError, InvalidInputError, unstorableTextPath, withSpan, type ErrorBody, type Principal } from '@app/shared';
 import { assertPermission } from '../domain/access-denied.js';
 import { APPROVAL_ID_FIELD, TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
-import { CONFIRMATION_STEP, type ConfirmationStep, type ConfirmingClient } from './risk.js';
+import { CONFIRMATION_STEP, DECLARED_CLIENT, type ConfirmationStep, type ConfirmingClient, type DeclaredClient } from './risk.js';
 
 export interface ToolErrorResult {
   isError: true;
@@ -48,18 +50,23 @@ function confirmingClient(mcp: McpContext): ConfirmingClient {
   // The SDK's per-request context is the fifth argument of mcp-nest's context (its getter is private).
   const request = (mcp.getArgByIndex(4) as { mcpReq?: { inputResponses?: Record<string, unknown>; requestState(): unknown } } | undefined)?.mcpReq;
   const state = request?.requestState();
+  const era = mcp.getSession()?.era === 'modern' ? 'modern' : 'legacy';
+  // 2025 revisions declare capabilities once, at initialize: the gateway reads them from the session id.
+  const declared = era === 'legacy' ? mcp.getRawRequest<{ [DECLARED_CLIENT]?: DeclaredClient }>()?.[DECLARED_CLIENT] : undefined;
   return {
-    era: mcp.getSession()?.era === 'modern' ? 'modern' : 'legacy',
-    capabilities: mcp.getClientCapabilities() as Record<string, unknown> | undefined,
+    era,
+    capabilities: declared?.capabilities ?? (mcp.getClientCapabilities() as Record<string, unknown> | undefined),
     inputResponses: request?.inputResponses,
     requestState: typeof state === 'string' ? state : undefined,
+    elicit: declared?.elicit,
   };
 }
 
 /**
  * Runs around every tool call: role permission, input validation, the person's confirmation of a risky
- * change, and the translation of failures into tool results. Domain errors keep their code, details and hint; anything else is logged with a
- * reference and reported without internals.
+ * change, and the translation of failures into tool results. Domain errors keep their code, details and
+ * hint; a ProtocolError stays a JSON-RPC error; anything else is logged with a reference and reported
+ * without internals.
  */
 @Injectable()
 export class ToolExecutionInterceptor implements NestInterceptor {
@@ -131,6 +138,9 @@ export class ToolExecutionInterceptor implements NestInterceptor {
       return await lastValueFrom(next.handle());
     } catch (error) {
       if (error instanceof DomainError) return toolErrorResult(error.toBody());
+      // A protocol-level answer chosen on purpose (URL elicitation required, -32042) reaches the wire as a
+      // JSON-RPC error: wrapped, Nest's RPC exception handling hands it to mcp-nest, which rethrows it to the SDK.
+      if (error instanceof ProtocolError) throw new RpcException(error);
       const reference = randomUUID();
       this.logger.error(`Tool ${toolName} failed (reference ${reference}): ${(error as Error)?.stack ?? String(error)}`);
       return toolErrorResult({

@@ -48,6 +48,23 @@ export class ApprovalRepository {
     return count === 1;
   }
 
+  /**
+   * The newest approval for exactly this call (tool and arguments digest, user, organization, grant) that
+   * is unexpired and neither spent nor reported: what a retried call without an approvalId refers to.
+   */
+  openFor(call: Pick<ApprovalRecord, 'orgId' | 'userId' | 'grantId' | 'tool' | 'argumentsDigest'>, now: Date): Promise<ApprovalRecord | null> {
+    return this.prisma.approval.findFirst({
+      where: { ...call, status: { in: ['pending', 'approved', 'rejected'] }, expiresAt: { gt: now }, usedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
+  }
+
+  /** Marks a rejection as reported to the retried call, once; a later identical call asks anew. */
+  async closeRejected(id: string, now: Date): Promise<boolean> {
+    const { count } = await this.prisma.approval.updateMany({ where: { id, status: 'rejected', usedAt: null }, data: { usedAt: now } });
+    return count === 1;
+  }
+
   /** Marks an expired approval as reported, so its expiry is audited once. */
   async closeExpired(id: string, now: Date): Promise<boolean> {
     const { count } = await this.prisma.approval.updateMany({

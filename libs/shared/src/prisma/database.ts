@@ -6,9 +6,10 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { AppConfig } from '../config/app-config.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
+import { PostgresNotifications, pgliteNotifications, type Notifications } from './notifications.js';
 
-// One physical database: the adapter Prisma and the migrator both speak through.
-export interface Database {
+// One physical database: the adapter Prisma and the migrator both speak through, and its LISTEN/NOTIFY.
+export interface Database extends Pick<Notifications, 'notify' | 'listen'> {
   readonly kind: 'embedded' | 'postgres';
   readonly description: string;
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -81,6 +82,7 @@ export function statementNames(limit = MAX_NAMED_STATEMENTS): (query: { sql: str
 export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   if (config.databaseUrl) {
     const url = new URL(config.databaseUrl);
+    const notifications = new PostgresNotifications(config.databaseUrl);
     return {
       kind: 'postgres',
       description: `PostgreSQL at ${url.host}${url.pathname}`,
@@ -90,17 +92,22 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
         connectionTimeoutMillis: 5_000,
       }, { statementNameGenerator: statementNames() }),
       runExclusive: postgresExclusive(config.databaseUrl),
-      close: async () => {},
+      notify: (channel, payload) => notifications.notify(channel, payload),
+      listen: (channel, onPayload) => notifications.listen(channel, onPayload),
+      close: () => notifications.close(),
     };
   }
   const release = acquireEmbeddedLock(config.dataDir);
   try {
     const pglite = await PGlite.create(join(config.dataDir, 'pglite'));
+    const notifications = pgliteNotifications(pglite);
     return {
       kind: 'embedded',
       description: `embedded PGlite in ${config.dataDir}`,
       adapterFactory: new PrismaPGlite(pglite),
       runExclusive: inProcessExclusive(),
+      notify: (channel, payload) => notifications.notify(channel, payload),
+      listen: (channel, onPayload) => notifications.listen(channel, onPayload),
       close: async () => {
         if (!pglite.closed) await pglite.close();
         release();
