@@ -10,7 +10,7 @@ import { AccessTokenIssuer, GrantRepository } from '@app/oauth';
 import { Clock, PrismaService } from '@app/shared';
 import { ElicitationRelay } from '../apps/api/src/gateway/elicitation-relay.js';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, rawMcp, toolError } from './support/mcp-client.js';
+import { callTool, rawMcp, toolError } from './support/mcp.js';
 import { freePort, onPostgres, startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { JSONRPCResponse } from '@modelcontextprotocol/server';
 import { DECLARED_CLIENT, type DeclaredClient, type ElicitationOutcome, type FormElicitation } from '@app/access';
 import { DATABASE, type Database, type Principal } from '@app/shared';
+import { principalOfRequest } from './mcp-bearer.strategy.js';
 import { sessionOf } from './mcp-session.js';
 import type { CallStream } from './shared-mcp-server.js';
 
@@ -60,7 +61,7 @@ export class ElicitationRelay implements BeforeApplicationShutdown {
    */
   attach(req: Request, stream: CallStream): void {
     const declared = (req as Request & { [DECLARED_CLIENT]?: DeclaredClient })[DECLARED_CLIENT];
-    const principal = (req as Request & { principal?: Principal }).principal;
+    const principal = principalOfRequest(req);
     if (!declared || !principal || !sessionOf(req)?.form) return;
     const owner = { grantId: principal.grantId, userId: principal.userId };
     declared.elicit = (form, timeoutMs) => this.ask(stream, owner, form, timeoutMs);

@@ -4,6 +4,7 @@ import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import { AppConfig, type Principal } from '@app/shared';
 import { ElicitationRelay } from './elicitation-relay.js';
 import { EndpointSurface } from './endpoint-surface.js';
+import { principalOfRequest } from './mcp-bearer.strategy.js';
 import { McpSessions, sessionOf } from './mcp-session.js';
 import { PromptsAndResources } from './prompts-and-resources.js';
 import { SERVER_ICON_PATH } from './server-icon.controller.js';
@@ -52,7 +53,7 @@ export class McpServerHost {
       stepUpAuthorization: true,
     });
     const surface = new EndpointSurface(config, currentMcpRequest);
-    const principalOf = (request: Request) => (request as Request & { principal: Principal }).principal;
+    const principalOf = (request: Request): Principal => principalOfRequest(request)!;
     this.shared = new SharedMcpServer({
       visibilityKey: (request) => visibleSetOfRequest(request)?.key ?? '',
       sessionFor: (request) => sessions.issue(principalOf(request), request.body),
