@@ -167,16 +167,23 @@ export const flows: Flow[] = [
       const teams = await ok(client, 'list_teams', {});
       assert.equal(teams.items.some((t: { name: string }) => t.name === 'Sales'), false);
       const sales = await ok(client, 'create_team', { name: 'Sales' });
-      const found = await ok(client, 'list_members', { query: 'Priya' });
-      assert.equal(found.items.length, 1);
-      const added = await ok(client, 'add_team_member', { team: 'Sales', member: found.items[0].id });
+      // People by name, as the user said it: one lookup shows members and invitees alike.
+      const found = await ok(client, 'find_people', { query: 'Priya' });
+      assert.deepEqual(found.people.map((p: { status: string; email: string }) => [p.status, p.email]), [['active', 'priya@acme.test']]);
+      const added = await ok(client, 'add_team_member', { team: 'sales', member: 'Priya Patel' });
       assert.equal(added.added, true);
 
+      const omar = await ok(client, 'find_people', { query: 'omar' });
+      assert.deepEqual(omar.people.map((p: { status: string }) => p.status), ['invited']);
+      const linkBefore = (await ctx.prisma.invitation.findFirstOrThrow({ where: { orgId: ctx.orgId } })).tokenHash;
       const pending = await fails(client, 'add_team_member', { team: 'Sales', member: 'omar@example.com' }, 'member_pending_invitation');
-      assert.match(pending.hint ?? '', /invite_member/);
-      // What the hint says: the same invitation, refreshed with the team; no extra seat.
-      const reinvited = await ok(client, 'invite_member', { email: 'omar@example.com', teams: ['Sales'] });
-      assert.equal(reinvited.refreshed, true);
+      // What the hint says, literally: the same invitation carries the team; no extra seat, no new link.
+      const call = /update_invitation with (\{.*?\})/.exec(pending.hint ?? '');
+      assert.ok(call, pending.hint ?? '');
+      const updated = await ok(client, 'update_invitation', JSON.parse(call[1]!));
+      assert.equal(updated.changed, true);
+      assert.equal(updated.invitation.role, 'member');
+      assert.equal((await ctx.prisma.invitation.findFirstOrThrow({ where: { orgId: ctx.orgId } })).tokenHash, linkBefore);
 
       const members = await ctx.prisma.teamMembership.findMany({ where: { teamId: sales.id }, include: { membership: true } });
       assert.deepEqual(members.map((m) => m.membership.userId), [ctx.priya.id]);
@@ -196,13 +203,15 @@ export const flows: Flow[] = [
       });
       // No marketplace yet: share_skill creates the organization's first one instead of the agent guessing a name.
       assert.deepEqual((await ok(client, 'list_marketplaces', {})).items, []);
-      const shared = await confirmedByOwner(ctx, 'share_skill', { skillId: skill.id }, /Share the skill "weekly-status-report" with everyone in Acme Robotics/);
+      // The skill by its name, as the user would say it; sharing org-wide is Olivia's call, approved in the browser.
+      const shared = await confirmedByOwner(ctx, 'share_skill', { skill: 'weekly-status-report' }, /Share the skill "weekly-status-report" with everyone in Acme Robotics/);
+      assert.equal(shared.skill.id, skill.id);
       assert.deepEqual([shared.plugin.created, shared.componentAdded, shared.marketplace.created, shared.published, shared.grant.created], [true, true, true, true, true]);
 
       // Trap: creating "the marketplace" again. The refusal names the existing one; repeating share_skill creates nothing.
       const duplicate = await fails(client, 'create_marketplace', { name: shared.marketplace.name }, 'already_exists');
       assert.equal(duplicate.details.existingId, shared.marketplace.id);
-      const again = await confirmedByOwner(ctx, 'share_skill', { skillId: skill.id }, /weekly-status-report/);
+      const again = await confirmedByOwner(ctx, 'share_skill', { skill: 'Weekly-Status-Report' }, /weekly-status-report/);
       assert.equal(again.plugin.id, shared.plugin.id);
       assert.equal(again.grant.created, false);
 
@@ -224,7 +233,7 @@ export const flows: Flow[] = [
       const visible = await ok(teammate, 'list_marketplace_plugins', {});
       assert.deepEqual(visible.items.map((i: { plugin: { name: string }; role: string }) => [i.plugin.name, i.role]), [['weekly-status-report', 'viewer']]);
       // A member may install it, not re-share it.
-      await fails(teammate, 'share_skill', { skillId: skill.id }, 'permission_denied');
+      await fails(teammate, 'share_skill', { skill: 'weekly-status-report' }, 'permission_denied');
       // Her list holds only what a member can use: share_skill is not in it (though calling it is answered
       // with permission_denied above, not "unknown tool"), nor are the people-management tools.
       const teammateTools = (await teammate.listTools()).tools.map((t) => t.name);
@@ -232,7 +241,7 @@ export const flows: Flow[] = [
       for (const hidden of ['share_skill', 'invite_member', 'remove_member', 'create_role', 'list_audit_events']) {
         assert.ok(!teammateTools.includes(hidden), `a member's tool list shows ${hidden}`);
       }
-      assert.equal((await callTool(teammate, 'get_skill', { skillId: skill.id })).isError, false);
+      assert.equal((await callTool(teammate, 'get_skill', { skill: 'weekly-status-report' })).isError, false);
     },
   },
   {

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
 import { addMember, createOrg, createUser, skillMd } from './support/fixtures.js';
 import { connectWithToken, ok } from './support/mcp.js';
@@ -165,16 +166,32 @@ async function rowCounts(t: TestApp, orgId: string): Promise<Record<string, stri
   return state;
 }
 
-interface ForeignOrg {
+interface SeededOrg {
   orgId: string;
-  /** Real ids of the other organization's objects, by the tool field that takes them. */
+  /** Real ids of the organization's objects, by the tool field that takes them (noun and older …Id forms). */
   ids: Record<string, string>;
+  /** Their names, by the same fields: reference fields take a name as well as an id. */
+  names: Record<string, string>;
 }
 
-async function seedForeignOrg(t: TestApp): Promise<ForeignOrg> {
-  const owner = await createUser(t, { name: 'Other Owner' });
-  const org = await createOrg(t, owner, { seats: 20 });
-  const member = await createUser(t, { name: 'Other Member' });
+// The older …Id form of each reference field.
+const LEGACY_FIELD: Record<string, string> = {
+  skill: 'skillId',
+  configObject: 'configObjectId',
+  plugin: 'pluginId',
+  marketplace: 'marketplaceId',
+  resource: 'resourceId',
+  team: 'teamId',
+  member: 'membershipId',
+  worker: 'workerId',
+  connector: 'connectorId',
+  provider: 'providerId',
+  invitation: 'invitationId',
+};
+
+/** One object of every kind, each named, in the given organization. */
+async function seedOrg(t: TestApp, owner: Account, org: { id: string; slug: string }): Promise<SeededOrg> {
+  const member = await createUser(t, { name: unique('Other Member ') });
   await addMember(t, org.slug, member, 'member');
   const client: Client = await connectWithToken(t.url, (await mintAccess(t, owner, org.id)).token);
   const prisma = t.get(PrismaService);
@@ -194,26 +211,32 @@ async function seedForeignOrg(t: TestApp): Promise<ForeignOrg> {
   const connector = await ok(client, 'create_connector', { name: unique('Other conn '), type: 'github', credentials: 'ghp_secretvalue1234' });
   const provider = await ok(client, 'create_llm_provider', { name: unique('Other llm '), kind: 'openai', apiKey: 'sk-secretvalue5678' });
   await client.close();
-  return {
-    orgId: org.id,
-    ids: {
-      member: membership.id,
-      membershipId: membership.id,
-      teamId: team.id,
-      team: team.id,
-      role: role.id,
-      invitationId: invited.invitation.id,
-      skillId: skill.id,
-      configObjectId: config.id,
-      pluginId: plugin.id,
-      marketplaceId: marketplace.id,
-      resourceId: plugin.id,
-      grantId: grant.id,
-      workerId: worker.id,
-      connectorId: connector.id,
-      providerId: provider.id,
-    },
-  };
+  const byNoun = {
+    member: [membership.id, member.email],
+    team: [team.id, team.name],
+    role: [role.id, role.name],
+    invitation: [invited.invitation.id, invited.invitation.email],
+    skill: [skill.id, skill.name],
+    configObject: [config.id, config.name],
+    plugin: [plugin.id, plugin.name],
+    marketplace: [marketplace.id, marketplace.name],
+    resource: [plugin.id, plugin.name],
+    worker: [worker.id, worker.name],
+    connector: [connector.id, connector.name],
+    provider: [provider.id, provider.name],
+  } as Record<string, [string, string]>;
+  const ids: Record<string, string> = { grantId: grant.id, actor: membership.id, teams: team.id, addTeams: team.id, removeTeams: team.id };
+  const names: Record<string, string> = { actor: member.name, teams: team.name, addTeams: team.name, removeTeams: team.name };
+  for (const [noun, [id, name]] of Object.entries(byNoun)) {
+    ids[noun] = id;
+    names[noun] = name;
+    const legacy = LEGACY_FIELD[noun];
+    if (legacy) {
+      ids[legacy] = id;
+      names[legacy] = name;
+    }
+  }
+  return { orgId: org.id, ids, names };
 }
 
 describe('hostile input', () => {
@@ -221,7 +244,10 @@ describe('hostile input', () => {
   let token: string;
   let orgId: string;
   let tools: ToolInfo[];
-  let foreign: ForeignOrg;
+  let foreign: SeededOrg;
+  // The organization under test holds one object of every kind too, so a reference the sweep does not
+  // test can name one of its own and the refusal comes from the field under test.
+  let own: SeededOrg;
   let rpcId = 1;
   // A real registered client, so some cases reach further than the parsers.
   let clientId: string;
@@ -234,7 +260,9 @@ describe('hostile input', () => {
     const org = await createOrg(t, owner, { seats: 1000 });
     orgId = org.id;
     token = (await mintAccess(t, owner, org.id)).token;
-    foreign = await seedForeignOrg(t);
+    own = await seedOrg(t, owner, org);
+    const otherOwner = await createUser(t, { name: 'Other Owner' });
+    foreign = await seedOrg(t, otherOwner, await createOrg(t, otherOwner, { seats: 20 }));
     ({ clientId } = await registerClient(t));
     const listed = await mcpPost(t, token, { jsonrpc: '2.0', id: rpcId++, method: 'tools/list' });
     assert.equal(listed.status, 200);
@@ -316,7 +344,7 @@ describe('hostile input', () => {
     );
   });
 
-  it("tenant isolation: every tool that takes an id answers not_found for another organization's objects", async () => {
+  it("tenant isolation: every reference field answers not_found for another organization's objects, by id and by name", async () => {
     const fillers: Record<string, unknown> = {
       role: 'member',
       email: 'someone@example.com',
@@ -327,37 +355,57 @@ describe('hostile input', () => {
       resourceType: 'plugin',
       subjectType: 'org',
     };
+    // The other references a tool needs besides the one under test: our own objects, so the refusal can
+    // only come from the field under test.
+    const companions: Record<string, string[]> = {
+      publish_plugin: ['marketplace', 'plugin'],
+      unpublish_plugin: ['marketplace', 'plugin'],
+      add_plugin_component: ['plugin', 'configObject'],
+      remove_plugin_component: ['plugin', 'configObject'],
+      grant_access: ['resource'],
+      list_access_grants: ['resource'],
+      share_skill: ['skill'],
+    };
+    const slotOf = (field: string) => Object.entries(LEGACY_FIELD).find(([noun, legacy]) => field === noun || field === legacy)?.[0] ?? field;
+    const foreignNames = [...new Set(Object.values(foreign.names))];
     let swept = 0;
     for (const tool of tools) {
       const properties = tool.inputSchema.properties ?? {};
       const idFields = Object.keys(properties).filter((k) => foreign.ids[k] && !(k === 'role' && !/role/.test(tool.name)));
       for (const field of idFields) {
-        const args: Record<string, unknown> = {};
-        for (const required of tool.inputSchema.required ?? []) args[required] = foreign.ids[required] ?? fillers[required] ?? 'x';
-        if (tool.name === 'grant_access' && field !== 'resourceId') Object.assign(args, { subjectType: field === 'teamId' ? 'team' : 'member', resourceId: foreign.ids.resourceId });
-        if (tool.name === 'list_access_grants' || tool.name === 'grant_access') args.resourceType = 'plugin';
-        args[field] = foreign.ids[field];
-        cases.isolation++;
-        swept++;
-        const res = await callTool(tool.name, args);
-        const result = res.message?.result;
-        assert.ok(result, `${res.where}: no result`);
-        assert.ok(!res.text.includes(foreign.orgId), `${res.where} mentions the other organization`);
-        if (result.isError) {
-          const error = errorOf(result);
-          assertStructuredError(res.where, error);
-          assert.equal(error.code, 'not_found', `${res.where}: ${res.text.slice(0, 300)}`);
-          continue;
+        // Every reference field is swept with the other organization's id and with its name.
+        for (const value of [foreign.ids[field]!, foreign.names[field]].filter((v): v is string => Boolean(v))) {
+          const args: Record<string, unknown> = {};
+          for (const required of tool.inputSchema.required ?? []) args[required] = own.ids[required] ?? fillers[required] ?? 'x';
+          for (const slot of companions[tool.name] ?? []) if (slot !== slotOf(field)) args[slot] = own.ids[slot];
+          if (tool.name === 'grant_access') args.subjectType = slotOf(field) === 'team' ? 'team' : slotOf(field) === 'member' ? 'member' : 'org';
+          if (tool.name === 'list_access_grants' || tool.name === 'grant_access') args.resourceType = 'plugin';
+          const isList = properties[field]?.type === 'array';
+          args[field] = isList ? [value] : value;
+          cases.isolation++;
+          swept++;
+          const res = await callTool(tool.name, args);
+          const result = res.message?.result;
+          assert.ok(result, `${res.where}: no result`);
+          assert.ok(!res.text.includes(foreign.orgId), `${res.where} mentions the other organization`);
+          // Suggestions and candidates come from the caller's organization only.
+          for (const other of foreignNames) if (!value.includes(other)) assert.ok(!res.text.includes(other), `${res.where} mentions another organization's ${other}`);
+          if (result.isError) {
+            const error = errorOf(result);
+            assertStructuredError(res.where, error);
+            assert.equal(error?.code, 'not_found', `${res.where}: ${res.text.slice(0, 300)}`);
+            continue;
+          }
+          // A list filtered by a foreign id may answer like a filter by an id that exists nowhere: an empty
+          // page, exactly what an unknown id gives. Anything else is a leak.
+          assert.ok(/^list_/.test(tool.name), `${res.where} succeeded across organizations: ${res.text.slice(0, 300)}`);
+          assert.deepEqual(result.structuredContent, { items: [], nextCursor: null }, `${res.where} returned data across organizations`);
+          const unknown = await callTool(tool.name, { ...args, [field]: isList ? [randomUUID()] : randomUUID() });
+          assert.deepEqual(unknown.message?.result?.structuredContent, result.structuredContent, `${res.where}: a foreign id is told apart from an unknown one`);
         }
-        // A list filtered by a foreign id may answer like a filter by an id that exists nowhere: an empty
-        // page, exactly what an unknown id gives. Anything else is a leak.
-        assert.ok(/^list_/.test(tool.name), `${res.where} succeeded across organizations: ${res.text.slice(0, 300)}`);
-        assert.deepEqual(result.structuredContent, { items: [], nextCursor: null }, `${res.where} returned data across organizations`);
-        const unknown = await callTool(tool.name, { ...args, [field]: randomUUID() });
-        assert.deepEqual(unknown.message?.result?.structuredContent, result.structuredContent, `${res.where}: a foreign id is told apart from an unknown one`);
       }
     }
-    assert.ok(swept >= 30, `only ${swept} id fields swept`);
+    assert.ok(swept >= 100, `only ${swept} reference fields swept`);
   });
 
   describe('OAuth endpoints', () => {

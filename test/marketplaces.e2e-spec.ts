@@ -206,7 +206,7 @@ describe('marketplaces, access grants and sharing', () => {
   it('names the field when a grant is malformed', async () => {
     const plugin = await ok(a.owner.client, 'create_plugin', { name: slug('g-') });
     let e = await fails(a.owner.client, 'grant_access', { resourceType: 'plugin', resourceId: plugin.id, subjectType: 'team' });
-    assert.deepEqual(fieldPaths(e), ['teamId']);
+    assert.deepEqual(fieldPaths(e), ['team']);
     e = await fails(a.owner.client, 'grant_access', { resourceType: 'plugin', resourceId: plugin.id, subjectType: 'org', membershipId: a.member.membershipId });
     assert.deepEqual(fieldPaths(e), ['membershipId']);
     e = await fails(a.owner.client, 'grant_access', { resourceType: 'plugin', resourceId: plugin.id, subjectType: 'org', role: 'owner' });

@@ -78,7 +78,9 @@ describe('what the server says about itself', () => {
     for (const part of [
       'get_current_identity',
       'permission_denied',
-      'exact name',
+      'ambiguous_reference',
+      'find_people',
+      'update_invitation',
       'nextCursor',
       'isError',
       '{"error":{code,message,details,hint}}',

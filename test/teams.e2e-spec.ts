@@ -102,7 +102,7 @@ describe('teams', () => {
     assert.equal(error.details.teamId, sales.data.id);
     assert.match(error.message, /not accepted/);
     assert.match(error.hint ?? '', /once they accept/);
-    assert.match(error.hint ?? '', /invite_member/);
+    assert.match(error.hint ?? '', /update_invitation/);
 
     const unknown = await callTool(client, 'add_team_member', { team: 'Sales', member: 'nobody@example.com' });
     assert.equal(toolError(unknown.result).code, 'not_found');
@@ -129,7 +129,7 @@ describe('teams', () => {
       'team.created',
       'team.member_added',
       'invitation.created',
-      'invitation.refreshed',
+      'invitation.updated',
       'team.updated',
       'team.member_removed',
       'team.deleted',

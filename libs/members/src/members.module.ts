@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@app/identity';
 import { CurrentIdentityUseCase } from './application/current-identity.use-case.js';
+import { FindPeopleUseCase } from './application/find-people.use-case.js';
 import { InvitationAcceptanceService } from './application/invitation-acceptance.service.js';
 import { InvitationsService } from './application/invitations.service.js';
 import { MemberDirectory } from './application/member-directory.js';
@@ -29,6 +30,7 @@ const useCases = [
   RolesService,
   MemberDirectory,
   MemberRiskyChanges,
+  FindPeopleUseCase,
 ];
 const repositories = [OrganizationRepository, MembershipRepository, InvitationRepository, RoleRepository];
 const tools = [IdentityTools, OrganizationTools, MembersTools, InvitationsTools, RolesTools];

@@ -69,3 +69,21 @@ export {
   type McpEndpoint,
   type Toolset,
 } from './mcp/mcp-endpoints.js';
+export {
+  AmbiguousReferenceError,
+  closestNames,
+  ADVERTISED_REQUIRED,
+  legacyIdField,
+  requiredReference,
+  UNADVERTISED,
+  pickOptionalReference,
+  pickReference,
+  REFERENCE,
+  referenceField,
+  ReferenceNotFoundError,
+  tableReference,
+  type Referent,
+  type ReferenceKind,
+} from './references/references.js';
+export { ReferenceResolver, type Lookup } from './references/reference.resolver.js';
+export type { ReferenceScope } from './references/reference.repository.js';

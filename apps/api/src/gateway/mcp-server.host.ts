@@ -19,12 +19,15 @@ function instructionsFor(publicUrl: string): string {
   return `Manage the OpenWork Cloud organization this token was authorized for.
 Start with get_current_identity: it names the organization, your role, its permissions and your scopes.
 The tool list shows only what your role and token can use; another role's tools answer permission_denied.
-References: tools take ids from the list tools; people also by email, teams also by exact name.
+References: every reference argument takes the id or the name (people by email or name, config objects
+by name with type), ignoring case; find_people looks people up. Several matches answer ambiguous_reference
+with details.candidates; none answers not_found with details.suggestions and details.listTool.
 Lists are paginated: pass nextCursor back as cursor; limit is 1-200 (default 50).
 Failures are isError results whose text is JSON {"error":{code,message,details,hint}}: the rule that
 applied and what would fix it. Follow the hint (for example update_allowed_email_domains before
 invite_member) rather than retrying.
-Invitations: invite_member on a pending address updates that invitation instead of creating a second.
+Invitations: invite_member on a pending address updates that invitation instead of creating a second;
+update_invitation changes one by email or id.
 Risky changes (removing people or data, widening access, changing permissions) may answer
 confirmation_required: show the person its approvalUrl, then call again with the same arguments plus approvalId.
 Prompts check-identity, invite-teammate, assign-to-team and share-skill walk through the common tasks.

@@ -46,7 +46,7 @@ const approvalIdField = z
   .min(1)
   .max(64)
   .optional()
-  .describe('Only after confirmation_required: the approvalId it returned, once the person has pressed Approve on its page; repeat the same other arguments');
+  .describe('From confirmation_required, once approved');
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ADVERTISED_REQUIRED, UNADVERTISED } from '@app/shared';
 
 /** The envelope of every domain error, carried as JSON text content of an `isError` tool result. */
 export const toolErrorSchema = z.object({
@@ -23,6 +24,8 @@ function withoutKeywords(schema: unknown, keywords: ReadonlySet<string>): unknow
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (keywords.has(key) || (key === 'additionalProperties' && value === false && keywords.has('additionalProperties:false'))) continue;
+    // z.number().int() says "a safe integer" with two 16-digit bounds: true of every JSON integer we send or read.
+    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
     if ((key === 'properties' || key === '$defs') && typeof value === 'object' && value !== null) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutKeywords(sub, keywords)]));
     } else {
@@ -40,10 +43,31 @@ const DROPPED_KEYWORDS = {
   output: new Set(['$schema', 'description', 'additionalProperties:false', 'propertyNames']),
 };
 
+/**
+ * The top-level input fields as advertised: an older field form the server still accepts is left out, and
+ * the reference it stood in for is listed as required (giving that one is always a valid call).
+ */
+function advertisedFields(schema: Json): Json {
+  const properties = (schema.properties ?? {}) as Record<string, Json>;
+  const required = new Set((schema.required ?? []) as string[]);
+  const shown: Record<string, Json> = {};
+  for (const [name, field] of Object.entries(properties)) {
+    if (field[UNADVERTISED]) {
+      required.delete(name);
+      continue;
+    }
+    const { [ADVERTISED_REQUIRED]: mustGive, ...rest } = field;
+    if (mustGive) required.add(name);
+    shown[name] = rest;
+  }
+  return { ...schema, properties: shown, ...(required.size ? { required: [...required] } : {}) };
+}
+
 // JSON Schema conversion is done once per schema.
 function cachedJsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   let cached: Json | undefined;
-  return () => (cached ??= withoutKeywords(z.toJSONSchema(schema, { target: 'draft-2020-12', io }), DROPPED_KEYWORDS[io]) as Json);
+  const advertise = (json: Json) => (io === 'input' ? advertisedFields(json) : json);
+  return () => (cached ??= advertise(withoutKeywords(z.toJSONSchema(schema, { target: 'draft-2020-12', io }), DROPPED_KEYWORDS[io]) as Json));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { decodeCursor, toPage, type Page, type Principal } from '@app/shared';
+import { decodeCursor, REFERENCE, ReferenceResolver, toPage, type Page, type Principal } from '@app/shared';
 import { auditPermissions as can } from '../audit.permissions.js';
 import { AuditEventRepository, type AuditApproval, type AuditFilter } from '../infrastructure/audit-event.repository.js';
 
@@ -19,12 +19,18 @@ export interface AuditEventView {
 
 @Injectable()
 export class AuditEventsService {
-  constructor(private readonly events: AuditEventRepository) {}
+  constructor(
+    private readonly events: AuditEventRepository,
+    private readonly references: ReferenceResolver,
+  ) {}
 
-  async list(principal: Principal, input: AuditFilter & { cursor?: string; limit?: number }): Promise<Page<AuditEventView>> {
+  async list(principal: Principal, input: Omit<AuditFilter, 'actorMembershipId'> & { actor?: string; cursor?: string; limit?: number }): Promise<Page<AuditEventView>> {
     assertPermission(principal, can.list_audit_events);
     const page = decodeCursor(input);
-    return toPage(await this.events.list(principal.orgId, input, page), page, (e) => ({
+    // A person named by email or name is one of the current members; actorUserId also reaches former ones.
+    const actor = input.actor === undefined ? undefined : await this.references.resolve(principal.orgId, REFERENCE.member, input.actor);
+    const filter: AuditFilter = { action: input.action, targetType: input.targetType, targetId: input.targetId, actorUserId: input.actorUserId, actorMembershipId: actor?.id, approval: input.approval };
+    return toPage(await this.events.list(principal.orgId, filter, page), page, (e) => ({
       id: e.id,
       action: e.action,
       targetType: e.targetType,

@@ -7,6 +7,7 @@ export interface AuditFilter {
   targetId?: string;
   actorUserId?: string;
   approval?: AuditApproval;
+  actorMembershipId?: string;
 }
 
 /** How a risky change was confirmed, or why it did not happen. */
@@ -28,6 +29,7 @@ export class AuditEventRepository {
         ...(filter.targetId ? { targetId: filter.targetId } : {}),
         ...(filter.actorUserId ? { actorUserId: filter.actorUserId } : {}),
         ...(filter.approval ? { approval: filter.approval } : {}),
+        ...(filter.actorMembershipId ? { actorMembershipId: filter.actorMembershipId } : {}),
         ...(page.afterId ? { id: { lt: page.afterId } } : {}),
       },
       orderBy: { id: 'desc' },

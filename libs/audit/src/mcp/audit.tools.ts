@@ -9,7 +9,8 @@ const listInput = z.object({
   action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
   targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin, marketplace, worker, connector, llm_provider'),
   targetId: z.string().max(100).optional().describe('Only events about this id'),
-  actorUserId: z.string().max(100).optional().describe('Only events by this user'),
+  actor: z.string().min(1).max(254).optional().describe('Only events by this member: their email, name or id (e.g. "priya@example.com")'),
+  actorUserId: z.string().max(100).optional().describe('Only events by this user id (also reaches people who have left)'),
   approval: z
     .enum(AUDIT_APPROVALS)
     .optional()

@@ -7,6 +7,9 @@ import {
   displayName,
   lastFour,
   NotFoundError,
+  pickReference,
+  tableReference,
+  ReferenceResolver,
   SecretBox,
   toPage,
   TransactionRunner,
@@ -47,9 +50,14 @@ function connectorView(c: ConnectorRecord): ConnectorView {
 // The ciphertext is bound to the row, so a sealed value copied to another connector does not open.
 const sealContext = (c: { orgId: string; id: string }) => `connector:${c.orgId}:${c.id}:credentials`;
 
+type ConnectorInput = { connector?: string; connectorId?: string };
+
+const CONNECTOR_REFERENCE = tableReference('Connector', 'connector', 'list_connectors');
+
 @Injectable()
 export class ConnectorsService {
   constructor(
+    private readonly references: ReferenceResolver,
     private readonly connectors: ConnectorRepository,
     private readonly transactions: TransactionRunner,
     private readonly secrets: SecretBox,
@@ -62,9 +70,9 @@ export class ConnectorsService {
     return toPage(await this.connectors.list(principal.orgId, page, input.type), page, connectorView);
   }
 
-  async get(principal: Principal, input: { connectorId: string }): Promise<ConnectorView> {
+  async get(principal: Principal, input: ConnectorInput): Promise<ConnectorView> {
     assertPermission(principal, can.get_connector);
-    return connectorView(await this.require(principal.orgId, input.connectorId));
+    return connectorView(await this.require(principal.orgId, input));
   }
 
   async create(principal: Principal, input: { name: string; type: string; config: Record<string, unknown>; credentials?: string }): Promise<ConnectorView> {
@@ -87,11 +95,11 @@ export class ConnectorsService {
 
   async update(
     principal: Principal,
-    input: { connectorId: string; name?: string; config?: Record<string, unknown>; credentials?: string | null },
+    input: ConnectorInput & { name?: string; config?: Record<string, unknown>; credentials?: string | null },
   ): Promise<ConnectorView> {
     assertPermission(principal, can.update_connector);
-    const { connectorId, ...changes } = input;
-    const current = await this.require(principal.orgId, connectorId);
+    const { connector: _noun, connectorId: _id, ...changes } = input;
+    const current = await this.require(principal.orgId, input);
     const name = changes.name === undefined ? undefined : displayName(changes.name);
     if (changes.config) assertNoSecretsInConfig(changes.config);
     const credentials =
@@ -116,9 +124,9 @@ export class ConnectorsService {
     return connectorView(updated);
   }
 
-  async delete(principal: Principal, input: { connectorId: string }): Promise<{ deleted: true; id: string; name: string }> {
+  async delete(principal: Principal, input: ConnectorInput): Promise<{ deleted: true; id: string; name: string }> {
     assertPermission(principal, can.delete_connector);
-    const connector = await this.require(principal.orgId, input.connectorId);
+    const connector = await this.require(principal.orgId, input);
     await this.transactions.run(async (tx) => {
       await this.connectors.delete(tx, principal.orgId, connector.id);
       await this.audit.record(principal, { action: 'connector.deleted', targetType: 'connector', targetId: connector.id, details: { name: connector.name, type: connector.type } }, tx);
@@ -130,9 +138,10 @@ export class ConnectorsService {
     return { credentialsEncrypted: this.secrets.seal(credentials, sealContext(connector)), credentialsLast4: lastFour(credentials) };
   }
 
-  private async require(orgId: string, id: string): Promise<ConnectorRecord> {
+  private async require(orgId: string, input: ConnectorInput): Promise<ConnectorRecord> {
+    const { id } = await this.references.resolve(orgId, CONNECTOR_REFERENCE, pickReference(input, 'connector', 'connectorId'));
     const connector = await this.connectors.find(orgId, id);
-    if (!connector) throw new NotFoundError('connector', id, 'Call list_connectors to find a valid id.');
+    if (!connector) throw new NotFoundError('connector', id);
     return connector;
   }
 

@@ -8,8 +8,8 @@ import { ConnectorsService } from './connectors.service.js';
 export class ConnectorRiskyChanges {
   constructor(private readonly connectors: ConnectorsService) {}
 
-  async deleteConnector(principal: Principal, input: { connectorId: string }): Promise<RiskyChange> {
-    const connector = await this.connectors.get(principal, { connectorId: input.connectorId });
+  async deleteConnector(principal: Principal, input: { connector?: string; connectorId?: string }): Promise<RiskyChange> {
+    const connector = await this.connectors.get(principal, input);
     return {
       summary: `Delete the ${connector.type} connector "${connector.name}" from ${principal.organization.name}, with its configuration and stored credentials.`,
       resolved: { connectorId: connector.id },

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { ConnectorsService } from '../application/connectors.service.js';
 import { connectorPermissions as can } from '../connectors.permissions.js';
 import { ConnectorRiskyChanges } from '../application/risky-changes.js';
 
-const connectorId = z.string().min(1).max(100).describe('Connector id (from list_connectors)');
+const connectorRef = {
+  connector: requiredReference('Connector name or id'),
+  connectorId: legacyIdField('connector'),
+};
 const config = freeFormObject().describe(
   `Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON. Readable by every member: never put secrets here, at any depth.`,
 );
@@ -28,7 +31,7 @@ const connectorSchema = z.object({
 });
 
 const listInput = z.object({ type: z.string().max(50).optional().describe('Only connectors of this type, e.g. github'), ...pageInput });
-const getInput = z.object({ connectorId });
+const getInput = z.object(connectorRef);
 const createInput = z.object({
   name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "GitHub (acme)"'),
   type: z.string().min(1).max(50).describe('What it connects to: lowercase, e.g. github, slack, google_drive, custom_http'),
@@ -36,12 +39,12 @@ const createInput = z.object({
   credentials: credentials.optional(),
 });
 const updateInput = z.object({
-  connectorId,
+  ...connectorRef,
   name: z.string().min(1).max(100).optional().describe('New name'),
   config: config.optional().describe('Replaces the whole config (non-secret settings only)'),
   credentials: credentials.nullable().optional().describe('New write-only secret, or null to remove the stored one'),
 });
-const deleteInput = z.object({ connectorId });
+const deleteInput = z.object(connectorRef);
 
 @McpTools({ toolset: 'runtime' })
 export class ConnectorsTools {

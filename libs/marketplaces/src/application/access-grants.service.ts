@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService } from '@app/plugins';
-import { AuditLog, decodeCursor, NotFoundError, toPage, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
+import { AuditLog, decodeCursor, NotFoundError, pickOptionalReference, pickReference, REFERENCE, ReferenceResolver, toPage, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
 import {
   OrgWideGrantDeniedError,
   ResourceManagementDeniedError,
@@ -39,6 +39,8 @@ function grantView(g: AccessGrantRecord): AccessGrantView {
   };
 }
 
+type ResourceInput = { resourceType: ResourceType; resource?: string; resourceId?: string };
+
 interface Resource {
   type: ResourceType;
   id: string;
@@ -52,24 +54,29 @@ export class AccessGrantsService {
     private readonly grants: AccessGrantRepository,
     private readonly plugins: PluginsService,
     private readonly marketplaces: MarketplacesService,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
 
   async grant(
     principal: Principal,
-    input: { resourceType: ResourceType; resourceId: string; subjectType: SubjectType; teamId?: string; membershipId?: string; role: AccessRole },
+    input: ResourceInput & { subjectType: SubjectType; team?: string; teamId?: string; member?: string; membershipId?: string; role: AccessRole },
   ): Promise<AccessGrantView & { created: boolean; previousRole: string | null }> {
     assertPermission(principal, can.grant_access);
-    const subject = toSubject(input);
-    const resource = await this.resource(principal.orgId, input.resourceType, input.resourceId);
-    await this.assertMayShare(principal, resource, subject);
-    if (subject.type === 'team' && !(await this.grants.teamExists(principal.orgId, subject.teamId))) {
-      throw new NotFoundError('team', subject.teamId, 'Call list_teams to find a valid team id.');
-    }
-    if (subject.type === 'member' && !(await this.grants.membershipExists(principal.orgId, subject.membershipId))) {
-      throw new NotFoundError('member', subject.membershipId, 'Call list_members to find a valid membership id.');
-    }
+    const named = toSubject(
+      { subjectType: input.subjectType, team: pickOptionalReference(input, 'team', 'teamId'), member: pickOptionalReference(input, 'member', 'membershipId') },
+      { team: input.team === undefined && input.teamId !== undefined ? 'teamId' : 'team', member: input.member === undefined && input.membershipId !== undefined ? 'membershipId' : 'member' },
+    );
+    const resource = await this.resource(principal.orgId, input.resourceType, pickReference(input, 'resource', 'resourceId'));
+    await this.assertMayShare(principal, resource, named);
+    // The subject's name becomes its id only now, so a refusal above says nothing about who exists.
+    const subject: Subject =
+      named.type === 'team'
+        ? { type: 'team', teamId: (await this.references.resolve(principal.orgId, REFERENCE.team, named.teamId)).id }
+        : named.type === 'member'
+          ? { type: 'member', membershipId: (await this.references.resolve(principal.orgId, REFERENCE.member, named.membershipId)).id }
+          : named;
     const result = await this.transactions.run((tx) => this.upsert(principal, resource, subject, input.role, tx));
     return { ...grantView(result.grant), created: result.created, previousRole: result.previousRole };
   }
@@ -91,11 +98,11 @@ export class AccessGrantsService {
 
   async list(
     principal: Principal,
-    input: { resourceType: ResourceType; resourceId: string; cursor?: string; limit?: number },
+    input: ResourceInput & { cursor?: string; limit?: number },
   ): Promise<Page<AccessGrantView & { teamName: string | null }>> {
     assertPermission(principal, can.list_access_grants);
     const page = decodeCursor(input);
-    const resource = await this.resource(principal.orgId, input.resourceType, input.resourceId);
+    const resource = await this.resource(principal.orgId, input.resourceType, pickReference(input, 'resource', 'resourceId'));
     return toPage(await this.grants.list(principal.orgId, resource, page), page, (g) => ({ ...grantView(g), teamName: g.team?.name ?? null }));
   }
 

@@ -7,6 +7,10 @@ import {
   decodeCursor,
   displayName,
   NotFoundError,
+  pickOptionalReference,
+  pickReference,
+  REFERENCE,
+  ReferenceResolver,
   toPage,
   TransactionRunner,
   type Page,
@@ -37,6 +41,8 @@ export interface VisibleListingView {
   via: string[];
 }
 
+type ListingInput = { marketplace?: string; marketplaceId?: string; plugin?: string; pluginId?: string };
+
 function marketplaceView(m: MarketplaceRecord, pluginCount: number): MarketplaceView {
   return { id: m.id, name: m.name, description: m.description, pluginCount, createdByUserId: m.createdByUserId, createdAt: m.createdAt.toISOString() };
 }
@@ -47,6 +53,7 @@ export class MarketplacesService {
     private readonly marketplaces: MarketplaceRepository,
     private readonly grants: AccessGrantRepository,
     private readonly plugins: PluginsService,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
@@ -67,18 +74,18 @@ export class MarketplacesService {
     return marketplaceView(marketplace, 0);
   }
 
-  async publish(principal: Principal, input: { marketplaceId: string; pluginId: string }) {
+  async publish(principal: Principal, input: ListingInput) {
     assertPermission(principal, can.publish_plugin);
-    const marketplace = await this.require(principal.orgId, input.marketplaceId);
-    const plugin = await this.plugins.require(principal.orgId, input.pluginId);
+    const marketplace = await this.require(principal.orgId, pickReference(input, 'marketplace', 'marketplaceId'));
+    const plugin = await this.plugins.require(principal.orgId, pickReference(input, 'plugin', 'pluginId'));
     const { listing, created } = await this.transactions.run((tx) => this.ensureListing(principal, marketplace, plugin, tx));
     return { marketplaceId: marketplace.id, pluginId: plugin.id, publishedAt: listing.publishedAt.toISOString(), alreadyPublished: !created };
   }
 
-  async unpublish(principal: Principal, input: { marketplaceId: string; pluginId: string }) {
+  async unpublish(principal: Principal, input: ListingInput) {
     assertPermission(principal, can.unpublish_plugin);
-    const marketplace = await this.require(principal.orgId, input.marketplaceId);
-    const plugin = await this.plugins.require(principal.orgId, input.pluginId);
+    const marketplace = await this.require(principal.orgId, pickReference(input, 'marketplace', 'marketplaceId'));
+    const plugin = await this.plugins.require(principal.orgId, pickReference(input, 'plugin', 'pluginId'));
     await this.transactions.run(async (tx) => {
       if (!(await this.marketplaces.removeListing(tx, principal.orgId, marketplace.id, plugin.id))) throw new NotPublishedError(marketplace.id, plugin.id);
       await this.audit.record(principal, { action: 'marketplace.plugin_unpublished', targetType: 'marketplace', targetId: marketplace.id, details: { pluginId: plugin.id, pluginName: plugin.name } }, tx);
@@ -90,13 +97,14 @@ export class MarketplacesService {
    * What the caller may see and install: listings whose plugin or marketplace has a grant reaching
    * them (org-wide, one of their teams, or them), plus plugins they created. Admins see everything.
    */
-  async visiblePlugins(principal: Principal, input: { marketplaceId?: string; cursor?: string; limit?: number }): Promise<Page<VisibleListingView>> {
+  async visiblePlugins(principal: Principal, input: { marketplace?: string; marketplaceId?: string; cursor?: string; limit?: number }): Promise<Page<VisibleListingView>> {
     assertPermission(principal, can.list_marketplace_plugins);
     const page = decodeCursor(input);
-    if (input.marketplaceId) await this.require(principal.orgId, input.marketplaceId);
+    const reference = pickOptionalReference(input, 'marketplace', 'marketplaceId');
+    const marketplace = reference === undefined ? undefined : await this.require(principal.orgId, reference);
     const seesAll = principal.permissions.has('marketplaces:manage');
     const rows = await this.marketplaces.listings(principal.orgId, page, {
-      marketplaceId: input.marketplaceId,
+      marketplaceId: marketplace?.id,
       visibleTo: seesAll ? undefined : { membershipId: principal.membershipId, userId: principal.userId },
     });
     const grants = await this.grants.reaching(principal.orgId, principal.membershipId, {
@@ -129,9 +137,11 @@ export class MarketplacesService {
     });
   }
 
-  async require(orgId: string, id: string, db?: TransactionClient): Promise<MarketplaceRecord> {
+  /** A marketplace of the caller's organization by name or id, or ambiguous_reference / not_found. */
+  async require(orgId: string, reference: string, db?: TransactionClient): Promise<MarketplaceRecord> {
+    const { id } = await this.references.resolve(orgId, REFERENCE.marketplace, reference, {}, db);
     const marketplace = await this.marketplaces.find(orgId, id, db);
-    if (!marketplace) throw new NotFoundError('marketplace', id, 'Call list_marketplaces to find a valid id.');
+    if (!marketplace) throw new NotFoundError('marketplace', reference, 'Call list_marketplaces to find a valid id.');
     return marketplace;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RiskyChange } from '@app/access';
 import { PluginsService } from '@app/plugins';
-import type { Principal } from '@app/shared';
+import { pickOptionalReference, pickReference, type Principal } from '@app/shared';
 import { ConfigObjectsService, SKILL_KIND } from '@app/skills';
 import type { ResourceType, SubjectType } from '../domain/access.js';
 import { AccessGrantRepository } from '../infrastructure/access-grant.repository.js';
@@ -17,17 +17,20 @@ export class CatalogRiskyChanges {
     private readonly skills: ConfigObjectsService,
   ) {}
 
-  async unpublishPlugin(principal: Principal, input: { marketplaceId: string; pluginId: string }): Promise<RiskyChange> {
-    const [marketplace, plugin] = await Promise.all([this.marketplaces.require(principal.orgId, input.marketplaceId), this.plugins.require(principal.orgId, input.pluginId)]);
+  async unpublishPlugin(principal: Principal, input: { marketplace?: string; marketplaceId?: string; plugin?: string; pluginId?: string }): Promise<RiskyChange> {
+    const [marketplace, plugin] = await Promise.all([
+      this.marketplaces.require(principal.orgId, pickReference(input, 'marketplace', 'marketplaceId')),
+      this.plugins.require(principal.orgId, pickReference(input, 'plugin', 'pluginId')),
+    ]);
     return {
       summary: `Unpublish the plugin "${plugin.name}" from the marketplace "${marketplace.name}": people who installed it from there no longer see it. The plugin itself is kept.`,
       resolved: { marketplaceId: marketplace.id, pluginId: plugin.id },
     };
   }
 
-  async grantAccess(principal: Principal, input: { resourceType: ResourceType; resourceId: string; subjectType: SubjectType; role: string }): Promise<RiskyChange | null> {
+  async grantAccess(principal: Principal, input: { resourceType: ResourceType; resource?: string; resourceId?: string; subjectType: SubjectType; role: string }): Promise<RiskyChange | null> {
     if (input.subjectType !== 'org') return null;
-    const resource = await this.resource(principal, input.resourceType, input.resourceId);
+    const resource = await this.resource(principal, input.resourceType, pickReference(input, 'resource', 'resourceId'));
     return {
       summary: `Give everyone in ${principal.organization.name} ${input.role} access to the ${input.resourceType} "${resource.name}".`,
       resolved: { resourceType: input.resourceType, resourceId: resource.id, subjectType: 'org', role: input.role },
@@ -45,9 +48,10 @@ export class CatalogRiskyChanges {
     };
   }
 
-  async shareSkill(principal: Principal, input: { skillId: string; marketplaceId?: string }): Promise<RiskyChange> {
-    const skill = await this.skills.findForOrg(principal.orgId, input.skillId, SKILL_KIND);
-    const marketplace = input.marketplaceId ? await this.marketplaces.require(principal.orgId, input.marketplaceId) : null;
+  async shareSkill(principal: Principal, input: { skill?: string; skillId?: string; marketplace?: string; marketplaceId?: string }): Promise<RiskyChange> {
+    const skill = await this.skills.findForOrg(principal.orgId, { reference: pickReference(input, 'skill', 'skillId') }, SKILL_KIND);
+    const marketplaceRef = pickOptionalReference(input, 'marketplace', 'marketplaceId');
+    const marketplace = marketplaceRef === undefined ? null : await this.marketplaces.require(principal.orgId, marketplaceRef);
     return {
       summary:
         `Share the skill "${skill.name}" with everyone in ${principal.organization.name}: it is published as a plugin in ` +

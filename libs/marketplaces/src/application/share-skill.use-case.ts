@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { PluginsService } from '@app/plugins';
-import { AuditLog, isUniqueViolation, TransactionRunner, type Principal } from '@app/shared';
+import { AuditLog, isUniqueViolation, pickOptionalReference, pickReference, TransactionRunner, type Principal } from '@app/shared';
 import { ConfigObjectsService, SKILL_KIND, type ConfigObjectRecord } from '@app/skills';
 import type { MarketplaceRecord } from '../infrastructure/marketplace.repository.js';
 import { marketplacePermissions as can } from '../marketplaces.permissions.js';
@@ -35,10 +35,11 @@ export class ShareSkillUseCase {
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(principal: Principal, input: { skillId: string; marketplaceId?: string }): Promise<ShareSkillResult> {
+  async execute(principal: Principal, input: { skill?: string; skillId?: string; marketplace?: string; marketplaceId?: string }): Promise<ShareSkillResult> {
     assertPermission(principal, can.share_skill);
-    const skill = await this.skills.findForOrg(principal.orgId, input.skillId, SKILL_KIND);
-    const given = input.marketplaceId ? await this.marketplaces.require(principal.orgId, input.marketplaceId) : null;
+    const skill = await this.skills.findForOrg(principal.orgId, { reference: pickReference(input, 'skill', 'skillId') }, SKILL_KIND);
+    const marketplace = pickOptionalReference(input, 'marketplace', 'marketplaceId');
+    const given = marketplace === undefined ? null : await this.marketplaces.require(principal.orgId, marketplace);
 
     // A concurrent share of the same skill can win a unique index (plugin, listing, default marketplace)
     // between our read and our write; the retry then finds its rows and reuses them.

@@ -6,8 +6,8 @@ import { strongestRole, toSubject } from './access.js';
 describe('access grants', () => {
   it('takes exactly one subject and names the field that is off', () => {
     assert.deepEqual(toSubject({ subjectType: 'org' }), { type: 'org' });
-    assert.deepEqual(toSubject({ subjectType: 'team', teamId: 't' }), { type: 'team', teamId: 't' });
-    assert.deepEqual(toSubject({ subjectType: 'member', membershipId: 'm' }), { type: 'member', membershipId: 'm' });
+    assert.deepEqual(toSubject({ subjectType: 'team', team: 't' }), { type: 'team', teamId: 't' });
+    assert.deepEqual(toSubject({ subjectType: 'member', member: 'm' }), { type: 'member', membershipId: 'm' });
     const path = (input: Parameters<typeof toSubject>[0]) => {
       try {
         toSubject(input);
@@ -17,10 +17,10 @@ describe('access grants', () => {
         return (error.details.fields as { path: string }[])[0]!.path;
       }
     };
-    assert.equal(path({ subjectType: 'team' }), 'teamId');
-    assert.equal(path({ subjectType: 'member' }), 'membershipId');
-    assert.equal(path({ subjectType: 'org', teamId: 't' }), 'teamId');
-    assert.equal(path({ subjectType: 'team', teamId: 't', membershipId: 'm' }), 'membershipId');
+    assert.equal(path({ subjectType: 'team' }), 'team');
+    assert.equal(path({ subjectType: 'member' }), 'member');
+    assert.equal(path({ subjectType: 'org', team: 't' }), 'team');
+    assert.equal(path({ subjectType: 'team', team: 't', member: 'm' }), 'member');
   });
 
   it('resolves the strongest of several roles', () => {

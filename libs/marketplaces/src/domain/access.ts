@@ -15,24 +15,29 @@ export function strongestRole(roles: AccessRole[]): AccessRole | null {
   return best;
 }
 
-/** Exactly one subject: the whole organization, one team or one member. */
-export function toSubject(input: { subjectType: SubjectType; teamId?: string; membershipId?: string }): Subject {
-  const fail = (path: string, message: string): never => {
-    throw new InvalidInputError(`Invalid ${path}: ${message}.`, [{ path, message }], 'org needs neither id, team needs teamId, member needs membershipId.');
+/** Exactly one subject: the whole organization, one team or one member (by reference: id or name). */
+export function toSubject(
+  input: { subjectType: SubjectType; team?: string; member?: string },
+  /** The field names the caller used (the older teamId/membershipId forms are still accepted). */
+  fields: { team: string; member: string } = { team: 'team', member: 'member' },
+): Subject {
+  const fail = (which: 'team' | 'member', message: string): never => {
+    const path = fields[which];
+    throw new InvalidInputError(`Invalid ${path}: ${message}.`, [{ path, message }], 'org needs neither team nor member, team needs team, member needs member.');
   };
   switch (input.subjectType) {
     case 'org':
-      if (input.teamId) fail('teamId', 'must be omitted when subjectType is org');
-      if (input.membershipId) fail('membershipId', 'must be omitted when subjectType is org');
+      if (input.team) fail('team', 'must be omitted when subjectType is org');
+      if (input.member) fail('member', 'must be omitted when subjectType is org');
       return { type: 'org' };
     case 'team':
-      if (!input.teamId) fail('teamId', 'is required when subjectType is team');
-      if (input.membershipId) fail('membershipId', 'must be omitted when subjectType is team');
-      return { type: 'team', teamId: input.teamId! };
+      if (!input.team) fail('team', 'is required when subjectType is team');
+      if (input.member) fail('member', 'must be omitted when subjectType is team');
+      return { type: 'team', teamId: input.team! };
     case 'member':
-      if (!input.membershipId) fail('membershipId', 'is required when subjectType is member');
-      if (input.teamId) fail('teamId', 'must be omitted when subjectType is member');
-      return { type: 'member', membershipId: input.membershipId! };
+      if (!input.member) fail('member', 'is required when subjectType is member');
+      if (input.team) fail('team', 'must be omitted when subjectType is member');
+      return { type: 'member', membershipId: input.member! };
   }
 }
 

@@ -85,12 +85,4 @@ export class AccessGrantRepository {
       include: { team: { select: { name: true } } },
     });
   }
-
-  async teamExists(orgId: string, teamId: string): Promise<boolean> {
-    return (await this.prisma.team.count({ where: { orgId, id: teamId } })) > 0;
-  }
-
-  async membershipExists(orgId: string, membershipId: string): Promise<boolean> {
-    return (await this.prisma.membership.count({ where: { orgId, id: membershipId } })) > 0;
-  }
 }

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, referenceField, requiredReference, type Principal } from '@app/shared';
 import { AccessGrantsService } from '../application/access-grants.service.js';
 import { ACCESS_ROLES, RESOURCE_TYPES, SUBJECT_TYPES } from '../domain/access.js';
 import { marketplacePermissions as can } from '../marketplaces.permissions.js';
 import { CatalogRiskyChanges } from '../application/risky-changes.js';
 
 const resourceType = z.enum(RESOURCE_TYPES).describe('What the grant is on: a plugin or a whole marketplace');
-const resourceId = z.string().min(1).max(100).describe('Id of that plugin or marketplace');
+const resourceRef = {
+  resource: requiredReference('Plugin or marketplace name or id'),
+  resourceId: legacyIdField('resource'),
+};
 const grantSchema = z.object({
   id: z.string().describe('Pass to revoke_access to remove it'),
   resourceType: z.string(),
@@ -21,14 +24,16 @@ const grantSchema = z.object({
 
 const grantInput = z.object({
   resourceType,
-  resourceId,
-  subjectType: z.enum(SUBJECT_TYPES).describe('org: everyone in the organization; team: members of teamId; member: the member membershipId'),
-  teamId: z.string().min(1).max(100).optional().describe('Required when subjectType is team (from list_teams)'),
-  membershipId: z.string().min(1).max(100).optional().describe('Required when subjectType is member (the member id from list_members)'),
+  ...resourceRef,
+  subjectType: z.enum(SUBJECT_TYPES).describe('org: everyone in the organization; team: the members of team; member: that member'),
+  team: referenceField('With subjectType team: team name or id').optional(),
+  teamId: legacyIdField('team'),
+  member: referenceField('With subjectType member: email, name or id').optional(),
+  membershipId: legacyIdField('member'),
   role: z.enum(ACCESS_ROLES).default('viewer').describe('viewer: see and install; editor: also change the plugin (components, deletion); manager: also share it with teams and members'),
 });
 const revokeInput = z.object({ grantId: z.string().min(1).max(100).describe('The grant id') });
-const listInput = z.object({ resourceType, resourceId, ...pageInput });
+const listInput = z.object({ resourceType, ...resourceRef, ...pageInput });
 
 @McpTools({ toolset: 'catalog' })
 export class AccessGrantsTools {

@@ -3,7 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { pageInput, pageOutput, type Principal } from '@app/shared';
 import { MarketplacesService } from '../application/marketplaces.service.js';
 import { marketplacePermissions as can } from '../marketplaces.permissions.js';
-import { marketplaceId, pluginId } from './references.js';
+import { marketplaceRef, optionalMarketplaceRef, pluginRef } from './references.js';
 import { CatalogRiskyChanges } from '../application/risky-changes.js';
 
 const marketplaceSchema = z.object({
@@ -34,8 +34,8 @@ const createInput = z.object({
   name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Engineering"'),
   description: z.string().max(1024).default('').describe('Who the marketplace is for'),
 });
-const listingInput = z.object({ marketplaceId, pluginId });
-const visiblePluginsInput = z.object({ marketplaceId: marketplaceId.optional(), ...pageInput });
+const listingInput = z.object({ ...marketplaceRef, ...pluginRef });
+const visiblePluginsInput = z.object({ ...optionalMarketplaceRef, ...pageInput });
 
 @McpTools({ toolset: 'catalog' })
 export class MarketplacesTools {

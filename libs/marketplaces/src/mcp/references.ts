@@ -1,4 +1,15 @@
-import { z } from 'zod';
+import { legacyIdField, referenceField, requiredReference } from '@app/shared';
 
-export const marketplaceId = z.string().min(1).max(100).describe('Marketplace id (from list_marketplaces)');
-export const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
+export const marketplaceRef = {
+  marketplace: requiredReference('Marketplace name or id'),
+  marketplaceId: legacyIdField('marketplace'),
+};
+/** A marketplace that narrows or picks where something goes; omitted, the tool says what it uses. */
+export const optionalMarketplaceRef = {
+  marketplace: referenceField('Marketplace name or id').optional(),
+  marketplaceId: legacyIdField('marketplace'),
+};
+export const pluginRef = {
+  plugin: requiredReference('Plugin name or id'),
+  pluginId: legacyIdField('plugin'),
+};

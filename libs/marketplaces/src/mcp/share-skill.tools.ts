@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import type { Principal } from '@app/shared';
 import { ShareSkillUseCase } from '../application/share-skill.use-case.js';
 import { marketplacePermissions as can } from '../marketplaces.permissions.js';
-import { marketplaceId } from './references.js';
+import { legacyIdField, requiredReference, type Principal } from '@app/shared';
+import { optionalMarketplaceRef } from './references.js';
 import { CatalogRiskyChanges } from '../application/risky-changes.js';
 
-const shareInput = z.object({ skillId: z.string().min(1).max(100).describe('The skill to share (from list_skills or create_skill)'), marketplaceId: marketplaceId.optional() });
+const shareInput = z.object({
+  skill: requiredReference('Skill name or id'),
+  skillId: legacyIdField('skill'),
+  ...optionalMarketplaceRef,
+});
 
 @McpTools({ toolset: 'catalog' })
 export class ShareSkillTools {

@@ -2,11 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { memberPermissions as can } from '../members.permissions.js';
 import { normalizeEmail } from '@app/identity';
-import { AppConfig, AuditLog, Clock, decodeCursor, hashSecret, newSecret, NotFoundError, toPage, type Page, type Principal, TransactionRunner } from '@app/shared';
-import { AlreadyMemberError, InvitationNotPendingError, UnknownTeamsError } from '../domain/members.errors.js';
-import { assertEmailDomainAllowed, assertSeatAvailable, effectiveStatus, INVITATION_LIFETIME_MS, type InvitationStatus } from '../domain/invitation-rules.js';
+import {
+  AppConfig,
+  AuditLog,
+  Clock,
+  decodeCursor,
+  hashSecret,
+  newSecret,
+  NotFoundError,
+  pickReference,
+  REFERENCE,
+  ReferenceResolver,
+  toPage,
+  type Page,
+  type Principal,
+  TransactionRunner,
+  type TransactionClient,
+} from '@app/shared';
+import { AlreadyMemberError, InvitationNotPendingError } from '../domain/members.errors.js';
+import { assertEmailDomainAllowed, assertSeatAvailable, effectiveStatus, INVITATION_LIFETIME_MS, mergeTeamIds, type InvitationStatus } from '../domain/invitation-rules.js';
 import { assertCanGrantRole, assertCanManageMember } from '../domain/role-rules.js';
-import { InvitationRepository } from '../infrastructure/invitation.repository.js';
+import { InvitationRepository, type InvitationRecord } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
 import { RolesService } from './roles.service.js';
@@ -14,9 +30,24 @@ import { invitationView, type InvitationView } from './views.js';
 
 export interface InviteResult {
   invitation: InvitationView;
-  acceptUrl: string;
+  /** Only for a new link; null when a pending invitation was updated and its link stays valid. */
+  acceptUrl: string | null;
   refreshed: boolean;
   emailSent: false;
+}
+
+export interface InviteInput {
+  email: string;
+  role?: string;
+  teams?: string[];
+  replaceTeams?: boolean;
+}
+
+export interface UpdateInvitationInput {
+  invitation: string;
+  role?: string;
+  addTeams?: string[];
+  removeTeams?: string[];
 }
 
 @Injectable()
@@ -26,40 +57,47 @@ export class InvitationsService {
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationRepository,
     private readonly roles: RolesService,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  async invite(principal: Principal, input: { email: string; role?: string; teams?: string[] }): Promise<InviteResult> {
+  /**
+   * A new invitation, or — for an address with a pending one — that invitation updated in place: an
+   * omitted role keeps its role, given teams are added (replaced with replaceTeams), and its link and
+   * expiry stay as they are, so nothing the invitee already holds stops working.
+   */
+  async invite(principal: Principal, input: InviteInput): Promise<InviteResult> {
     assertPermission(principal, can.invite_member);
     const orgId = principal.orgId;
     const email = normalizeEmail(input.email);
-    const teamRefs = [...new Set((input.teams ?? []).map((t) => t.trim()).filter(Boolean))];
     return this.transactions.run(async (tx) => {
       // Everything below sees a stable seat count: concurrent invitations to this org wait here.
       const org = await this.organizations.lock(tx, orgId);
       if (!org) throw new NotFoundError('organization', orgId);
-      const role = await this.roles.resolve(orgId, (input.role ?? 'member').trim(), tx);
-      assertCanGrantRole(principal, role);
-      const teams = await this.invitations.findTeams(orgId, teamRefs, tx);
-      const unknown = teamRefs.filter((ref) => !teams.some((t) => t.id === ref || t.name === ref));
-      if (unknown.length > 0) throw new UnknownTeamsError(unknown);
-      assertEmailDomainAllowed(email, org.allowedEmailDomains);
+      const role = input.role === undefined ? null : await this.roles.resolve(orgId, input.role, tx);
+      if (role) assertCanGrantRole(principal, role);
+      const teams = await this.references.resolveAll(orgId, REFERENCE.team, input.teams ?? [], {}, tx);
+      assertEmailDomainAllowed(email, org.allowedEmailDomains, { canAllowDomains: principal.permissions.has('org:manage') });
       const member = await this.memberships.findByEmail(orgId, email, tx);
       if (member) throw new AlreadyMemberError(email, member.id);
 
       const now = this.clock.now();
       const pending = await this.invitations.findPendingByEmail(orgId, email, tx);
-      // Re-inviting rewrites the pending invitation's role: the same rule as changing a member's role.
-      if (pending) assertCanManageMember(principal, await this.roles.resolve(orgId, pending.role, tx), `change an invitation for the ${pending.role} role`);
-      const holdsSeat = pending !== null && pending.expiresAt > now;
-      if (!holdsSeat) assertSeatAvailable(org, await this.organizations.seatsUsed(orgId, now, tx), this.config.billingUrl);
+      // Re-inviting rewrites the pending invitation: the same rule as changing a member's role.
+      if (pending) await this.assertMayChange(principal, pending, tx);
+      if (pending && pending.expiresAt > now) {
+        const updated = await this.change(principal, pending, { role, teamIds: mergeTeamIds(pending.teamIds, { add: teams.map((t) => t.id), replace: input.replaceTeams }) }, tx);
+        return { invitation: invitationView(updated, now), acceptUrl: null, refreshed: true, emailSent: false as const };
+      }
+      assertSeatAvailable(org, await this.organizations.seatsUsed(orgId, now, tx), this.config.billingUrl, { isOwner: principal.role === 'owner' });
 
+      // No invitation, or one whose link has expired: a new link is the only way in.
       const token = newSecret();
       const data = {
-        role: role.key,
+        role: role?.key ?? 'member',
         teamIds: teams.map((t) => t.id),
         tokenHash: hashSecret(token),
         invitedByUserId: principal.userId,
@@ -72,11 +110,34 @@ export class InvitationsService {
           action: pending ? 'invitation.refreshed' : 'invitation.created',
           targetType: 'invitation',
           targetId: invitation.id,
-          details: { email, role: role.key, teamIds: data.teamIds },
+          details: { email, role: data.role, teamIds: data.teamIds },
         },
         tx,
       );
       return { invitation: invitationView(invitation, now), acceptUrl: `${this.config.publicUrl}/invitations/${token}`, refreshed: pending !== null, emailSent: false as const };
+    });
+  }
+
+  /** Changes a pending invitation's role or teams; never its link, its expiry or anything mailed. */
+  async update(principal: Principal, input: UpdateInvitationInput): Promise<{ invitation: InvitationView; changed: boolean }> {
+    assertPermission(principal, can.update_invitation);
+    const orgId = principal.orgId;
+    return this.transactions.run(async (tx) => {
+      await this.organizations.lock(tx, orgId);
+      const now = this.clock.now();
+      const current = await this.pending(orgId, input.invitation, now, tx);
+      const role = input.role === undefined ? null : await this.roles.resolve(orgId, input.role, tx);
+      if (role) assertCanGrantRole(principal, role);
+      const add = await this.references.resolveAll(orgId, REFERENCE.team, input.addTeams ?? [], {}, tx);
+      const remove = await this.references.resolveAll(orgId, REFERENCE.team, input.removeTeams ?? [], {}, tx);
+      const teamIds = mergeTeamIds(current.teamIds, { add: add.map((t) => t.id), remove: remove.map((t) => t.id) });
+      const changed = (role !== null && role.key !== current.role) || teamIds.length !== current.teamIds.length || teamIds.some((id, i) => id !== current.teamIds[i]);
+      await this.assertMayChange(principal, current, tx);
+      if (!changed) {
+        return { invitation: invitationView(current, now), changed: false };
+      }
+      const updated = await this.change(principal, current, { role, teamIds }, tx);
+      return { invitation: invitationView(updated, now), changed: true };
     });
   }
 
@@ -88,12 +149,14 @@ export class InvitationsService {
     return toPage(rows, page, (row) => invitationView(row, now));
   }
 
-  async revoke(principal: Principal, input: { invitationId: string }): Promise<InvitationView> {
+  async revoke(principal: Principal, input: { invitation?: string; invitationId?: string }): Promise<InvitationView> {
     assertPermission(principal, can.revoke_invitation);
+    const reference = pickReference(input, 'invitation', 'invitationId');
     return this.transactions.run(async (tx) => {
       const now = this.clock.now();
-      const invitation = await this.invitations.findById(principal.orgId, input.invitationId, tx);
-      if (!invitation) throw new NotFoundError('invitation', input.invitationId, 'Call list_invitations to find the invitation id.');
+      // By id any invitation is found (so a revoked one says so); by email only a pending one.
+      const byId = await this.invitations.findById(principal.orgId, reference, tx);
+      const invitation = byId ?? (await this.pending(principal.orgId, reference, now, tx));
       const status = effectiveStatus(invitation, now);
       if (status !== 'pending') throw new InvitationNotPendingError(invitation.id, status);
       assertCanManageMember(principal, await this.roles.resolve(principal.orgId, invitation.role, tx), `revoke an invitation for the ${invitation.role} role`);
@@ -101,5 +164,44 @@ export class InvitationsService {
       await this.audit.record(principal, { action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email, role: invitation.role } }, tx);
       return invitationView(revoked, now);
     });
+  }
+
+  /** A pending invitation by id or email, for describing a change before it is made. */
+  findPending(orgId: string, reference: string): Promise<InvitationRecord> {
+    return this.pending(orgId, reference, this.clock.now());
+  }
+
+  /** A pending invitation by id or email; one that is no longer pending says what it is. */
+  private async pending(orgId: string, reference: string, now: Date, tx?: TransactionClient): Promise<InvitationRecord> {
+    const found = await this.references.lookup(orgId, REFERENCE.invitation, reference, { now }, tx);
+    if ('found' in found) {
+      const invitation = await this.invitations.findById(orgId, found.found.id, tx);
+      if (invitation) return invitation;
+    }
+    const byId = 'missing' in found ? await this.invitations.findById(orgId, reference.trim(), tx) : null;
+    if (byId) throw new InvitationNotPendingError(byId.id, effectiveStatus(byId, now), 'changed');
+    throw await this.references.failure(orgId, REFERENCE.invitation, reference, found, { now }, tx);
+  }
+
+  /** A pending invitation is changed only by someone who could change the member it would make. */
+  private async assertMayChange(principal: Principal, invitation: InvitationRecord, tx: TransactionClient): Promise<void> {
+    assertCanManageMember(principal, await this.roles.resolve(invitation.orgId, invitation.role, tx), `change an invitation for the ${invitation.role} role`);
+  }
+
+  /** The one write of a pending invitation's role and teams; the caller has passed assertMayChange. */
+  private async change(principal: Principal, current: InvitationRecord, next: { role: { key: string } | null; teamIds: string[] }, tx: TransactionClient): Promise<InvitationRecord> {
+    const role = next.role?.key ?? current.role;
+    const updated = await this.invitations.update(tx, current.id, { role, teamIds: next.teamIds });
+    await this.audit.record(
+      principal,
+      {
+        action: 'invitation.updated',
+        targetType: 'invitation',
+        targetId: current.id,
+        details: { email: current.email, before: { role: current.role, teamIds: current.teamIds }, after: { role, teamIds: next.teamIds } },
+      },
+      tx,
+    );
+    return updated;
   }
 }

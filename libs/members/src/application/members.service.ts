@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { memberPermissions as can } from '../members.permissions.js';
-import { AuditLog, Clock, decodeCursor, NotFoundError, toPage, type Page, type Principal, TransactionRunner } from '@app/shared';
+import { AuditLog, Clock, decodeCursor, NotFoundError, pickOptionalReference, REFERENCE, ReferenceResolver, toPage, type Db, type Page, type Principal, TransactionRunner } from '@app/shared';
 import { LastOwnerError } from '../domain/members.errors.js';
 import { assertCanGrantRole, assertCanManageMember } from '../domain/role-rules.js';
-import { MembershipRepository } from '../infrastructure/membership.repository.js';
+import { MembershipRepository, type MemberRecord } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
+import { MemberDirectory } from './member-directory.js';
 import { RolesService } from './roles.service.js';
 import { memberView, type MemberView } from './views.js';
-
-const MEMBER_HINT = 'Call list_members (its query filter matches names and emails) to find the member; pass their membership id, user id or email.';
 
 @Injectable()
 export class MembersService {
@@ -17,23 +16,27 @@ export class MembersService {
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationRepository,
     private readonly roles: RolesService,
+    private readonly references: ReferenceResolver,
+    private readonly directory: MemberDirectory,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
-  async list(principal: Principal, input: { cursor?: string; limit?: number; role?: string; teamId?: string; query?: string }): Promise<Page<MemberView>> {
+  async list(principal: Principal, input: { cursor?: string; limit?: number; role?: string; team?: string; teamId?: string; query?: string }): Promise<Page<MemberView>> {
     assertPermission(principal, can.list_members);
     const page = decodeCursor(input);
-    const rows = await this.memberships.list(principal.orgId, page, { role: input.role, teamId: input.teamId, query: input.query });
+    const orgId = principal.orgId;
+    const teamRef = pickOptionalReference(input, 'team', 'teamId');
+    const team = teamRef === undefined ? undefined : await this.references.resolve(orgId, REFERENCE.team, teamRef);
+    const role = input.role === undefined ? undefined : (await this.roles.resolve(orgId, input.role)).key;
+    const rows = await this.memberships.list(orgId, page, { role, teamId: team?.id, query: input.query });
     return toPage(rows, page, memberView);
   }
 
   async get(principal: Principal, input: { member: string }): Promise<MemberView> {
     assertPermission(principal, can.get_member);
-    const member = await this.memberships.findByReference(principal.orgId, input.member);
-    if (!member) throw new NotFoundError('member', input.member, MEMBER_HINT);
-    return memberView(member);
+    return memberView(await this.member(principal.orgId, input.member));
   }
 
   async updateRole(principal: Principal, input: { member: string; role: string }): Promise<MemberView & { previousRole: string }> {
@@ -42,8 +45,7 @@ export class MembersService {
     return this.transactions.run(async (tx) => {
       // Serializes owner changes, so two concurrent demotions cannot leave the org without an owner.
       await this.organizations.lock(tx, orgId);
-      const member = await this.memberships.findByReference(orgId, input.member, tx);
-      if (!member) throw new NotFoundError('member', input.member, MEMBER_HINT);
+      const member = await this.member(orgId, input.member, tx);
       const role = await this.roles.resolve(orgId, input.role.trim(), tx);
       assertCanManageMember(principal, await this.roles.resolve(orgId, member.role, tx), `change the role of a member with the ${member.role} role`);
       assertCanGrantRole(principal, role);
@@ -64,8 +66,7 @@ export class MembersService {
     const orgId = principal.orgId;
     return this.transactions.run(async (tx) => {
       await this.organizations.lock(tx, orgId);
-      const member = await this.memberships.findByReference(orgId, input.member, tx);
-      if (!member) throw new NotFoundError('member', input.member, MEMBER_HINT);
+      const member = await this.member(orgId, input.member, tx);
       assertCanManageMember(principal, await this.roles.resolve(orgId, member.role, tx), `remove a member with the ${member.role} role`);
       if (member.role === 'owner' && (await this.memberships.countOwners(orgId, tx)) <= 1) throw new LastOwnerError('remove', member.id);
       await this.memberships.delete(tx, member.id);
@@ -77,5 +78,13 @@ export class MembersService {
       );
       return { removed: memberView(member), grantsRevoked };
     });
+  }
+
+  /** The member a reference (membership id, user id, email or name) names in the org. */
+  private async member(orgId: string, reference: string, db?: Db): Promise<MemberRecord> {
+    const id = await this.directory.memberId(orgId, reference, db);
+    const member = await this.memberships.findById(orgId, id, db);
+    if (!member) throw new NotFoundError('member', reference);
+    return member;
   }
 }

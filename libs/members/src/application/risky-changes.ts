@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BUILT_IN_ROLES, isBuiltInRole, type RiskyChange } from '@app/access';
-import { displayName, NotFoundError, type Principal } from '@app/shared';
+import { displayName, pickReference, REFERENCE, ReferenceResolver, type Principal } from '@app/shared';
 import { normalizeEmailDomains } from '../domain/organization-rules.js';
 import { normalizePermissions, roleKeyFromName } from '../domain/role-rules.js';
-import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
-import { RoleRepository } from '../infrastructure/role.repository.js';
+import { InvitationsService } from './invitations.service.js';
+import { MemberDirectory } from './member-directory.js';
 import { RolesService } from './roles.service.js';
 
 const MEMBER_PERMISSIONS: ReadonlySet<string> = new Set(BUILT_IN_ROLES.member.permissions);
@@ -22,55 +22,65 @@ const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.
 export class MemberRiskyChanges {
   constructor(
     private readonly memberships: MembershipRepository,
-    private readonly invitations: InvitationRepository,
+    private readonly directory: MemberDirectory,
+    private readonly invitations: InvitationsService,
     private readonly organizations: OrganizationRepository,
-    private readonly roleRecords: RoleRepository,
+    private readonly references: ReferenceResolver,
     private readonly roles: RolesService,
   ) {}
 
   async removeMember(principal: Principal, input: { member: string }): Promise<RiskyChange> {
-    const member = await this.memberships.findByReference(principal.orgId, input.member);
-    if (!member) throw new NotFoundError('member', input.member);
+    const member = await this.directory.findMember(principal.orgId, input.member);
     return {
       summary:
-        `Remove ${member.user.name} <${member.user.email}> (role ${member.role}) from ${principal.organization.name}: ` +
+        `Remove ${member.name} <${member.email}> (role ${member.role}) from ${principal.organization.name}: ` +
         'their team memberships and access grants are deleted and every MCP connection they authorized for this organization stops working. 1 person affected.',
       resolved: { membershipId: member.id },
     };
   }
 
   async updateMemberRole(principal: Principal, input: { member: string; role: string }): Promise<RiskyChange | null> {
-    const member = await this.memberships.findByReference(principal.orgId, input.member);
-    if (!member) return null;
-    const [before, after] = await Promise.all([this.roles.resolve(principal.orgId, member.role), this.roles.resolve(principal.orgId, input.role.trim())]);
-    if (before.key === after.key) return null;
-    const had: readonly string[] = before.permissions;
-    const has: readonly string[] = after.permissions;
-    const gained = beyondMember(has).filter((p) => !had.includes(p));
-    const lost = beyondMember(had).filter((p) => !has.includes(p));
-    if (gained.length === 0 && lost.length === 0) return null;
+    const member = await this.directory.findMember(principal.orgId, input.member);
+    const change = await this.roleChange(principal.orgId, member.role, input.role);
+    if (!change) return null;
     return {
       summary:
-        `Change the role of ${member.user.name} <${member.user.email}> in ${principal.organization.name} from ${before.key} to ${after.key}. ` +
-        `Permissions gained: ${list(gained)}. Permissions lost: ${list(lost)}. 1 person affected.`,
-      resolved: { membershipId: member.id, role: after.key },
+        `Change the role of ${member.name} <${member.email}> in ${principal.organization.name} from ${change.before} to ${change.after}. ` +
+        `Permissions gained: ${list(change.gained)}. Permissions lost: ${list(change.lost)}. 1 person affected.`,
+      resolved: { membershipId: member.id, role: change.after },
     };
   }
 
-  async inviteMember(principal: Principal, input: { email: string; role: string; teams?: string[] }): Promise<RiskyChange | null> {
-    const role = await this.roles.resolve(principal.orgId, input.role.trim());
+  /** Risky when the role the invitee would get carries more than a member's; an omitted role changes nothing. */
+  async inviteMember(principal: Principal, input: { email: string; role?: string; teams?: string[]; replaceTeams?: boolean }): Promise<RiskyChange | null> {
+    if (input.role === undefined) return null;
+    const role = await this.roles.resolve(principal.orgId, input.role);
     const extra = beyondMember(role.permissions);
     if (extra.length === 0) return null;
     const email = input.email.trim().toLowerCase();
+    const teams = await this.references.resolveAll(principal.orgId, REFERENCE.team, input.teams ?? []);
     return {
       summary: `Invite ${email} to ${principal.organization.name} as ${role.key}, which carries permissions beyond a member's: ${list(extra)}.`,
-      resolved: { email, role: role.key, teams: [...(input.teams ?? [])].sort() },
+      resolved: { email, role: role.key, teamIds: teams.map((t) => t.id).sort(), replaceTeams: input.replaceTeams === true },
     };
   }
 
-  async revokeInvitation(principal: Principal, input: { invitationId: string }): Promise<RiskyChange> {
-    const invitation = await this.invitations.findById(principal.orgId, input.invitationId);
-    if (!invitation) throw new NotFoundError('invitation', input.invitationId, 'Call list_invitations to find the invitation id.');
+  /** Risky when the new role gives or takes permissions beyond a member's; teams alone are not. */
+  async updateInvitation(principal: Principal, input: { invitation: string; role?: string }): Promise<RiskyChange | null> {
+    if (input.role === undefined) return null;
+    const invitation = await this.invitations.findPending(principal.orgId, input.invitation);
+    const change = await this.roleChange(principal.orgId, invitation.role, input.role);
+    if (!change) return null;
+    return {
+      summary:
+        `Change the pending invitation of ${invitation.email} to ${principal.organization.name} from ${change.before} to ${change.after}. ` +
+        `Permissions gained: ${list(change.gained)}. Permissions lost: ${list(change.lost)}.`,
+      resolved: { invitationId: invitation.id, role: change.after },
+    };
+  }
+
+  async revokeInvitation(principal: Principal, input: { invitation?: string; invitationId?: string }): Promise<RiskyChange> {
+    const invitation = await this.invitations.findPending(principal.orgId, pickReference(input, 'invitation', 'invitationId'));
     return {
       summary: `Revoke the invitation of ${invitation.email} (role ${invitation.role}) to ${principal.organization.name}: their link stops working. 1 invitation affected.`,
       resolved: { invitationId: invitation.id },
@@ -89,9 +99,10 @@ export class MemberRiskyChanges {
   }
 
   async updateRole(principal: Principal, input: { role: string; permissions?: string[] }): Promise<RiskyChange | null> {
-    if (input.permissions === undefined || isBuiltInRole(input.role)) return null;
-    const current = await this.roleRecords.findByReference(principal.orgId, input.role);
-    if (!current) return null;
+    if (input.permissions === undefined) return null;
+    const current = await this.roles.resolve(principal.orgId, input.role);
+    // Built-in roles cannot be changed at all: the use case refuses them with built_in_role.
+    if (isBuiltInRole(current.key)) return null;
     const permissions = normalizePermissions(input.permissions);
     const held: readonly string[] = current.permissions;
     const added = permissions.filter((p) => !held.includes(p));
@@ -104,10 +115,9 @@ export class MemberRiskyChanges {
   }
 
   async deleteRole(principal: Principal, input: { role: string }): Promise<RiskyChange | null> {
+    const role = await this.roles.resolve(principal.orgId, input.role);
     // Built-in roles cannot be deleted at all: the use case refuses them with built_in_role.
-    if (isBuiltInRole(input.role)) return null;
-    const role = await this.roleRecords.findByReference(principal.orgId, input.role);
-    if (!role) throw new NotFoundError('role', input.role);
+    if (isBuiltInRole(role.key)) return null;
     return { summary: `Delete the custom role "${role.name}" (${role.key}) from ${principal.organization.name}.`, resolved: { roleId: role.id } };
   }
 
@@ -143,5 +153,17 @@ export class MemberRiskyChanges {
       resolved: { confirmRiskyChanges: 'never' },
       browserOnly: true,
     };
+  }
+
+  /** What moving from one role to another gives and takes beyond a member's permissions; null when nothing. */
+  private async roleChange(orgId: string, fromKey: string, toReference: string) {
+    const [before, after] = await Promise.all([this.roles.resolve(orgId, fromKey), this.roles.resolve(orgId, toReference)]);
+    if (before.key === after.key) return null;
+    const had: readonly string[] = before.permissions;
+    const has: readonly string[] = after.permissions;
+    const gained = beyondMember(has).filter((p) => !had.includes(p));
+    const lost = beyondMember(had).filter((p) => !has.includes(p));
+    if (gained.length === 0 && lost.length === 0) return null;
+    return { before: before.key, after: after.key, gained, lost };
   }
 }

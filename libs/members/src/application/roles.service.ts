@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { assertPermission, isBuiltInRole, isPermission, type Permission } from '@app/access';
+import { assertPermission, isPermission, type Permission } from '@app/access';
 import { memberPermissions as can } from '../members.permissions.js';
-import { alreadyExistsOnClash, AlreadyExistsError, AuditLog, Clock, decodeCursor, displayName, pageInMemory, NotFoundError, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
-import { BuiltInRoleError, RoleInUseError, UnknownRoleError } from '../domain/members.errors.js';
+import { alreadyExistsOnClash, AlreadyExistsError, AmbiguousReferenceError, AuditLog, Clock, closestNames, decodeCursor, displayName, pageInMemory, NotFoundError, REFERENCE, ReferenceNotFoundError, ReferenceResolver, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
+import { BuiltInRoleError, RoleInUseError } from '../domain/members.errors.js';
 import {
   assertCanGrantRole,
   BUILT_IN_ROLE_DEFINITIONS,
@@ -38,19 +38,28 @@ export class RolesService {
     private readonly memberships: MembershipRepository,
     private readonly invitations: InvitationRepository,
     private readonly organizations: OrganizationRepository,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
-  /** The role a key names in this org, for assigning it; unknown keys list what exists. */
-  async resolve(orgId: string, key: string, db?: TransactionClient): Promise<RoleDefinition> {
-    const builtIn = builtInRole(key);
+  /**
+   * The role a reference names in this org: a built-in role by key or name, a custom role by id, key or
+   * name (ignoring case). Unknown ones are not_found with the closest role names.
+   */
+  async resolve(orgId: string, reference: string, db?: TransactionClient): Promise<RoleDefinition> {
+    const ref = reference.trim();
+    const builtIn = builtInRole(ref) ?? BUILT_IN_ROLE_DEFINITIONS.find((r) => r.key === ref.toLowerCase() || r.name.toLowerCase() === ref.toLowerCase());
     if (builtIn) return builtIn;
-    const custom = await this.roles.findByReference(orgId, key, db);
-    if (custom) return customDefinition(custom);
-    const available = [...BUILT_IN_ROLE_DEFINITIONS.map((r) => r.key), ...(await this.roles.listCustom(orgId, db)).map((r) => r.key)];
-    throw new UnknownRoleError(key, available);
+    const found = await this.references.lookup(orgId, REFERENCE.role, ref, {}, db);
+    if ('found' in found) {
+      const custom = await this.roles.findById(orgId, found.found.id, db);
+      if (custom) return customDefinition(custom);
+    }
+    if ('ambiguous' in found) throw new AmbiguousReferenceError(REFERENCE.role, ref, found.ambiguous);
+    const names = [...BUILT_IN_ROLE_DEFINITIONS.map((r) => r.key), ...(await this.roles.listCustom(orgId, db)).flatMap((r) => [r.name, r.key])];
+    throw new ReferenceNotFoundError(REFERENCE.role, ref, closestNames(ref, names));
   }
 
   // Built-in roles first, then custom roles by id; few enough per org to page in memory.
@@ -87,14 +96,12 @@ export class RolesService {
 
   async update(principal: Principal, input: { role: string; name?: string; description?: string; permissions?: string[] }): Promise<RoleView> {
     assertPermission(principal, can.update_role);
-    if (isBuiltInRole(input.role)) throw new BuiltInRoleError(input.role);
     const orgId = principal.orgId;
     const name = input.name === undefined ? undefined : displayName(input.name, { max: 50 });
     const permissions = input.permissions === undefined ? undefined : normalizePermissions(input.permissions);
     const role = await this.transactions.run(async (tx) => {
       await this.organizations.lock(tx, orgId);
-      const current = await this.roles.findByReference(orgId, input.role, tx);
-      if (!current) throw new NotFoundError('role', input.role);
+      const current = await this.customRole(orgId, input.role, tx);
       // Editing a role changes everyone who holds it: the caller must hold what it allows now and after.
       assertCanGrantRole(principal, customDefinition(current), 'change it');
       if (permissions) assertCanGrantRole(principal, { key: current.key, permissions });
@@ -127,13 +134,11 @@ export class RolesService {
 
   async delete(principal: Principal, input: { role: string }): Promise<{ deleted: true; id: string; key: string }> {
     assertPermission(principal, can.delete_role);
-    if (isBuiltInRole(input.role)) throw new BuiltInRoleError(input.role);
     const orgId = principal.orgId;
     return this.transactions.run(async (tx) => {
       // The lock keeps an invitation or role change from picking this role up while it is deleted.
       await this.organizations.lock(tx, orgId);
-      const role = await this.roles.findByReference(orgId, input.role, tx);
-      if (!role) throw new NotFoundError('role', input.role);
+      const role = await this.customRole(orgId, input.role, tx);
       assertCanGrantRole(principal, customDefinition(role), 'delete it');
       const [members, pending] = await Promise.all([
         this.memberships.countWithRole(orgId, role.key, tx),
@@ -144,5 +149,14 @@ export class RolesService {
       await this.audit.record(principal, { action: 'role.deleted', targetType: 'role', targetId: role.id, details: { key: role.key, name: role.name } }, tx);
       return { deleted: true as const, id: role.id, key: role.key };
     });
+  }
+
+  /** A custom role to change: built-in ones are refused by name too. */
+  private async customRole(orgId: string, reference: string, tx: TransactionClient): Promise<RoleRecord> {
+    const role = await this.resolve(orgId, reference, tx);
+    if (role.builtIn) throw new BuiltInRoleError(role.key);
+    const record = await this.roles.findById(orgId, role.id, tx);
+    if (!record) throw new NotFoundError('role', reference);
+    return record;
   }
 }

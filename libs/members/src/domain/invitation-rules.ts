@@ -9,14 +9,21 @@ export function effectiveStatus(invitation: { status: InvitationStatus; expiresA
   return invitation.status === 'pending' && invitation.expiresAt <= now ? 'expired' : invitation.status;
 }
 
-export function assertEmailDomainAllowed(email: string, allowedDomains: readonly string[]): void {
+/** `caller`: what the one who invites may do, so the refusal's hint fits them. */
+export function assertEmailDomainAllowed(email: string, allowedDomains: readonly string[], caller: { canAllowDomains: boolean } = { canAllowDomains: false }): void {
   if (allowedDomains.length === 0) return;
   const domain = email.slice(email.lastIndexOf('@') + 1);
-  if (!allowedDomains.includes(domain)) throw new EmailDomainNotAllowedError(domain, [...allowedDomains]);
+  if (!allowedDomains.includes(domain)) throw new EmailDomainNotAllowedError(domain, [...allowedDomains], caller.canAllowDomains);
 }
 
-export function assertSeatAvailable(org: { plan: string; seatLimit: number }, seatsUsed: number, billingUrl: string): void {
+export function assertSeatAvailable(org: { plan: string; seatLimit: number }, seatsUsed: number, billingUrl: string, caller: { isOwner: boolean } = { isOwner: false }): void {
   if (seatsUsed >= org.seatLimit) {
-    throw new SeatLimitReachedError({ plan: org.plan, seatLimit: org.seatLimit, seatsUsed, billingUrl });
+    throw new SeatLimitReachedError({ plan: org.plan, seatLimit: org.seatLimit, seatsUsed, billingUrl }, caller.isOwner);
   }
+}
+
+/** What a re-invitation or update_invitation does to a pending invitation's teams. */
+export function mergeTeamIds(current: readonly string[], change: { add?: readonly string[]; remove?: readonly string[]; replace?: boolean }): string[] {
+  const base = change.replace ? [] : current.filter((id) => !(change.remove ?? []).includes(id));
+  return [...new Set([...base, ...(change.add ?? [])])];
 }

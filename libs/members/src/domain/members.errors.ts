@@ -1,4 +1,4 @@
-import { DomainError } from '@app/shared';
+import { DomainError, type Referent } from '@app/shared';
 
 export class OrganizationNotFoundError extends DomainError {
   constructor(slug: string) {
@@ -25,13 +25,16 @@ export class AlreadyMemberError extends DomainError {
 }
 
 export class EmailDomainNotAllowedError extends DomainError {
-  constructor(domain: string, allowedDomains: string[]) {
+  /** `canAllow`: the caller may change the list themselves (org:manage), so the hint says how. */
+  constructor(domain: string, allowedDomains: string[], canAllow: boolean) {
     super(
       'precondition_failed',
       'email_domain_not_allowed',
       `Invitations to ${domain} addresses are not allowed: this organization only accepts ${allowedDomains.join(', ')}.`,
       { domain, allowedDomains },
-      `Invite an address on an allowed domain, or ask an owner or admin to call update_allowed_email_domains with ${domain} added to the list.`,
+      canAllow
+        ? `Invite an address on an allowed domain, or call update_allowed_email_domains with {"add": ["${domain}"]} and then invite_member again.`
+        : `Invite an address on an allowed domain, or ask an owner or admin to call update_allowed_email_domains with ${domain} added to the list.`,
     );
   }
 }
@@ -41,13 +44,14 @@ export const BILLING_RULE =
   'revoke a pending invitation, remove a member, or raise the seat limit on the billing page.';
 
 export class SeatLimitReachedError extends DomainError {
-  constructor(facts: { plan: string; seatLimit: number; seatsUsed: number; billingUrl: string }) {
+  /** `isOwner`: the caller can buy seats themselves. */
+  constructor(facts: { plan: string; seatLimit: number; seatsUsed: number; billingUrl: string }, isOwner: boolean) {
     super(
       'limit_reached',
       'seat_limit_reached',
       `All ${facts.seatLimit} seats of the "${facts.plan}" plan are in use (${facts.seatsUsed} used), so no invitation was sent.`,
       { ...facts, billingRule: BILLING_RULE },
-      `Free a seat (revoke_invitation for a pending invitation you no longer need, or remove_member), or have an owner buy more seats at ${facts.billingUrl}.`,
+      `Free a seat (revoke_invitation for a pending invitation you no longer need, or remove_member), or ${isOwner ? 'buy' : 'have an owner buy'} more seats at ${facts.billingUrl}.`,
     );
   }
 }
@@ -89,13 +93,13 @@ export class LastOwnerError extends DomainError {
 }
 
 export class InvitationNotPendingError extends DomainError {
-  constructor(invitationId: string, status: string) {
+  constructor(invitationId: string, status: string, action: 'revoked' | 'changed' = 'revoked') {
     super(
       'precondition_failed',
       'invitation_not_pending',
-      `The invitation is ${status}, so it cannot be revoked.`,
+      `The invitation is ${status}, so it cannot be ${action}.`,
       { invitationId, status },
-      'Only pending invitations can be revoked; list_invitations shows their status.',
+      `Only pending invitations can be ${action}; list_invitations shows their status${status === 'expired' ? ', and invite_member sends a new one' : ''}.`,
     );
   }
 }
@@ -124,14 +128,15 @@ export class RoleInUseError extends DomainError {
   }
 }
 
-export class UnknownTeamsError extends DomainError {
-  constructor(teams: string[]) {
+/** A member reference that names someone who is only invited: not_found, pointing at the invitation. */
+export class NotJoinedYetError extends DomainError {
+  constructor(notFound: DomainError, invitation: Referent) {
     super(
       'not_found',
       'not_found',
-      `No team ${teams.map((t) => JSON.stringify(t)).join(', ')} exists in this organization.`,
-      { resource: 'team', ids: teams },
-      'Call list_teams for valid team ids, or create_team first.',
+      `${invitation.name} has been invited but has not joined yet, so they are not a member.`,
+      { ...notFound.details, invitationId: invitation.id, email: invitation.name },
+      `Their pending invitation is changed with update_invitation {"invitation": "${invitation.name}"} (role, addTeams, removeTeams) and withdrawn with revoke_invitation; find_people shows members and invitees.`,
     );
   }
 }

@@ -30,19 +30,6 @@ export class InvitationRepository {
     return db.invitation.findFirst({ where: { orgId, email, status: 'pending' }, orderBy: { id: 'desc' } });
   }
 
-  /** A pending, unexpired invitation by invitation id, invitee email, or the user id of an existing account. */
-  async findPendingByReference(orgId: string, reference: string, now: Date) {
-    let email = reference.includes('@') ? reference.toLowerCase() : undefined;
-    if (!email) {
-      const user = await this.prisma.user.findUnique({ where: { id: reference }, select: { email: true } });
-      email = user?.email;
-    }
-    return this.prisma.invitation.findFirst({
-      where: { orgId, status: 'pending', expiresAt: { gt: now }, OR: [{ id: reference }, ...(email ? [{ email }] : [])] },
-      select: { id: true, email: true, expiresAt: true, teamIds: true },
-    });
-  }
-
   findById(orgId: string, id: string, db: Db = this.prisma): Promise<InvitationRecord | null> {
     return db.invitation.findFirst({ where: { orgId, id } });
   }
@@ -61,6 +48,20 @@ export class InvitationRepository {
     data: { role: string; teamIds: string[]; tokenHash: string; invitedByUserId: string; expiresAt: Date },
   ): Promise<InvitationRecord> {
     return tx.invitation.update({ where: { id }, data: { ...data, status: 'pending' } });
+  }
+
+  /** Changes what a pending invitation grants; its link (token) and expiry stay as they are. */
+  update(tx: TransactionClient, id: string, data: { role: string; teamIds: string[] }): Promise<InvitationRecord> {
+    return tx.invitation.update({ where: { id }, data });
+  }
+
+  /** Pending, unexpired invitations whose email contains the text. */
+  searchPending(orgId: string, query: string, now: Date, limit: number): Promise<InvitationRecord[]> {
+    return this.prisma.invitation.findMany({
+      where: { orgId, status: 'pending', expiresAt: { gt: now }, email: { contains: query, mode: 'insensitive' } },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
   }
 
   list(orgId: string, page: PageRequest, filter: { status?: InvitationStatus; query?: string; now: Date }): Promise<InvitationRecord[]> {
@@ -100,14 +101,5 @@ export class InvitationRepository {
 
   countPendingWithRole(orgId: string, role: string, now: Date, db: Db = this.prisma): Promise<number> {
     return db.invitation.count({ where: { orgId, role, status: 'pending', expiresAt: { gt: now } } });
-  }
-
-  /** Teams named by id or by name, inside the org. */
-  findTeams(orgId: string, references: string[], db: Db = this.prisma): Promise<{ id: string; name: string }[]> {
-    if (references.length === 0) return Promise.resolve([]);
-    return db.team.findMany({
-      where: { orgId, OR: [{ id: { in: references } }, { name: { in: references } }] },
-      select: { id: true, name: true },
-    });
   }
 }

@@ -52,13 +52,19 @@ export class MembershipRepository {
     });
   }
 
-  /** A member by membership id, user id or email; always inside the org. */
-  findByReference(orgId: string, reference: string, db: Db = this.prisma): Promise<MemberRecord | null> {
-    const ref = reference.trim();
-    const where = ref.includes('@')
-      ? { orgId, user: { email: ref.toLowerCase() } }
-      : { orgId, OR: [{ id: ref }, { userId: ref }] };
-    return db.membership.findFirst({ where, include: withUser });
+  findById(orgId: string, id: string, db: Db = this.prisma): Promise<MemberRecord | null> {
+    return db.membership.findFirst({ where: { orgId, id }, include: withUser });
+  }
+
+  /** Active members whose name or email contains the text, exact matches first. */
+  search(orgId: string, query: string, limit: number): Promise<MemberRecord[]> {
+    const text = { contains: query, mode: 'insensitive' as const };
+    return this.prisma.membership.findMany({
+      where: { orgId, user: { OR: [{ email: text }, { name: text }] } },
+      include: withUser,
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
   }
 
   findByEmail(orgId: string, email: string, db: Db = this.prisma) {

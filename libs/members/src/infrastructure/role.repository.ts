@@ -22,6 +22,10 @@ export class RoleRepository {
     return db.role.findMany({ where: { orgId }, orderBy: { name: 'asc' } });
   }
 
+  findById(orgId: string, id: string, db: Db = this.prisma): Promise<RoleRecord | null> {
+    return db.role.findFirst({ where: { orgId, id } });
+  }
+
   /** A custom role by id or key, inside the org. */
   findByReference(orgId: string, reference: string, db: Db = this.prisma): Promise<RoleRecord | null> {
     return db.role.findFirst({ where: { orgId, OR: [{ id: reference }, { key: reference }] } });

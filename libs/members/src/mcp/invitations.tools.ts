@@ -1,26 +1,31 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { InvitationsService } from '../application/invitations.service.js';
 import { MemberRiskyChanges } from '../application/risky-changes.js';
-import { invitationSchema } from './schemas.js';
+import { invitationReference, invitationSchema, roleReference, teamReference } from './schemas.js';
 import { memberPermissions as can } from '../members.permissions.js';
 
 const inviteInput = z.object({
   email: z.string().min(3).max(254).describe('Email address of the person to invite'),
-  role: z.string().min(1).max(64).default('member').describe('Role they get on acceptance: member (default), admin, owner (owners only) or a custom role key'),
-  teams: z
-    .array(z.string().min(1).max(100))
-    .max(50)
+  role: roleReference
     .optional()
-    .describe('Teams (ids or exact names from list_teams) the person joins when they accept'),
+    .describe('Role they get on acceptance (name or key): member by default for a new invitation; for a pending one, omit it to keep its role'),
+  teams: z.array(teamReference).max(50).optional().describe('Teams (names or ids, e.g. ["Sales"]) the person joins when they accept; added to a pending invitation\'s teams'),
+  replaceTeams: z.boolean().default(false).describe('For a pending invitation: true replaces its teams with teams instead of adding them'),
+});
+const updateInput = z.object({
+  invitation: invitationReference,
+  role: roleReference.optional().describe('The new role (name or key); omit to keep it'),
+  addTeams: z.array(teamReference).max(50).optional().describe('Teams (names or ids) to add to what they join on acceptance'),
+  removeTeams: z.array(teamReference).max(50).optional().describe('Teams (names or ids) to take off the invitation'),
 });
 const listInvitationsInput = z.object({
   ...pageInput,
   status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional().describe('Only invitations in this state; omit for all'),
   query: z.string().min(1).max(100).optional().describe('Only invitations whose email contains this text'),
 });
-const revokeInput = z.object({ invitationId: z.string().min(1).max(64).describe('Id of a pending invitation (from list_invitations or invite_member)') });
+const revokeInput = z.object({ invitation: requiredReference('Invitee email or invitation id'), invitationId: legacyIdField('invitation') });
 
 @McpTools({ toolset: 'people' })
 export class InvitationsTools {
@@ -28,13 +33,13 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'invite_member',
-    description: 'Invites someone by email with a role and optional teams they join on acceptance. No email is sent: hand them the result\'s acceptUrl (one-time, 7 days). Re-inviting a pending address renews its link.',
+    description: 'Invites someone by email with a role and optional teams they join on acceptance. No email is sent: hand them the result\'s acceptUrl (one-time, 7 days). Re-inviting a pending address updates that invitation instead (omitted role kept, teams added unless replaceTeams) and shows no new link; update_invitation does the same by invitation.',
     permission: can.invite_member,
     input: inviteInput,
     output: z.object({
       invitation: invitationSchema,
-      acceptUrl: z.string().describe('Link the invitee opens to create their account (or sign in) and join; shown only now'),
-      refreshed: z.boolean().describe('true when an existing pending invitation was re-sent instead of a new one created'),
+      acceptUrl: z.string().nullable().describe('Link the invitee opens to create their account (or sign in) and join; shown only when a new link was made (null when a pending invitation was updated: its link still works)'),
+      refreshed: z.boolean().describe('true when an existing invitation for this address was updated instead of a new one created'),
       emailSent: z.literal(false).describe('Always false: deliver acceptUrl to the person yourself'),
     }),
     title: 'Invite member',
@@ -43,6 +48,26 @@ export class InvitationsTools {
   })
   invite(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof inviteInput>) {
     return this.invitations.invite(principal, input);
+  }
+
+  @McpTool({
+    name: 'update_invitation',
+    description:
+      'Changes a pending invitation (by the invitee\'s email or the invitation id): its role and the teams the person joins ' +
+      'on acceptance. The link the invitee holds keeps working and nothing is sent. You cannot give a role with permissions ' +
+      'you lack; only owners change owner invitations. Needs members:invite.',
+    permission: can.update_invitation,
+    input: updateInput,
+    output: z.object({
+      invitation: invitationSchema,
+      changed: z.boolean().describe('false when the invitation already was like this; nothing was written'),
+    }),
+    title: 'Update invitation',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    risk: ({ principal, input, get }) => get(MemberRiskyChanges).updateInvitation(principal, input),
+  })
+  update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
+    return this.invitations.update(principal, input);
   }
 
   @McpTool({
@@ -60,7 +85,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'revoke_invitation',
-    description: 'Revokes a pending invitation: its link stops working and its seat is freed.',
+    description: 'Revokes a pending invitation (by email or id): its link stops working and its seat is freed.',
     permission: can.revoke_invitation,
     input: revokeInput,
     output: invitationSchema,

@@ -10,7 +10,7 @@ const permissionList = z
   .array(z.string().min(1).max(64))
   .max(ALL_PERMISSIONS.length)
   .describe(`Any of: ${ALL_PERMISSIONS.join(', ')}`);
-const roleReference = z.string().min(1).max(64).describe('The custom role: its id or key (from list_roles)');
+const roleReference = z.string().min(1).max(64).describe('The custom role: its name, key or id (from list_roles)');
 
 const createRoleInput = z.object({
   name: z.string().min(1).max(50).describe('Display name, unique in the organization, e.g. "Sales Lead"; the key is derived from it'),

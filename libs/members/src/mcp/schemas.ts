@@ -11,7 +11,7 @@ export const memberSchema = z.object({
 });
 
 export const invitationSchema = z.object({
-  id: z.string().describe('Invitation id: pass it to revoke_invitation'),
+  id: z.string().describe('Invitation id; update_invitation and revoke_invitation also take the email'),
   email: z.string(),
   role: z.string().describe('The role the invitee gets on acceptance'),
   teamIds: z.array(z.string()).describe('Teams the invitee joins on acceptance'),
@@ -51,4 +51,8 @@ export const memberReference = z
   .string()
   .min(1)
   .max(254)
-  .describe('Membership id, user id or email');
+  .describe('Member email, name or id');
+
+export const roleReference = z.string().min(1).max(64).describe('Role name or key');
+export const teamReference = z.string().min(1).max(100).describe('Team name or id');
+export const invitationReference = z.string().min(1).max(254).describe('Invitee email or invitation id');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { alreadyExistsOnClash, AuditLog, decodeCursor, NotFoundError, toPage, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
-import { ConfigObjectsService, type ConfigObjectRecord } from '@app/skills';
+import { alreadyExistsOnClash, AuditLog, decodeCursor, NotFoundError, pickReference, REFERENCE, ReferenceResolver, toPage, TransactionRunner, type Page, type Principal, type TransactionClient } from '@app/shared';
+import { ConfigObjectsService, type ConfigObjectRecord, type ConfigObjectType } from '@app/skills';
 import { assertPluginName, ComponentNotAttachedError, PluginEditDeniedError } from '../domain/plugin.js';
 import { PluginRepository, type PluginRecord } from '../infrastructure/plugin.repository.js';
 import { pluginPermissions as can } from '../plugins.permissions.js';
@@ -21,6 +21,9 @@ export interface PluginDetail extends PluginSummary {
   components: { configObjectId: string; type: string; name: string; description: string; latestVersion: number; addedAt: string }[];
   marketplaces: { marketplaceId: string; name: string; publishedAt: string }[];
 }
+
+type PluginInput = { plugin?: string; pluginId?: string };
+type ComponentInput = PluginInput & { configObject?: string; configObjectId?: string; type?: ConfigObjectType };
 
 type WithCounts = PluginRecord & { _count: { components: number; listings: number } };
 
@@ -42,6 +45,7 @@ export class PluginsService {
   constructor(
     private readonly plugins: PluginRepository,
     private readonly configObjects: ConfigObjectsService,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
@@ -52,10 +56,11 @@ export class PluginsService {
     return toPage(await this.plugins.list(principal.orgId, page), page, summaryView);
   }
 
-  async get(principal: Principal, input: { pluginId: string }): Promise<PluginDetail> {
+  async get(principal: Principal, input: PluginInput): Promise<PluginDetail> {
     assertPermission(principal, can.get_plugin);
-    const p = await this.plugins.details(principal.orgId, input.pluginId);
-    if (!p) throw notFound(input.pluginId);
+    const { id } = await this.require(principal.orgId, pickReference(input, 'plugin', 'pluginId'));
+    const p = await this.plugins.details(principal.orgId, id);
+    if (!p) throw notFound(id);
     return {
       ...summaryView(p),
       components: p.components.map((c) => ({
@@ -80,31 +85,32 @@ export class PluginsService {
     return summaryView({ ...plugin, _count: { components: 0, listings: 0 } });
   }
 
-  async addComponent(principal: Principal, input: { pluginId: string; configObjectId: string }) {
+  async addComponent(principal: Principal, input: ComponentInput) {
     assertPermission(principal, can.add_plugin_component);
-    const plugin = await this.require(principal.orgId, input.pluginId);
-    const object = await this.configObjects.findForOrg(principal.orgId, input.configObjectId);
+    const plugin = await this.require(principal.orgId, pickReference(input, 'plugin', 'pluginId'));
+    const object = await this.component(principal.orgId, input);
     await this.assertMayEdit(principal, plugin);
     const { created } = await this.transactions.run((tx) => this.ensureComponent(principal, plugin, object, tx));
     return { pluginId: plugin.id, configObjectId: object.id, alreadyAttached: !created };
   }
 
-  async removeComponent(principal: Principal, input: { pluginId: string; configObjectId: string }) {
+  async removeComponent(principal: Principal, input: ComponentInput) {
     assertPermission(principal, can.remove_plugin_component);
-    const plugin = await this.require(principal.orgId, input.pluginId);
+    const plugin = await this.require(principal.orgId, pickReference(input, 'plugin', 'pluginId'));
+    const object = await this.component(principal.orgId, input);
     await this.assertMayEdit(principal, plugin);
     await this.transactions.run(async (tx) => {
-      if (!(await this.plugins.removeComponent(tx, principal.orgId, plugin.id, input.configObjectId))) {
-        throw new ComponentNotAttachedError(plugin.id, input.configObjectId);
+      if (!(await this.plugins.removeComponent(tx, principal.orgId, plugin.id, object.id))) {
+        throw new ComponentNotAttachedError(plugin.id, object.id);
       }
-      await this.audit.record(principal, { action: 'plugin.component_removed', targetType: 'plugin', targetId: plugin.id, details: { configObjectId: input.configObjectId } }, tx);
+      await this.audit.record(principal, { action: 'plugin.component_removed', targetType: 'plugin', targetId: plugin.id, details: { configObjectId: object.id } }, tx);
     });
-    return { pluginId: plugin.id, configObjectId: input.configObjectId, removed: true as const };
+    return { pluginId: plugin.id, configObjectId: object.id, removed: true as const };
   }
 
-  async delete(principal: Principal, input: { pluginId: string }): Promise<{ deleted: true; id: string; name: string }> {
+  async delete(principal: Principal, input: PluginInput): Promise<{ deleted: true; id: string; name: string }> {
     assertPermission(principal, can.delete_plugin);
-    const plugin = await this.require(principal.orgId, input.pluginId);
+    const plugin = await this.require(principal.orgId, pickReference(input, 'plugin', 'pluginId'));
     await this.assertMayEdit(principal, plugin);
     await this.transactions.run(async (tx) => {
       await this.plugins.delete(tx, principal.orgId, plugin.id);
@@ -120,11 +126,21 @@ export class PluginsService {
     throw new PluginEditDeniedError(plugin.id, principal.role);
   }
 
-  /** A plugin of the caller's organization, or not_found (also for other contexts). */
-  async require(orgId: string, id: string, db?: TransactionClient): Promise<PluginRecord> {
+  /** A plugin of the caller's organization by name or id, or ambiguous_reference / not_found (also for other contexts). */
+  async require(orgId: string, reference: string, db?: TransactionClient): Promise<PluginRecord> {
+    const { id } = await this.references.resolve(orgId, REFERENCE.plugin, reference, {}, db);
     const plugin = await this.plugins.find(orgId, id, db);
-    if (!plugin) throw notFound(id);
+    if (!plugin) throw notFound(reference);
     return plugin;
+  }
+
+  /** The skill or config object a component reference names (for describing a change before it is made). */
+  componentOf(orgId: string, input: ComponentInput): Promise<ConfigObjectRecord> {
+    return this.component(orgId, input);
+  }
+
+  private component(orgId: string, input: ComponentInput): Promise<ConfigObjectRecord> {
+    return this.configObjects.findForOrg(orgId, { reference: pickReference(input, 'configObject', 'configObjectId'), type: input.type });
   }
 
   // The two steps below are also steps of share_skill; the use case that runs them has checked its permission.

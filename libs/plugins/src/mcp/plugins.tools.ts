@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
+import { CONFIG_OBJECT_TYPES } from '@app/skills';
 import { PluginsService } from '../application/plugins.service.js';
 import { pluginPermissions as can } from '../plugins.permissions.js';
 import { PluginRiskyChanges } from '../application/risky-changes.js';
 
-const pluginId = z.string().min(1).max(100).describe('Plugin id (from list_plugins)');
-const configObjectId = z.string().min(1).max(100).describe('Id of a skill or config object of this organization');
+const pluginRef = {
+  plugin: requiredReference('Plugin name or id'),
+  pluginId: legacyIdField('plugin'),
+};
+const componentRef = {
+  configObject: requiredReference('Skill or config object name or id'),
+  configObjectId: legacyIdField('configObject'),
+  type: z.enum(CONFIG_OBJECT_TYPES).optional().describe('Its type, when several types use that name'),
+};
 
 const pluginSummary = z.object({
   id: z.string(),
@@ -38,13 +46,13 @@ const componentResult = z.object({
 });
 
 const listInput = z.object(pageInput);
-const getInput = z.object({ pluginId });
+const getInput = z.object(pluginRef);
 const createInput = z.object({
   name: z.string().min(1).max(64).describe('1-64 lowercase letters, digits or hyphens, unique in the organization, e.g. "weekly-status-report"'),
   description: z.string().max(1024).default('').describe('What the plugin gives its users'),
 });
-const componentInput = z.object({ pluginId, configObjectId });
-const deleteInput = z.object({ pluginId });
+const componentInput = z.object({ ...pluginRef, ...componentRef });
+const deleteInput = z.object(pluginRef);
 
 @McpTools({ toolset: 'catalog' })
 export class PluginsTools {

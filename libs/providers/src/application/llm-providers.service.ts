@@ -7,6 +7,9 @@ import {
   displayName,
   lastFour,
   NotFoundError,
+  pickReference,
+  tableReference,
+  ReferenceResolver,
   SecretBox,
   toPage,
   TransactionRunner,
@@ -49,9 +52,14 @@ function providerView(p: LlmProviderRecord): LlmProviderView {
 // The ciphertext is bound to the row, so a sealed key copied to another provider does not open.
 const sealContext = (p: { orgId: string; id: string }) => `llm_provider:${p.orgId}:${p.id}:api_key`;
 
+type ProviderInput = { provider?: string; providerId?: string };
+
+const LLM_PROVIDER_REFERENCE = tableReference('LlmProvider', 'LLM provider', 'list_llm_providers');
+
 @Injectable()
 export class LlmProvidersService {
   constructor(
+    private readonly references: ReferenceResolver,
     private readonly providers: LlmProviderRepository,
     private readonly transactions: TransactionRunner,
     private readonly secrets: SecretBox,
@@ -64,9 +72,9 @@ export class LlmProvidersService {
     return toPage(await this.providers.list(principal.orgId, page), page, providerView);
   }
 
-  async get(principal: Principal, input: { providerId: string }): Promise<LlmProviderView> {
+  async get(principal: Principal, input: ProviderInput): Promise<LlmProviderView> {
     assertPermission(principal, can.get_llm_provider);
-    return providerView(await this.require(principal.orgId, input.providerId));
+    return providerView(await this.require(principal.orgId, input));
   }
 
   async create(principal: Principal, input: { name: string; kind: ProviderKind; baseUrl?: string; models: string[]; apiKey?: string }): Promise<LlmProviderView> {
@@ -88,11 +96,11 @@ export class LlmProvidersService {
 
   async update(
     principal: Principal,
-    input: { providerId: string; name?: string; kind?: ProviderKind; baseUrl?: string | null; models?: string[]; apiKey?: string | null },
+    input: ProviderInput & { name?: string; kind?: ProviderKind; baseUrl?: string | null; models?: string[]; apiKey?: string | null },
   ): Promise<LlmProviderView> {
     assertPermission(principal, can.update_llm_provider);
-    const { providerId, ...changes } = input;
-    const current = await this.require(principal.orgId, providerId);
+    const { provider: _noun, providerId: _id, ...changes } = input;
+    const current = await this.require(principal.orgId, input);
     const name = changes.name === undefined ? undefined : displayName(changes.name);
     const kind = changes.kind ?? (current.kind as ProviderKind);
     const baseUrl = changes.baseUrl !== undefined || changes.kind !== undefined ? normalizeBaseUrl(kind, changes.baseUrl === undefined ? current.baseUrl : changes.baseUrl) : undefined;
@@ -118,9 +126,9 @@ export class LlmProvidersService {
     return providerView(updated);
   }
 
-  async delete(principal: Principal, input: { providerId: string }): Promise<{ deleted: true; id: string; name: string }> {
+  async delete(principal: Principal, input: ProviderInput): Promise<{ deleted: true; id: string; name: string }> {
     assertPermission(principal, can.delete_llm_provider);
-    const provider = await this.require(principal.orgId, input.providerId);
+    const provider = await this.require(principal.orgId, input);
     await this.transactions.run(async (tx) => {
       await this.providers.delete(tx, principal.orgId, provider.id);
       await this.audit.record(principal, { action: 'llm_provider.deleted', targetType: 'llm_provider', targetId: provider.id, details: { name: provider.name, kind: provider.kind } }, tx);
@@ -132,9 +140,10 @@ export class LlmProvidersService {
     return { apiKeyEncrypted: this.secrets.seal(apiKey, sealContext(provider)), apiKeyLast4: lastFour(apiKey) };
   }
 
-  private async require(orgId: string, id: string): Promise<LlmProviderRecord> {
+  private async require(orgId: string, input: ProviderInput): Promise<LlmProviderRecord> {
+    const { id } = await this.references.resolve(orgId, LLM_PROVIDER_REFERENCE, pickReference(input, 'provider', 'providerId'));
     const provider = await this.providers.find(orgId, id);
-    if (!provider) throw new NotFoundError('LLM provider', id, 'Call list_llm_providers to find a valid id.');
+    if (!provider) throw new NotFoundError('LLM provider', id);
     return provider;
   }
 

@@ -8,8 +8,8 @@ import { LlmProvidersService } from './llm-providers.service.js';
 export class ProviderRiskyChanges {
   constructor(private readonly providers: LlmProvidersService) {}
 
-  async deleteProvider(principal: Principal, input: { providerId: string }): Promise<RiskyChange> {
-    const provider = await this.providers.get(principal, { providerId: input.providerId });
+  async deleteProvider(principal: Principal, input: { provider?: string; providerId?: string }): Promise<RiskyChange> {
+    const provider = await this.providers.get(principal, input);
     return {
       summary: `Delete the ${provider.kind} LLM provider "${provider.name}" from ${principal.organization.name}, with its models list and stored API key.`,
       resolved: { providerId: provider.id },

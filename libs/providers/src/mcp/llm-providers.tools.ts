@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { LlmProvidersService } from '../application/llm-providers.service.js';
 import { PROVIDER_KINDS } from '../domain/llm-provider.js';
 import { providerPermissions as can } from '../providers.permissions.js';
 import { ProviderRiskyChanges } from '../application/risky-changes.js';
 
-const providerId = z.string().min(1).max(100).describe('Provider id (from list_llm_providers)');
+const providerRef = {
+  provider: requiredReference('LLM provider name or id'),
+  providerId: legacyIdField('provider'),
+};
 const kind = z.enum(PROVIDER_KINDS).describe('The API family');
 const baseUrl = z.string().max(2000).describe('API endpoint; required for azure_openai, ollama and openai_compatible');
 const models = z.array(z.string().max(200)).max(100).describe('Model ids members may use, e.g. ["claude-sonnet-4-5"]');
@@ -30,7 +33,7 @@ const providerSchema = z.object({
 });
 
 const listInput = z.object(pageInput);
-const getInput = z.object({ providerId });
+const getInput = z.object(providerRef);
 const createInput = z.object({
   name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Anthropic (prod)"'),
   kind,
@@ -39,14 +42,14 @@ const createInput = z.object({
   apiKey: apiKey.optional(),
 });
 const updateInput = z.object({
-  providerId,
+  ...providerRef,
   name: z.string().min(1).max(100).optional().describe('New name'),
   kind: kind.optional(),
   baseUrl: baseUrl.nullable().optional().describe('New endpoint, or null to use the provider\'s default'),
   models: models.optional().describe('Replaces the whole model list'),
   apiKey: apiKey.nullable().optional().describe('New write-only API key, or null to remove the stored one'),
 });
-const deleteInput = z.object({ providerId });
+const deleteInput = z.object(providerRef);
 
 @McpTools({ toolset: 'runtime' })
 export class LlmProvidersTools {

@@ -5,6 +5,8 @@ import { DATABASE, openDatabase, type Database } from './database.js';
 import { applyMigrations } from './migrator.js';
 import { PrismaService } from './prisma.service.js';
 import { TransactionRunner } from './transaction.runner.js';
+import { ReferenceRepository } from '../references/reference.repository.js';
+import { ReferenceResolver } from '../references/reference.resolver.js';
 
 export interface DatabaseModuleOptions {
   /** An already open database shared by several app instances in one process (tests). */
@@ -35,7 +37,7 @@ export class DatabaseModule implements OnApplicationShutdown {
     const database = options.shared
       ? { provide: DATABASE, useValue: { ...options.shared, close: async () => {} } }
       : { provide: DATABASE, inject: [AppConfig], useFactory: openAndMigrate };
-    return { module: DatabaseModule, providers: [database, PrismaService, TransactionRunner], exports: [DATABASE, PrismaService, TransactionRunner] };
+    return { module: DatabaseModule, providers: [database, PrismaService, TransactionRunner, ReferenceRepository, ReferenceResolver], exports: [DATABASE, PrismaService, TransactionRunner, ReferenceResolver] };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,11 +5,15 @@ import {
   AuditLog,
   decodeCursor,
   NotFoundError,
+  pickReference,
+  REFERENCE,
+  ReferenceResolver,
   toPage,
   TransactionRunner,
   type Page,
   type PageRequest,
   type Principal,
+  type ReferenceKind,
   type TransactionClient,
 } from '@app/shared';
 import { CONFIG_OBJECT_TYPES, objectName, VersionNotFoundError, type ConfigObjectType } from '../domain/config-object.js';
@@ -26,11 +30,24 @@ export interface ConfigObjectWithVersion {
 export interface ObjectKind {
   resource: 'skill' | 'config object';
   types: readonly ConfigObjectType[];
+  reference: ReferenceKind;
 }
 
-export const SKILL_KIND: ObjectKind = { resource: 'skill', types: ['skill'] };
-export const CONFIG_OBJECT_KIND: ObjectKind = { resource: 'config object', types: CONFIG_OBJECT_TYPES.filter((t) => t !== 'skill') };
-const ANY_KIND: ObjectKind = { resource: 'config object', types: CONFIG_OBJECT_TYPES };
+export const SKILL_KIND: ObjectKind = { resource: 'skill', types: ['skill'], reference: REFERENCE.skill };
+export const CONFIG_OBJECT_KIND: ObjectKind = { resource: 'config object', types: CONFIG_OBJECT_TYPES.filter((t) => t !== 'skill'), reference: REFERENCE.configObject };
+const ANY_KIND: ObjectKind = { resource: 'config object', types: CONFIG_OBJECT_TYPES, reference: REFERENCE.configObject };
+
+/** A config object named by id or name, optionally narrowed to one type (names are unique per type). */
+export interface ObjectReference {
+  reference: string;
+  type?: ConfigObjectType;
+}
+
+type ConfigObjectInput = { configObject?: string; configObjectId?: string; type?: ConfigObjectType };
+
+function configObjectReference(input: ConfigObjectInput): ObjectReference {
+  return { reference: pickReference(input, 'configObject', 'configObjectId'), type: input.type };
+}
 
 export interface ConfigObjectSummary {
   id: string;
@@ -73,6 +90,7 @@ function detailView({ object, version }: ConfigObjectWithVersion): ConfigObjectD
 export class ConfigObjectsService {
   constructor(
     private readonly objects: ConfigObjectRepository,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
@@ -83,9 +101,9 @@ export class ConfigObjectsService {
     return toPage(await this.listOf(principal, CONFIG_OBJECT_KIND, page, input.type), page, configObjectSummary);
   }
 
-  async get(principal: Principal, input: { configObjectId: string; version?: number }): Promise<ConfigObjectDetail> {
+  async get(principal: Principal, input: ConfigObjectInput & { version?: number }): Promise<ConfigObjectDetail> {
     assertPermission(principal, can.get_config_object);
-    return detailView(await this.getOf(principal, CONFIG_OBJECT_KIND, input.configObjectId, input.version));
+    return detailView(await this.getOf(principal, CONFIG_OBJECT_KIND, configObjectReference(input), input.version));
   }
 
   async create(
@@ -98,33 +116,33 @@ export class ConfigObjectsService {
 
   async update(
     principal: Principal,
-    input: { configObjectId: string; name?: string; description?: string; content?: string; metadata?: Record<string, unknown> },
+    input: ConfigObjectInput & { name?: string; description?: string; content?: string; metadata?: Record<string, unknown> },
   ): Promise<ConfigObjectDetail> {
     assertPermission(principal, can.update_config_object);
-    const { configObjectId, ...changes } = input;
-    return detailView(await this.updateOf(principal, CONFIG_OBJECT_KIND, configObjectId, changes));
+    const { configObject: _noun, configObjectId: _id, type: _type, ...changes } = input;
+    return detailView(await this.updateOf(principal, CONFIG_OBJECT_KIND, configObjectReference(input), changes));
   }
 
-  async delete(principal: Principal, input: { configObjectId: string }): Promise<{ deleted: true; id: string; name: string }> {
+  async delete(principal: Principal, input: ConfigObjectInput): Promise<{ deleted: true; id: string; name: string }> {
     assertPermission(principal, can.delete_config_object);
-    const deleted = await this.deleteOf(principal, CONFIG_OBJECT_KIND, input.configObjectId);
+    const deleted = await this.deleteOf(principal, CONFIG_OBJECT_KIND, configObjectReference(input));
     return { deleted: true, id: deleted.id, name: deleted.name };
   }
 
-  /** For other contexts (plugins, sharing): a config object of the caller's organization, or not_found. */
-  findForOrg(orgId: string, id: string, kind: ObjectKind = ANY_KIND, db?: TransactionClient): Promise<ConfigObjectRecord> {
-    return this.require(orgId, kind, id, db);
+  /** For other contexts (plugins, sharing): a config object of the caller's organization by id or name, or not_found. */
+  findForOrg(orgId: string, ref: ObjectReference, kind: ObjectKind = ANY_KIND, db?: TransactionClient): Promise<ConfigObjectRecord> {
+    return this.require(orgId, kind, ref, db);
   }
 
   listOf(principal: Principal, kind: ObjectKind, page: PageRequest, type?: ConfigObjectType): Promise<ConfigObjectRecord[]> {
     return this.objects.list(principal.orgId, type ? [type] : kind.types, page);
   }
 
-  async getOf(principal: Principal, kind: ObjectKind, id: string, version?: number): Promise<ConfigObjectWithVersion> {
-    const object = await this.require(principal.orgId, kind, id);
+  async getOf(principal: Principal, kind: ObjectKind, ref: ObjectReference, version?: number): Promise<ConfigObjectWithVersion> {
+    const object = await this.require(principal.orgId, kind, ref);
     const wanted = version ?? object.latestVersion;
     const row = await this.objects.version(principal.orgId, object.id, wanted);
-    if (!row) throw new VersionNotFoundError(kind.resource, id, wanted, object.latestVersion);
+    if (!row) throw new VersionNotFoundError(kind.resource, object.id, wanted, object.latestVersion);
     return { object, version: row };
   }
 
@@ -156,10 +174,10 @@ export class ConfigObjectsService {
   async updateOf(
     principal: Principal,
     kind: ObjectKind,
-    id: string,
+    ref: ObjectReference,
     input: { name?: string; description?: string; content?: string; metadata?: Record<string, unknown> },
   ): Promise<ConfigObjectWithVersion> {
-    const current = await this.require(principal.orgId, kind, id);
+    const current = await this.require(principal.orgId, kind, ref);
     const previous = (await this.objects.version(principal.orgId, current.id, current.latestVersion))!;
     const fields = this.fieldsFor(current.type, {
       name: input.name ?? current.name,
@@ -178,8 +196,8 @@ export class ConfigObjectsService {
     );
   }
 
-  async deleteOf(principal: Principal, kind: ObjectKind, id: string): Promise<ConfigObjectRecord> {
-    const object = await this.require(principal.orgId, kind, id);
+  async deleteOf(principal: Principal, kind: ObjectKind, ref: ObjectReference): Promise<ConfigObjectRecord> {
+    const object = await this.require(principal.orgId, kind, ref);
     await this.transactions.run(async (tx) => {
       await this.objects.delete(tx, principal.orgId, object.id);
       await this.audit.record(principal, { action: `${auditPrefix(object.type)}.deleted`, targetType: auditPrefix(object.type), targetId: object.id, details: { name: object.name, type: object.type } }, tx);
@@ -187,9 +205,11 @@ export class ConfigObjectsService {
     return object;
   }
 
-  private async require(orgId: string, kind: ObjectKind, id: string, db?: TransactionClient): Promise<ConfigObjectRecord> {
-    const object = await this.objects.find(orgId, id, kind.types, db);
-    if (!object) throw new NotFoundError(kind.resource, id, `Call list_${kind.resource === 'skill' ? 'skills' : 'config_objects'} to find a valid id.`);
+  private async require(orgId: string, kind: ObjectKind, ref: ObjectReference, db?: TransactionClient): Promise<ConfigObjectRecord> {
+    const types = ref.type ? kind.types.filter((t) => t === ref.type) : kind.types;
+    const { id } = await this.references.resolve(orgId, kind.reference, ref.reference, { types }, db);
+    const object = await this.objects.find(orgId, id, types, db);
+    if (!object) throw new NotFoundError(kind.resource, ref.reference);
     return object;
   }
 

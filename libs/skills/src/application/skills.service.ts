@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { decodeCursor, toPage, type Page, type Principal } from '@app/shared';
+import { decodeCursor, pickReference, toPage, type Page, type Principal } from '@app/shared';
 import type { ConfigObjectRecord } from '../infrastructure/config-object.repository.js';
 import { skillPermissions as can } from '../skills.permissions.js';
 import { configObjectSummary, ConfigObjectsService, SKILL_KIND, type ConfigObjectSummary, type ConfigObjectWithVersion } from './config-objects.service.js';
@@ -22,6 +22,12 @@ function detailView({ object, version }: ConfigObjectWithVersion): SkillDetail {
   return { ...summaryView(object), version: version.version, content: version.content };
 }
 
+type SkillInput = { skill?: string; skillId?: string };
+
+function skillReference(input: SkillInput) {
+  return { reference: pickReference(input, 'skill', 'skillId') };
+}
+
 /** The skill use cases: config objects of type skill, named and described by their SKILL.md. */
 @Injectable()
 export class SkillsService {
@@ -33,9 +39,9 @@ export class SkillsService {
     return toPage(await this.store.listOf(principal, SKILL_KIND, page), page, summaryView);
   }
 
-  async get(principal: Principal, input: { skillId: string; version?: number }): Promise<SkillDetail> {
+  async get(principal: Principal, input: SkillInput & { version?: number }): Promise<SkillDetail> {
     assertPermission(principal, can.get_skill);
-    return detailView(await this.store.getOf(principal, SKILL_KIND, input.skillId, input.version));
+    return detailView(await this.store.getOf(principal, SKILL_KIND, skillReference(input), input.version));
   }
 
   /** The latest SKILL.md of the organization's skill with this exact name (for `skill://<name>`). */
@@ -49,14 +55,14 @@ export class SkillsService {
     return detailView(await this.store.createOf(principal, SKILL_KIND, { type: 'skill', content: input.content }));
   }
 
-  async update(principal: Principal, input: { skillId: string; content: string }): Promise<SkillDetail> {
+  async update(principal: Principal, input: SkillInput & { content: string }): Promise<SkillDetail> {
     assertPermission(principal, can.update_skill);
-    return detailView(await this.store.updateOf(principal, SKILL_KIND, input.skillId, { content: input.content }));
+    return detailView(await this.store.updateOf(principal, SKILL_KIND, skillReference(input), { content: input.content }));
   }
 
-  async delete(principal: Principal, input: { skillId: string }): Promise<{ deleted: true; id: string; name: string }> {
+  async delete(principal: Principal, input: SkillInput): Promise<{ deleted: true; id: string; name: string }> {
     assertPermission(principal, can.delete_skill);
-    const deleted = await this.store.deleteOf(principal, SKILL_KIND, input.skillId);
+    const deleted = await this.store.deleteOf(principal, SKILL_KIND, skillReference(input));
     return { deleted: true, id: deleted.id, name: deleted.name };
   }
 }

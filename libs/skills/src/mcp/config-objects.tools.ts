@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, pageInput, pageOutput, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { ConfigObjectsService } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import { skillPermissions as can } from '../skills.permissions.js';
 import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
-const configObjectId = z.string().min(1).max(100).describe('Config object id (from list_config_objects)');
 const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('Kind of object (mcp: an MCP server definition); skills have their own tools');
+const configObjectRef = {
+  configObject: requiredReference('Config object name or id; with type when several types share the name'),
+  configObjectId: legacyIdField('configObject'),
+  type: type.optional().describe('The type the named config object has; narrows a name used by several types'),
+};
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
 const metadata = freeFormObject().describe(
   `Optional structured settings stored with this version; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON`,
@@ -30,7 +34,7 @@ const configObjectDetail = configObjectSummary.extend({
 });
 
 const listInput = z.object({ type: type.optional(), ...pageInput });
-const getInput = z.object({ configObjectId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const getInput = z.object({ ...configObjectRef, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
 const createInput = z.object({
   type,
   name: z.string().min(1).max(100).describe('Unique name within the type, e.g. "code-reviewer"'),
@@ -39,13 +43,13 @@ const createInput = z.object({
   metadata: metadata.default({}),
 });
 const updateInput = z.object({
-  configObjectId,
+  ...configObjectRef,
   name: z.string().min(1).max(100).optional().describe('New name (unique within the type)'),
   description: z.string().max(1024).optional().describe('New description'),
   content: content.optional(),
   metadata: metadata.optional(),
 });
-const deleteInput = z.object({ configObjectId });
+const deleteInput = z.object(configObjectRef);
 
 @McpTools({ toolset: 'catalog' })
 export class ConfigObjectsTools {

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { SkillsService } from '../application/skills.service.js';
 import { MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import { skillPermissions as can } from '../skills.permissions.js';
 import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
-const skillId = z.string().min(1).max(100).describe('Skill id (from list_skills)');
+const skillRef = {
+  skill: requiredReference('Skill name or id'),
+  skillId: legacyIdField('skill'),
+};
 const skillContent = z
   .string()
   .min(1)
@@ -31,10 +34,10 @@ const skillDetail = skillSummary.extend({
 });
 
 const listInput = z.object(pageInput);
-const getInput = z.object({ skillId, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const getInput = z.object({ ...skillRef, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
 const createInput = z.object({ content: skillContent });
-const updateInput = z.object({ skillId, content: skillContent });
-const deleteInput = z.object({ skillId });
+const updateInput = z.object({ ...skillRef, content: skillContent });
+const deleteInput = z.object(skillRef);
 
 @McpTools({ toolset: 'catalog' })
 export class SkillsTools {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
 import { MemberDirectory, type MemberView } from '@app/members';
-import { alreadyExistsOnClash, AlreadyExistsError, AuditLog, decodeCursor, displayName, NotFoundError, toPage, TransactionRunner, type Page, type Principal } from '@app/shared';
+import { alreadyExistsOnClash, AlreadyExistsError, AuditLog, decodeCursor, displayName, NotFoundError, REFERENCE, ReferenceResolver, toPage, TransactionRunner, type Db, type Page, type Principal } from '@app/shared';
 import { normalizeTeamDescription } from '../domain/team-rules.js';
 import { MemberPendingInvitationError } from '../domain/teams.errors.js';
 import { TeamRepository, type TeamRecord } from '../infrastructure/team.repository.js';
@@ -19,14 +19,12 @@ function teamView(team: TeamRecord): TeamView {
   return { id: team.id, name: team.name, description: team.description, memberCount: team._count.members, createdAt: team.createdAt.toISOString() };
 }
 
-const TEAM_HINT = 'Call list_teams to find the team id or exact name.';
-const MEMBER_HINT = 'Call list_members (its query filter matches names and emails) to find the person; pass their membership id, user id or email.';
-
 @Injectable()
 export class TeamsService {
   constructor(
     private readonly teams: TeamRepository,
     private readonly directory: MemberDirectory,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
   ) {}
@@ -35,7 +33,7 @@ export class TeamsService {
     assertPermission(principal, can.list_teams);
     const page = decodeCursor(input);
     let membershipId: string | undefined;
-    if (input.member) membershipId = (await this.activeMember(principal, input.member, null)).id;
+    if (input.member) membershipId = (await this.directory.findMember(principal.orgId, input.member)).id;
     return toPage(await this.teams.list(principal.orgId, page, { query: input.query, membershipId }), page, teamView);
   }
 
@@ -62,8 +60,7 @@ export class TeamsService {
     const name = input.name === undefined ? undefined : displayName(input.name);
     return alreadyExistsOnClash(
       () => this.transactions.run(async (tx) => {
-        const team = await this.teams.findByReference(orgId, input.team, tx);
-        if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
+        const team = await this.team(orgId, input.team, tx);
         if (name !== undefined) {
           const other = await this.teams.findByName(orgId, name, tx);
           if (other && other.id !== team.id) throw new AlreadyExistsError('team', other.name, other.id);
@@ -83,8 +80,7 @@ export class TeamsService {
   async delete(principal: Principal, input: { team: string }): Promise<{ deleted: true; id: string; name: string; membersRemoved: number }> {
     assertPermission(principal, can.delete_team);
     return this.transactions.run(async (tx) => {
-      const team = await this.teams.findByReference(principal.orgId, input.team, tx);
-      if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
+      const team = await this.team(principal.orgId, input.team, tx);
       await this.teams.delete(tx, team.id);
       await this.audit.record(principal, { action: 'team.deleted', targetType: 'team', targetId: team.id, details: { name: team.name, members: team._count.members } }, tx);
       return { deleted: true as const, id: team.id, name: team.name, membersRemoved: team._count.members };
@@ -94,8 +90,7 @@ export class TeamsService {
   async addMember(principal: Principal, input: { team: string; member: string }): Promise<{ team: TeamView; member: MemberView; added: boolean }> {
     assertPermission(principal, can.add_team_member);
     const orgId = principal.orgId;
-    const team = await this.teams.findByReference(orgId, input.team);
-    if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
+    const team = await this.team(orgId, input.team);
     const member = await this.activeMember(principal, input.member, team);
     const added = await this.transactions.run(async (tx) => {
       const changed = await this.teams.addMember(tx, orgId, team.id, member.id);
@@ -104,16 +99,15 @@ export class TeamsService {
       }
       return changed;
     });
-    const current = await this.teams.findByReference(orgId, team.id);
+    const current = await this.teams.findById(orgId, team.id);
     return { team: teamView(current ?? team), member, added };
   }
 
   async removeMember(principal: Principal, input: { team: string; member: string }): Promise<{ team: TeamView; member: MemberView; removed: boolean }> {
     assertPermission(principal, can.remove_team_member);
     const orgId = principal.orgId;
-    const team = await this.teams.findByReference(orgId, input.team);
-    if (!team) throw new NotFoundError('team', input.team, TEAM_HINT);
-    const member = await this.activeMember(principal, input.member, null);
+    const team = await this.team(orgId, input.team);
+    const member = await this.directory.findMember(orgId, input.member);
     const removed = await this.transactions.run(async (tx) => {
       const changed = await this.teams.removeMember(tx, orgId, team.id, member.id);
       if (changed) {
@@ -121,7 +115,7 @@ export class TeamsService {
       }
       return changed;
     });
-    const current = await this.teams.findByReference(orgId, team.id);
+    const current = await this.teams.findById(orgId, team.id);
     return { team: teamView(current ?? team), member, removed };
   }
 
@@ -129,19 +123,33 @@ export class TeamsService {
     return { resource: 'team', name, find: () => this.teams.findByName(orgId, name) };
   }
 
-  private async activeMember(principal: Principal, reference: string, team: TeamRecord | null): Promise<MemberView> {
+  /** A team by name (ignoring case) or id, for describing a change before it is made. */
+  findTeam(orgId: string, reference: string): Promise<TeamRecord> {
+    return this.team(orgId, reference);
+  }
+
+  /** A team by name (ignoring case) or id, inside the org. */
+  private async team(orgId: string, reference: string, db?: Db): Promise<TeamRecord> {
+    const { id } = await this.references.resolve(orgId, REFERENCE.team, reference, {}, db);
+    const team = await this.teams.findById(orgId, id, db);
+    if (!team) throw new NotFoundError('team', reference);
+    return team;
+  }
+
+  /** Someone who can join a team now; an invitee gets the call that makes them join on acceptance. */
+  private async activeMember(principal: Principal, reference: string, team: TeamRecord): Promise<MemberView> {
     const entry = await this.directory.find(principal.orgId, reference);
-    if (entry?.kind === 'member') return entry.member;
-    if (entry?.kind === 'invited' && team) {
-      throw new MemberPendingInvitationError({
+    if (entry.kind === 'member') return entry.member;
+    throw new MemberPendingInvitationError(
+      {
         email: entry.invitation.email,
         invitationId: entry.invitation.id,
         teamId: team.id,
         teamName: team.name,
         expiresAt: entry.invitation.expiresAt.toISOString(),
         invitationTeamIds: entry.invitation.teamIds,
-      });
-    }
-    throw new NotFoundError('member', reference, MEMBER_HINT);
+      },
+      { canInvite: principal.permissions.has('members:invite') },
+    );
   }
 }

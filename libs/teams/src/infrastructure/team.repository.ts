@@ -31,9 +31,8 @@ export class TeamRepository {
     });
   }
 
-  /** A team by id or exact name, inside the org. */
-  findByReference(orgId: string, reference: string, db: Db = this.prisma): Promise<TeamRecord | null> {
-    return db.team.findFirst({ where: { orgId, OR: [{ id: reference }, { name: reference.trim() }] }, include: withCount });
+  findById(orgId: string, id: string, db: Db = this.prisma): Promise<TeamRecord | null> {
+    return db.team.findFirst({ where: { orgId, id }, include: withCount });
   }
 
   findByName(orgId: string, name: string, db: Db = this.prisma): Promise<TeamRecord | null> {

@@ -13,13 +13,13 @@ const teamSchema = z.object({
   memberCount: z.number().int(),
   createdAt: z.string(),
 });
-const teamReference = z.string().min(1).max(100).describe('Team id or exact name');
-const memberReference = z.string().min(1).max(254).describe('The person: membership id (from list_members), user id or email');
+const teamReference = z.string().min(1).max(100).describe('Team name (any case) or id');
+const memberReference = z.string().min(1).max(254).describe('Email, name, membership id or user id');
 
 const listInput = z.object({
   ...pageInput,
   query: z.string().min(1).max(100).optional().describe('Only teams whose name contains this text (case-insensitive)'),
-  member: memberReference.optional().describe('Only teams this member belongs to (membership id, user id or email)'),
+  member: memberReference.optional().describe('Only teams this member belongs to (email, name or id)'),
 });
 const createInput = z.object({
   name: z.string().min(1).max(100).describe('Team name, unique in the organization, e.g. "Sales"'),
@@ -39,7 +39,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'list_teams',
-    description: 'Lists teams with member counts; filter by name text or by a member. list_members with teamId shows who is in a team.',
+    description: 'Lists teams with member counts; filter by name text or by a member. list_members with team shows who is in a team.',
     permission: can.list_teams,
     input: listInput,
     output: pageOutput(teamSchema),
@@ -92,7 +92,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'add_team_member',
-    description: 'Adds an active member (membership id, user id or email) to a team. A pending invitee cannot be added yet; adding someone already in the team changes nothing.',
+    description: 'Adds an active member (email, name or id) to a team. A pending invitee answers member_pending_invitation, whose hint is the update_invitation call that makes them join on acceptance; adding someone already in the team changes nothing.',
     permission: can.add_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),

@@ -8,8 +8,8 @@ import { WorkersService } from './workers.service.js';
 export class WorkerRiskyChanges {
   constructor(private readonly workers: WorkersService) {}
 
-  async deleteWorker(principal: Principal, input: { workerId: string }): Promise<RiskyChange> {
-    const worker = await this.workers.get(principal, { workerId: input.workerId });
+  async deleteWorker(principal: Principal, input: { worker?: string; workerId?: string }): Promise<RiskyChange> {
+    const worker = await this.workers.get(principal, input);
     return {
       summary: `Delete the worker "${worker.name}" (now ${worker.status}) from ${principal.organization.name}, with its runtime settings.`,
       resolved: { workerId: worker.id },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertPermission } from '@app/access';
-import { alreadyExistsOnClash, AuditLog, Clock, decodeCursor, displayName, NotFoundError, toPage, TransactionRunner, type Page, type Principal } from '@app/shared';
+import { alreadyExistsOnClash, AuditLog, Clock, decodeCursor, displayName, NotFoundError, pickReference, tableReference, ReferenceResolver, toPage, TransactionRunner, type Page, type Principal } from '@app/shared';
 import { allowedNextStatuses, assertTransition, ConcurrentStatusChangeError, WorkerNotStoppedError, type WorkerStatus } from '../domain/worker.js';
 import { WorkerRepository, type WorkerRecord } from '../infrastructure/worker.repository.js';
 import { workerPermissions as can } from '../workers.permissions.js';
@@ -33,12 +33,15 @@ function workerView(w: WorkerRecord): WorkerView {
   };
 }
 
-const WORKER_HINT = 'Call list_workers to find a valid id.';
+type WorkerInput = { worker?: string; workerId?: string };
+
+const WORKER_REFERENCE = tableReference('Worker', 'worker', 'list_workers');
 
 @Injectable()
 export class WorkersService {
   constructor(
     private readonly workers: WorkerRepository,
+    private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -50,9 +53,9 @@ export class WorkersService {
     return toPage(await this.workers.list(principal.orgId, page, input.status), page, workerView);
   }
 
-  async get(principal: Principal, input: { workerId: string }): Promise<WorkerView> {
+  async get(principal: Principal, input: WorkerInput): Promise<WorkerView> {
     assertPermission(principal, can.get_worker);
-    return workerView(await this.require(principal.orgId, input.workerId));
+    return workerView(await this.require(principal.orgId, input));
   }
 
   async create(principal: Principal, input: { name: string; description: string; runtime: Record<string, unknown> }): Promise<WorkerView> {
@@ -72,11 +75,11 @@ export class WorkersService {
 
   async update(
     principal: Principal,
-    input: { workerId: string; name?: string; description?: string; runtime?: Record<string, unknown>; status?: WorkerStatus },
+    input: WorkerInput & { name?: string; description?: string; runtime?: Record<string, unknown>; status?: WorkerStatus },
   ): Promise<WorkerView> {
     assertPermission(principal, can.update_worker);
-    const { workerId, ...changes } = input;
-    const current = await this.require(principal.orgId, workerId);
+    const { worker: _noun, workerId: _id, ...changes } = input;
+    const current = await this.require(principal.orgId, input);
     const name = changes.name === undefined ? undefined : displayName(changes.name);
     const statusChanges = changes.status !== undefined && changes.status !== current.status;
     if (statusChanges) assertTransition(current.id, current.status, changes.status!);
@@ -106,9 +109,9 @@ export class WorkersService {
     return workerView(updated);
   }
 
-  async delete(principal: Principal, input: { workerId: string }): Promise<{ deleted: true; id: string; name: string }> {
+  async delete(principal: Principal, input: WorkerInput): Promise<{ deleted: true; id: string; name: string }> {
     assertPermission(principal, can.delete_worker);
-    const worker = await this.require(principal.orgId, input.workerId);
+    const worker = await this.require(principal.orgId, input);
     if (worker.status !== 'stopped' && worker.status !== 'failed') throw new WorkerNotStoppedError(worker.id, worker.status);
     await this.transactions.run(async (tx) => {
       if (!(await this.workers.delete(tx, principal.orgId, worker.id, ['stopped', 'failed']))) throw new ConcurrentStatusChangeError(worker.id, worker.status);
@@ -117,9 +120,10 @@ export class WorkersService {
     return { deleted: true, id: worker.id, name: worker.name };
   }
 
-  private async require(orgId: string, id: string): Promise<WorkerRecord> {
+  private async require(orgId: string, input: WorkerInput): Promise<WorkerRecord> {
+    const { id } = await this.references.resolve(orgId, WORKER_REFERENCE, pickReference(input, 'worker', 'workerId'));
     const worker = await this.workers.find(orgId, id);
-    if (!worker) throw new NotFoundError('worker', id, WORKER_HINT);
+    if (!worker) throw new NotFoundError('worker', id);
     return worker;
   }
 

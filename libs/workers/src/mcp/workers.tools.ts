@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { pageInput, pageOutput, type Principal } from '@app/shared';
+import { legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { WorkersService } from '../application/workers.service.js';
 import { WORKER_STATUSES } from '../domain/worker.js';
 import { workerPermissions as can } from '../workers.permissions.js';
 import { WorkerRiskyChanges } from '../application/risky-changes.js';
 
-const workerId = z.string().min(1).max(100).describe('Worker id (from list_workers)');
+const workerRef = {
+  worker: requiredReference('Worker name or id'),
+  workerId: legacyIdField('worker'),
+};
 const runtime = z
   .record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 settings')
@@ -26,20 +29,20 @@ const workerSchema = z.object({
 });
 
 const listInput = z.object({ status: z.enum(WORKER_STATUSES).optional().describe('Only workers in this status'), ...pageInput });
-const getInput = z.object({ workerId });
+const getInput = z.object(workerRef);
 const createInput = z.object({
   name: z.string().min(1).max(100).describe('Unique in the organization'),
   description: z.string().max(1024).default('').describe('What the worker does'),
   runtime: runtime.default({}),
 });
 const updateInput = z.object({
-  workerId,
+  ...workerRef,
   name: z.string().min(1).max(100).optional().describe('New name'),
   description: z.string().max(1024).optional().describe('New description'),
   runtime: runtime.optional().describe('Replaces all runtime settings'),
   status: z.enum(WORKER_STATUSES).optional().describe('Target status; must be an allowed next status (see allowedNextStatuses)'),
 });
-const deleteInput = z.object({ workerId });
+const deleteInput = z.object(workerRef);
 
 @McpTools({ toolset: 'runtime' })
 export class WorkersTools {
