@@ -4,7 +4,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
-import { TOOL_DEFINITION, type ToolDefinition } from '@app/access';
+import { TOOL_DEFINITION, toolDefinition, type ToolDefinition } from '@app/access';
 import { auditPermissions } from '@app/audit';
 import { connectorPermissions } from '@app/connectors';
 import { marketplacePermissions } from '@app/marketplaces';
@@ -94,14 +94,15 @@ describe('every registered tool follows the conventions', () => {
   });
 
   it('declares the risk of every destructive tool and of each tool that widens access or changes permissions', () => {
-    // A tool declared risky (McpToolOptions.risk) accepts approvalId; no other tool does.
-    const risky = (tool: Tool) => Object.hasOwn((tool.inputSchema as JsonSchema).properties ?? {}, 'approvalId');
+    // Risk is declared beside the tool (McpToolOptions.risk); such a tool also accepts approvalId, which is
+    // not advertised (the confirmation_required hint hands it over).
+    const risky = (tool: Tool) => toolDefinition(tool.name)?.risk !== undefined;
     const destructive = tools.filter((tool) => tool.annotations?.destructiveHint);
     assert.ok(destructive.length > 0);
     for (const tool of destructive) assert.ok(risky(tool), `${tool.name}: destructiveHint tools declare their risk`);
     const mustBeRisky = [
       'remove_member', 'update_member_role', 'invite_member', 'create_role', 'update_role', 'update_allowed_email_domains',
-      'grant_access', 'revoke_access', 'share_skill', 'unpublish_plugin', 'revoke_invitation', 'update_organization',
+      'grant_access', 'revoke_access', 'share_skill', 'unpublish_plugin', 'revoke_invitation', 'update_invitation', 'update_organization',
       ...tools.filter((tool) => tool.name.startsWith('delete_')).map((tool) => tool.name),
     ];
     for (const name of mustBeRisky) {
@@ -110,6 +111,7 @@ describe('every registered tool follows the conventions', () => {
       assert.ok(risky(tool), `${name} declares its risk`);
     }
     for (const tool of tools.filter((x) => x.annotations?.readOnlyHint)) assert.ok(!risky(tool), `${tool.name}: read-only tools are never risky`);
+    for (const tool of tools) assert.ok(!Object.hasOwn((tool.inputSchema as JsonSchema).properties ?? {}, 'approvalId'), `${tool.name}: approvalId is accepted, not advertised`);
   });
 
   it('hides tools a token\'s scopes cannot use and answers their calls with a step-up 403', async () => {

@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, SetMetadata, UseInterceptors, type ExecutionContext } from '@nestjs/common';
 import { McpController, Tool, ToolScopes, type McpContext, type ToolAnnotations } from '@rekog/mcp-nest';
 import { z } from 'zod';
-import type { Principal, Toolset } from '@app/shared';
+import { UNADVERTISED, type Principal, type Toolset } from '@app/shared';
 import type { Permission } from '../domain/permissions.js';
 import { deferredInputSchema, toolOutputSchema } from './tool-schemas.js';
 import { ToolExecutionInterceptor } from './tool-execution.interceptor.js';
@@ -46,7 +46,7 @@ const approvalIdField = z
   .min(1)
   .max(64)
   .optional()
-  .describe('From confirmation_required, once approved');
+  .meta({ description: 'From confirmation_required, once approved', [UNADVERTISED]: true });
 
 export const TOOL_DEFINITION = 'openwork:tool-definition';
 

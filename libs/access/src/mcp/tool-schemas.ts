@@ -22,7 +22,13 @@ function withoutKeywords(schema: unknown, keywords: ReadonlySet<string>): unknow
   if (Array.isArray(schema)) return schema.map((item) => withoutKeywords(item, keywords));
   if (typeof schema !== 'object' || schema === null) return schema;
   const out: Json = {};
+  // A nullable field is anyOf [its type, null]: the field's own description says it; the branch's would repeat it.
+  const described = typeof (schema as Json).description === 'string';
   for (const [key, value] of Object.entries(schema)) {
+    if (key === 'anyOf' && described && Array.isArray(value)) {
+      out[key] = value.map((branch) => withoutKeywords(typeof branch === 'object' && branch !== null ? { ...branch, description: undefined } : branch, keywords));
+      continue;
+    }
     if (keywords.has(key) || (key === 'additionalProperties' && value === false && keywords.has('additionalProperties:false'))) continue;
     // z.number().int() says "a safe integer" with two 16-digit bounds: true of every JSON integer we send or read.
     if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
@@ -35,12 +41,14 @@ function withoutKeywords(schema: unknown, keywords: ReadonlySet<string>): unknow
   return out;
 }
 
-// `$schema` everywhere (MCP's default dialect is 2020-12 already). Inputs: length and count bounds and the
-// implied `propertyNames: string` (enforced by the server, answered as invalid_input naming the field).
-// Outputs: descriptions and `additionalProperties: false` (a result never carries more than it declares).
+// `$schema` everywhere (MCP's default dialect is 2020-12 already). Inputs: length, count and range bounds
+// and the implied `propertyNames: string` (enforced by the server, answered as invalid_input naming the
+// field and the bound). Outputs: descriptions, `additionalProperties: false` and `required` (a result
+// carries exactly the fields it declares, absent ones as null: the server validates every result against
+// the full schema before it is sent).
 const DROPPED_KEYWORDS = {
-  input: new Set(['$schema', 'minLength', 'maxLength', 'minItems', 'maxItems', 'propertyNames']),
-  output: new Set(['$schema', 'description', 'additionalProperties:false', 'propertyNames']),
+  input: new Set(['$schema', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'propertyNames']),
+  output: new Set(['$schema', 'description', 'additionalProperties:false', 'required', 'propertyNames']),
 };
 
 /**

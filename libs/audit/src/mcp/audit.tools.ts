@@ -6,15 +6,15 @@ import { AUDIT_APPROVALS } from '../infrastructure/audit-event.repository.js';
 import { auditPermissions as can } from '../audit.permissions.js';
 
 const listInput = z.object({
-  action: z.string().max(100).optional().describe('Exact action such as "access.granted", or a prefix ending with "." such as "plugin."'),
-  targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin, marketplace, worker, connector, llm_provider'),
+  action: z.string().max(100).optional().describe('Exact action, or a prefix ending in "."'),
+  targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin'),
   targetId: z.string().max(100).optional().describe('Only events about this id'),
-  actor: z.string().min(1).max(254).optional().describe('Only events by this member: their email, name or id (e.g. "priya@example.com")'),
-  actorUserId: z.string().max(100).optional().describe('Only events by this user id (also reaches people who have left)'),
+  actor: z.string().min(1).max(254).optional().describe('Member email, name or id'),
+  actorUserId: z.string().max(100).optional().describe('User id (also former members)'),
   approval: z
     .enum(AUDIT_APPROVALS)
     .optional()
-    .describe('Only risky changes confirmed this way (form: in the client, browser: on the approval page, policy-off: the organization does not ask) or refused (declined, expired)'),
+    .describe('How a risky change was confirmed or refused'),
   ...pageInput,
 });
 
@@ -24,7 +24,7 @@ export class AuditTools {
 
   @McpTool({
     name: 'list_audit_events',
-    description: 'Reads the audit log, newest first: who (user, MCP client) changed what and when. Filter by action (exact, or a prefix ending in "."), target, actor or approval (how a risky change was confirmed, or why it did not happen).',
+    description: 'Reads the audit log, newest first: who changed what, when and through which client.',
     permission: can.list_audit_events,
     input: listInput,
     output: pageOutput(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, freeFormObject, legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { ConnectorsService } from '../application/connectors.service.js';
 import { connectorPermissions as can } from '../connectors.permissions.js';
 import { ConnectorRiskyChanges } from '../application/risky-changes.js';
@@ -10,13 +10,13 @@ const connectorRef = {
   connectorId: legacyIdField('connector'),
 };
 const config = freeFormObject().describe(
-  `Non-secret settings, e.g. {"workspace": "acme", "baseUrl": "https://…"}; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON. Readable by every member: never put secrets here, at any depth.`,
+  `Non-secret settings, readable by every member (≤ ${FREE_FORM_MAX_DEPTH} levels); secrets go in credentials`,
 );
 const credentials = z
   .string()
   .min(8)
   .max(10_000)
-  .describe('The secret (API token, password, JSON key). Write-only: stored encrypted and never shown again; reads give hasCredentials and the last 4 characters.');
+  .describe('Write-only secret: stored encrypted, never shown again');
 
 const connectorSchema = z.object({
   id: z.string(),
@@ -34,15 +34,15 @@ const listInput = z.object({ type: z.string().max(50).optional().describe('Only 
 const getInput = z.object(connectorRef);
 const createInput = z.object({
   name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "GitHub (acme)"'),
-  type: z.string().min(1).max(50).describe('What it connects to: lowercase, e.g. github, slack, google_drive, custom_http'),
+  type: z.string().min(1).max(50).describe('Lowercase, e.g. github, slack'),
   config: config.default({}),
   credentials: credentials.optional(),
 });
 const updateInput = z.object({
   ...connectorRef,
   name: z.string().min(1).max(100).optional().describe('New name'),
-  config: config.optional().describe('Replaces the whole config (non-secret settings only)'),
-  credentials: credentials.nullable().optional().describe('New write-only secret, or null to remove the stored one'),
+  config: config.optional().describe('Replaces the whole config'),
+  credentials: credentials.nullable().optional().describe('New secret, or null to remove it'),
 });
 const deleteInput = z.object(connectorRef);
 
@@ -52,7 +52,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'list_connectors',
-    description: 'Lists the organization\'s connectors (integrations such as GitHub or Slack). Credentials are never returned, only whether one is set.',
+    description: 'Lists connectors (integrations such as GitHub); credentials are never returned.',
     permission: can.list_connectors,
     input: listInput,
     output: pageOutput(connectorSchema),
@@ -65,7 +65,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'get_connector',
-    description: 'Returns one connector: type, non-secret config, and hasCredentials with the last 4 characters (never the secret).',
+    description: 'Returns one connector: type, config and whether credentials are set.',
     permission: can.get_connector,
     input: getInput,
     output: connectorSchema,
@@ -78,7 +78,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'create_connector',
-    description: 'Creates a connector with non-secret config and, optionally, write-only credentials (encrypted, never returned).',
+    description: 'Creates a connector with config and optional write-only credentials.',
     permission: can.create_connector,
     input: createInput,
     output: connectorSchema,
@@ -91,7 +91,7 @@ export class ConnectorsTools {
 
   @McpTool({
     name: 'update_connector',
-    description: 'Renames a connector, replaces its config, or replaces (string) or removes (null) its credentials. Omitted fields stay.',
+    description: 'Changes a connector\'s name, config or credentials; omitted fields stay.',
     permission: can.update_connector,
     input: updateInput,
     output: connectorSchema,

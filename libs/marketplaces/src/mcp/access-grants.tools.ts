@@ -6,7 +6,7 @@ import { ACCESS_ROLES, RESOURCE_TYPES, SUBJECT_TYPES } from '../domain/access.js
 import { marketplacePermissions as can } from '../marketplaces.permissions.js';
 import { CatalogRiskyChanges } from '../application/risky-changes.js';
 
-const resourceType = z.enum(RESOURCE_TYPES).describe('What the grant is on: a plugin or a whole marketplace');
+const resourceType = z.enum(RESOURCE_TYPES).describe('A plugin or a whole marketplace');
 const resourceRef = {
   resource: requiredReference('Plugin or marketplace name or id'),
   resourceId: legacyIdField('resource'),
@@ -25,12 +25,12 @@ const grantSchema = z.object({
 const grantInput = z.object({
   resourceType,
   ...resourceRef,
-  subjectType: z.enum(SUBJECT_TYPES).describe('org: everyone in the organization; team: the members of team; member: that member'),
+  subjectType: z.enum(SUBJECT_TYPES).describe('org (everyone), team or member'),
   team: referenceField('With subjectType team: team name or id').optional(),
   teamId: legacyIdField('team'),
   member: referenceField('With subjectType member: email, name or id').optional(),
   membershipId: legacyIdField('member'),
-  role: z.enum(ACCESS_ROLES).default('viewer').describe('viewer: see and install; editor: also change the plugin (components, deletion); manager: also share it with teams and members'),
+  role: z.enum(ACCESS_ROLES).default('viewer').describe('viewer (install), editor (change), manager (share)'),
 });
 const revokeInput = z.object({ grantId: z.string().min(1).max(100).describe('The grant id') });
 const listInput = z.object({ resourceType, ...resourceRef, ...pageInput });
@@ -41,7 +41,7 @@ export class AccessGrantsTools {
 
   @McpTool({
     name: 'grant_access',
-    description: 'Gives the organization, a team or one member viewer, editor or manager access to a plugin or marketplace. Granting the same subject again changes its role.',
+    description: 'Gives everyone, a team or a member access to a plugin or marketplace; again changes the role.',
     permission: can.grant_access,
     input: grantInput,
     output: grantSchema.extend({
@@ -58,7 +58,7 @@ export class AccessGrantsTools {
 
   @McpTool({
     name: 'revoke_access',
-    description: 'Removes one access grant (ids from grant_access or list_access_grants). The people it reached lose that access.',
+    description: 'Removes one access grant (id from list_access_grants); its people lose that access.',
     permission: can.revoke_access,
     input: revokeInput,
     output: grantSchema.extend({ revoked: z.literal(true) }),
@@ -72,7 +72,7 @@ export class AccessGrantsTools {
 
   @McpTool({
     name: 'list_access_grants',
-    description: 'Lists who has access to a plugin or a marketplace: each grant\'s subject (organization, team or member) and role.',
+    description: 'Lists who has access to a plugin or marketplace, with each grant\'s role.',
     permission: can.list_access_grants,
     input: listInput,
     output: pageOutput(grantSchema.extend({ teamName: z.string().nullable() })),

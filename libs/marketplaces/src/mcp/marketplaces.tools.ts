@@ -31,8 +31,8 @@ const listingSchema = z.object({
 
 const listInput = z.object(pageInput);
 const createInput = z.object({
-  name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Engineering"'),
-  description: z.string().max(1024).default('').describe('Who the marketplace is for'),
+  name: z.string().min(1).max(100).describe('Unique name, e.g. "Engineering"'),
+  description: z.string().max(1024).default('').describe('Who it is for'),
 });
 const listingInput = z.object({ ...marketplaceRef, ...pluginRef });
 const visiblePluginsInput = z.object({ ...optionalMarketplaceRef, ...pageInput });
@@ -43,7 +43,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'list_marketplaces',
-    description: 'Lists the organization\'s marketplaces (catalogs that plugins are published to) with their plugin counts.',
+    description: 'Lists marketplaces (catalogs plugins are published to) with plugin counts.',
     permission: can.list_marketplaces,
     input: listInput,
     output: pageOutput(marketplaceSchema),
@@ -56,7 +56,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'create_marketplace',
-    description: 'Creates a marketplace to publish plugins to. An existing name gives already_exists with its id: use that one.',
+    description: 'Creates a marketplace to publish plugins to; names are unique.',
     permission: can.create_marketplace,
     input: createInput,
     output: marketplaceSchema,
@@ -69,7 +69,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'publish_plugin',
-    description: 'Publishes a plugin in a marketplace; who sees it follows the access grants (grant_access). Publishing again changes nothing.',
+    description: 'Publishes a plugin in a marketplace; access grants decide who sees it. Safe to repeat.',
     permission: can.publish_plugin,
     input: listingInput,
     output: publication,
@@ -82,7 +82,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'unpublish_plugin',
-    description: 'Removes a plugin from a marketplace; people who could install it from there no longer see it. The plugin itself is kept.',
+    description: 'Takes a plugin out of a marketplace; the plugin is kept.',
     permission: can.unpublish_plugin,
     input: listingInput,
     output: z.object({ marketplaceId: z.string(), pluginId: z.string(), unpublished: z.literal(true) }),
@@ -96,7 +96,7 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'list_marketplace_plugins',
-    description: 'Lists the published plugins you can see and install, in every marketplace or one, with your access role and why.',
+    description: 'Lists the published plugins you can install, with your access role and why.',
     permission: can.list_marketplace_plugins,
     input: visiblePluginsInput,
     output: pageOutput(listingSchema),

@@ -18,7 +18,7 @@ export class ShareSkillTools {
 
   @McpTool({
     name: 'share_skill',
-    description: 'Shares a skill with the whole organization in one step: a plugin named after it, published in a marketplace (the first one, created if needed), viewer access for everyone. Safe to repeat.',
+    description: 'Shares a skill with everyone in one step (plugin, marketplace listing, viewer access). Safe to repeat.',
     permission: can.share_skill,
     input: shareInput,
     output: z.object({

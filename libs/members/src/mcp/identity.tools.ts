@@ -21,7 +21,7 @@ export class IdentityTools {
 
   @McpTool({
     name: 'get_current_identity',
-    description: 'Which organization this connection manages, the signed-in account, its role and permissions, the granted scopes and the client. Call this first.',
+    description: 'The organization, account, role, permissions and scopes of this connection. Call this first.',
     permission: can.get_current_identity,
     input: z.object({}),
     output: identityOutput,

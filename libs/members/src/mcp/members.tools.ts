@@ -9,19 +9,19 @@ import { memberPermissions as can } from '../members.permissions.js';
 
 const listMembersInput = z.object({
   ...pageInput,
-  query: z.string().min(1).max(100).optional().describe('Only members whose name or email contains this text (case-insensitive), e.g. "priya"'),
-  role: roleReference.optional().describe('Only members with this role (name or key, e.g. "Admin")'),
-  team: teamReference.optional().describe('Only members of this team (name or id, e.g. "Sales")'),
+  query: z.string().min(1).max(100).optional().describe('Name or email contains this text'),
+  role: roleReference.optional().describe('Only this role (name or key)'),
+  team: teamReference.optional().describe('Only this team (name or id)'),
   teamId: legacyIdField('team'),
 });
 const findPeopleInput = z.object({
-  query: z.string().min(1).max(254).describe('Part of a name or email, e.g. "priya" or "priya@example.com"'),
-  limit: z.number().int().min(1).max(50).default(20).describe('At most this many people (1-50, default 20)'),
+  query: z.string().min(1).max(254).describe('Part of a name or email'),
+  limit: z.number().int().min(1).max(50).default(20).describe('At most this many (1-50)'),
 });
 const getMemberInput = z.object({ member: memberReference });
 const updateRoleInput = z.object({
   member: memberReference,
-  role: roleReference.describe('The new role by name or key: owner, admin, member or a custom role (list_roles)'),
+  role: roleReference.describe('New role: name or key'),
 });
 const removeMemberInput = z.object({ member: memberReference });
 
@@ -35,9 +35,7 @@ export class MembersTools {
   @McpTool({
     name: 'find_people',
     description:
-      'Finds people by part of their name or email in one call: active members (status active, id = membership id) and ' +
-      'people invited but not yet joined (status invited, id = invitation id). Use it before inviting, assigning or ' +
-      'changing someone, instead of paging through list_members and list_invitations.',
+      'Finds members and pending invitees by part of a name or email, in one call. Use it before inviting, assigning or changing someone.',
     permission: can.find_people,
     input: findPeopleInput,
     output: z.object({
@@ -62,7 +60,7 @@ export class MembersTools {
 
   @McpTool({
     name: 'list_members',
-    description: 'Lists active members (id, name, email, role, join time), oldest first; filter by name or email text, role or team. Pending invitees are in list_invitations; find_people shows both.',
+    description: 'Lists active members, oldest first; filter by text, role or team. Invitees are in list_invitations; find_people shows both.',
     permission: can.list_members,
     input: listMembersInput,
     output: pageOutput(memberSchema),
@@ -88,7 +86,7 @@ export class MembersTools {
 
   @McpTool({
     name: 'update_member_role',
-    description: 'Changes a member\'s role from their next request. Only owners make or change owners; the last owner cannot be demoted.',
+    description: 'Changes a member\'s role. Only owners make or change owners; the last owner stays.',
     permission: can.update_member_role,
     input: updateRoleInput,
     output: memberSchema.extend({ previousRole: z.string().describe('The role before this change') }),
@@ -102,7 +100,7 @@ export class MembersTools {
 
   @McpTool({
     name: 'remove_member',
-    description: 'Removes a member from the organization with their team memberships and access grants; their MCP connections to it stop working. Their account stays.',
+    description: 'Removes a member with their team memberships, access grants and MCP connections; the account stays.',
     permission: can.remove_member,
     input: removeMemberInput,
     output: z.object({

@@ -9,17 +9,17 @@ import { memberPermissions as can } from '../members.permissions.js';
 const domainList = z.array(z.string().min(1).max(253)).max(100);
 
 const updateOrganizationInput = z.object({
-  name: z.string().min(1).max(100).optional().describe('New display name of the organization (1-100 characters); the slug does not change'),
+  name: z.string().min(1).max(100).optional().describe('New name (the slug stays)'),
   confirmRiskyChanges: z
     .enum(['always', 'never'])
     .optional()
-    .describe('always (default): risky changes wait for the person to confirm them; never: they run at once. Lowering to never is confirmed only on the browser approval page'),
+    .describe('always: risky changes wait for the person; never: they run at once'),
 });
 
 const updateDomainsInput = z.object({
-  add: domainList.optional().describe('Domains to allow in addition to the current list, e.g. ["example.com"]'),
+  add: domainList.optional().describe('Domains to add, e.g. ["example.com"]'),
   remove: domainList.optional().describe('Domains to take off the list'),
-  set: domainList.optional().describe('Replace the whole list with these domains; [] allows invitations to any domain'),
+  set: domainList.optional().describe('Replaces the list; [] allows any domain'),
 });
 
 @McpTools({ toolset: 'people' })
@@ -28,7 +28,7 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'get_organization',
-    description: 'Shows the organization: name, plan, seats used and available, billing rule and URL, allowed email domains. Check it before inviting people.',
+    description: 'Shows the organization: plan, seats used and free, billing, allowed email domains.',
     permission: can.get_organization,
     input: z.object({}),
     output: organizationSchema,
@@ -41,7 +41,7 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_organization',
-    description: 'Renames the organization (the slug does not change) or sets confirmRiskyChanges: raising it to always takes effect at once; lowering it to never is confirmed only on the browser approval page.',
+    description: 'Renames the organization or sets confirmRiskyChanges (lowering it is confirmed only in the browser).',
     permission: can.update_organization,
     input: updateOrganizationInput,
     output: organizationSchema,
@@ -55,7 +55,7 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_allowed_email_domains',
-    description: 'Changes which email domains invite_member accepts (an empty list allows any). Use add to allow one more domain without touching the others.',
+    description: 'Changes which email domains invitations may go to (an empty list allows any).',
     permission: can.update_allowed_email_domains,
     input: updateDomainsInput,
     output: organizationSchema,

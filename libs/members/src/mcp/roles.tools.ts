@@ -9,19 +9,19 @@ import { memberPermissions as can } from '../members.permissions.js';
 const permissionList = z
   .array(z.string().min(1).max(64))
   .max(ALL_PERMISSIONS.length)
-  .describe(`Any of: ${ALL_PERMISSIONS.join(', ')}`);
-const roleReference = z.string().min(1).max(64).describe('The custom role: its name, key or id (from list_roles)');
+  .describe('Permissions such as members:invite (the owner role in list_roles holds them all)');
+const roleReference = z.string().min(1).max(64).describe('Custom role name, key or id');
 
 const createRoleInput = z.object({
-  name: z.string().min(1).max(50).describe('Display name, unique in the organization, e.g. "Sales Lead"; the key is derived from it'),
+  name: z.string().min(1).max(50).describe('Unique display name; the key derives from it'),
   description: z.string().max(500).optional().describe('What the role is for'),
   permissions: permissionList,
 });
 const updateRoleInput = z.object({
   role: roleReference,
-  name: z.string().min(1).max(50).optional().describe('New display name (the key stays the same)'),
+  name: z.string().min(1).max(50).optional().describe('New name (the key stays)'),
   description: z.string().max(500).optional().describe('New description'),
-  permissions: permissionList.optional().describe('The complete new permission list (replaces the old one)'),
+  permissions: permissionList.optional().describe('The whole new permission list'),
 });
 const deleteRoleInput = z.object({ role: roleReference });
 
@@ -31,7 +31,7 @@ export class RolesTools {
 
   @McpTool({
     name: 'list_roles',
-    description: 'Lists the roles of the organization: the built-in owner, admin and member, then custom roles, each with its permissions and member count.',
+    description: 'Lists built-in and custom roles with their permissions and member counts.',
     permission: can.list_roles,
     input: z.object({ ...pageInput }),
     output: pageOutput(roleSchema),
@@ -44,7 +44,7 @@ export class RolesTools {
 
   @McpTool({
     name: 'create_role',
-    description: 'Creates a custom role from the fixed permission list (at most your own permissions); assign its key with update_member_role or invite_member.',
+    description: 'Creates a custom role from the permission list (at most your own permissions).',
     permission: can.create_role,
     input: createRoleInput,
     output: roleSchema,
@@ -58,7 +58,7 @@ export class RolesTools {
 
   @McpTool({
     name: 'update_role',
-    description: 'Renames a custom role or replaces its description or permissions, effective at its members\' next request. Built-in roles cannot be changed.',
+    description: 'Renames a custom role or replaces its description or permissions. Built-in roles are fixed.',
     permission: can.update_role,
     input: updateRoleInput,
     output: roleSchema,

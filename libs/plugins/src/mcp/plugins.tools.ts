@@ -13,7 +13,7 @@ const pluginRef = {
 const componentRef = {
   configObject: requiredReference('Skill or config object name or id'),
   configObjectId: legacyIdField('configObject'),
-  type: z.enum(CONFIG_OBJECT_TYPES).optional().describe('Its type, when several types use that name'),
+  type: z.enum(CONFIG_OBJECT_TYPES).optional().describe('Its type, when several share the name'),
 };
 
 const pluginSummary = z.object({
@@ -48,8 +48,8 @@ const componentResult = z.object({
 const listInput = z.object(pageInput);
 const getInput = z.object(pluginRef);
 const createInput = z.object({
-  name: z.string().min(1).max(64).describe('1-64 lowercase letters, digits or hyphens, unique in the organization, e.g. "weekly-status-report"'),
-  description: z.string().max(1024).default('').describe('What the plugin gives its users'),
+  name: z.string().min(1).max(64).describe('Unique, lowercase-hyphenated, e.g. "weekly-report"'),
+  description: z.string().max(1024).default('').describe('What it gives its users'),
 });
 const componentInput = z.object({ ...pluginRef, ...componentRef });
 const deleteInput = z.object(pluginRef);
@@ -60,7 +60,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'list_plugins',
-    description: 'Lists the organization\'s plugins (bundles of skills and config objects) with component and marketplace counts.',
+    description: 'Lists plugins (bundles of skills and config objects) with their counts.',
     permission: can.list_plugins,
     input: listInput,
     output: pageOutput(pluginSummary),
@@ -73,7 +73,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'get_plugin',
-    description: 'Returns one plugin with its components (skills and config objects) and the marketplaces it is published in.',
+    description: 'Returns one plugin with its components and the marketplaces it is in.',
     permission: can.get_plugin,
     input: getInput,
     output: pluginDetail,
@@ -86,7 +86,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'create_plugin',
-    description: 'Creates an empty plugin; add skills or config objects with add_plugin_component, then publish_plugin. To share one skill in one step use share_skill.',
+    description: 'Creates an empty plugin; then add_plugin_component and publish_plugin.',
     permission: can.create_plugin,
     input: createInput,
     output: pluginSummary,
@@ -126,7 +126,7 @@ export class PluginsTools {
 
   @McpTool({
     name: 'delete_plugin',
-    description: 'Deletes a plugin, unpublishes it everywhere and drops its access grants; its skills and config objects are kept.',
+    description: 'Deletes a plugin with its listings and grants; its components are kept.',
     permission: can.delete_plugin,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),

@@ -11,13 +11,13 @@ const providerRef = {
   providerId: legacyIdField('provider'),
 };
 const kind = z.enum(PROVIDER_KINDS).describe('The API family');
-const baseUrl = z.string().max(2000).describe('API endpoint; required for azure_openai, ollama and openai_compatible');
-const models = z.array(z.string().max(200)).max(100).describe('Model ids members may use, e.g. ["claude-sonnet-4-5"]');
+const baseUrl = z.string().max(2000).describe('API endpoint (azure_openai, ollama, openai_compatible)');
+const models = z.array(z.string().max(200)).max(100).describe('Model ids members may use');
 const apiKey = z
   .string()
   .min(8)
   .max(10_000)
-  .describe('The provider API key. Write-only: stored encrypted and never shown again; reads give hasApiKey and the last 4 characters.');
+  .describe('Write-only API key: stored encrypted, never shown again');
 
 const providerSchema = z.object({
   id: z.string(),
@@ -35,7 +35,7 @@ const providerSchema = z.object({
 const listInput = z.object(pageInput);
 const getInput = z.object(providerRef);
 const createInput = z.object({
-  name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "Anthropic (prod)"'),
+  name: z.string().min(1).max(100).describe('Unique name, e.g. "Anthropic"'),
   kind,
   baseUrl: baseUrl.optional(),
   models: models.default([]),
@@ -45,9 +45,9 @@ const updateInput = z.object({
   ...providerRef,
   name: z.string().min(1).max(100).optional().describe('New name'),
   kind: kind.optional(),
-  baseUrl: baseUrl.nullable().optional().describe('New endpoint, or null to use the provider\'s default'),
-  models: models.optional().describe('Replaces the whole model list'),
-  apiKey: apiKey.nullable().optional().describe('New write-only API key, or null to remove the stored one'),
+  baseUrl: baseUrl.nullable().optional().describe('New endpoint, or null for the default'),
+  models: models.optional().describe('Replaces the model list'),
+  apiKey: apiKey.nullable().optional().describe('New API key, or null to remove it'),
 });
 const deleteInput = z.object(providerRef);
 
@@ -57,7 +57,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'list_llm_providers',
-    description: 'Lists the organization\'s LLM providers with their models. API keys are never returned, only hasApiKey and the last 4 characters.',
+    description: 'Lists LLM providers with their models; API keys are never returned.',
     permission: can.list_llm_providers,
     input: listInput,
     output: pageOutput(providerSchema),
@@ -70,7 +70,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'get_llm_provider',
-    description: 'Returns one LLM provider: kind, base URL, models, and hasApiKey with the last 4 characters (never the key).',
+    description: 'Returns one LLM provider: kind, base URL, models, whether a key is set.',
     permission: can.get_llm_provider,
     input: getInput,
     output: providerSchema,
@@ -83,7 +83,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'create_llm_provider',
-    description: 'Adds an LLM provider with its models and, optionally, a write-only API key (encrypted, never returned).',
+    description: 'Adds an LLM provider with its models and an optional write-only API key.',
     permission: can.create_llm_provider,
     input: createInput,
     output: providerSchema,
@@ -96,7 +96,7 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'update_llm_provider',
-    description: 'Changes an LLM provider\'s name, kind, base URL or models, or replaces (string) or removes (null) its API key. Omitted fields stay.',
+    description: 'Changes an LLM provider; omitted fields stay, apiKey null removes the key.',
     permission: can.update_llm_provider,
     input: updateInput,
     output: providerSchema,

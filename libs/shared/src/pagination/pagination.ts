@@ -13,7 +13,7 @@ export const pageInput = {
     .string()
     .max(200)
     .optional()
-    .describe('nextCursor of the previous page'),
+    .describe('From nextCursor'),
   limit: z
     .number()
     .int()

@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
-import { FREE_FORM_MAX_DEPTH, FREE_FORM_MAX_JSON_CHARS, freeFormObject, legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
+import { FREE_FORM_MAX_DEPTH, freeFormObject, legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { ConfigObjectsService } from '../application/config-objects.service.js';
 import { GENERIC_CONFIG_OBJECT_TYPES, MAX_CONTENT_LENGTH } from '../domain/config-object.js';
 import { skillPermissions as can } from '../skills.permissions.js';
 import { CatalogObjectRiskyChanges } from '../application/risky-changes.js';
 
-const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('Kind of object (mcp: an MCP server definition); skills have their own tools');
+const type = z.enum(GENERIC_CONFIG_OBJECT_TYPES).describe('Kind of object (mcp: an MCP server)');
 const configObjectRef = {
-  configObject: requiredReference('Config object name or id; with type when several types share the name'),
+  configObject: requiredReference('Config object name or id'),
   configObjectId: legacyIdField('configObject'),
-  type: type.optional().describe('The type the named config object has; narrows a name used by several types'),
+  type: type.optional().describe('Its type, when several share the name'),
 };
-const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition itself (Markdown, JSON or YAML text as the type expects)');
+const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition (Markdown, JSON or YAML)');
 const metadata = freeFormObject().describe(
-  `Optional structured settings stored with this version; at most ${FREE_FORM_MAX_DEPTH} levels deep and ${FREE_FORM_MAX_JSON_CHARS} characters of JSON`,
+  `Optional settings stored with this version (≤ ${FREE_FORM_MAX_DEPTH} levels)`,
 );
 
 const configObjectSummary = z.object({
@@ -34,11 +34,11 @@ const configObjectDetail = configObjectSummary.extend({
 });
 
 const listInput = z.object({ type: type.optional(), ...pageInput });
-const getInput = z.object({ ...configObjectRef, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const getInput = z.object({ ...configObjectRef, version: z.number().int().min(1).optional().describe('Version; omit for the latest') });
 const createInput = z.object({
   type,
   name: z.string().min(1).max(100).describe('Unique name within the type, e.g. "code-reviewer"'),
-  description: z.string().max(1024).default('').describe('What it is for, for people and agents choosing it'),
+  description: z.string().max(1024).default('').describe('What it is for'),
   content,
   metadata: metadata.default({}),
 });
@@ -57,7 +57,7 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'list_config_objects',
-    description: 'Lists the organization\'s config objects (agents, commands, tools, MCP servers, hooks, contexts, custom), optionally of one type.',
+    description: 'Lists config objects (agents, commands, tools, MCP servers, hooks…), optionally of one type.',
     permission: can.list_config_objects,
     input: listInput,
     output: pageOutput(configObjectSummary),
@@ -70,7 +70,7 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'get_config_object',
-    description: 'Returns one config object with the content of its latest version, or of an earlier version when version is given.',
+    description: 'Returns one config object with the content of its latest or a given version.',
     permission: can.get_config_object,
     input: getInput,
     output: configObjectDetail,
@@ -96,7 +96,7 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'update_config_object',
-    description: 'Changes a config object; every call stores a new version (fields you omit are carried over from the latest version).',
+    description: 'Changes a config object as a new version; omitted fields carry over.',
     permission: can.update_config_object,
     input: updateInput,
     output: configObjectDetail,
@@ -109,7 +109,7 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'delete_config_object',
-    description: 'Deletes a config object with all its versions and removes it from every plugin that contains it. Cannot be undone.',
+    description: 'Deletes a config object with all versions, also from plugins. Cannot be undone.',
     permission: can.delete_config_object,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),

@@ -15,8 +15,7 @@ const skillContent = z
   .min(1)
   .max(MAX_CONTENT_LENGTH)
   .describe(
-    'The whole SKILL.md: front matter ("---" lines) with name (lowercase, digits, hyphens) and description (what it does, ' +
-      'when to use it), then Markdown instructions',
+    'SKILL.md: front matter (name, description), then Markdown',
   );
 
 const skillSummary = z.object({
@@ -34,7 +33,7 @@ const skillDetail = skillSummary.extend({
 });
 
 const listInput = z.object(pageInput);
-const getInput = z.object({ ...skillRef, version: z.number().int().min(1).optional().describe('A version number; omit for the latest') });
+const getInput = z.object({ ...skillRef, version: z.number().int().min(1).optional().describe('Version; omit for the latest') });
 const createInput = z.object({ content: skillContent });
 const updateInput = z.object({ ...skillRef, content: skillContent });
 const deleteInput = z.object(skillRef);
@@ -45,7 +44,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'list_skills',
-    description: 'Lists the organization\'s skills (name, description, latest version), oldest first. Use get_skill for the SKILL.md text.',
+    description: 'Lists skills (name, description, latest version), oldest first; get_skill has the text.',
     permission: can.list_skills,
     input: listInput,
     output: pageOutput(skillSummary),
@@ -58,7 +57,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'get_skill',
-    description: 'Returns one skill with the SKILL.md text of its latest version, or of an earlier version when version is given.',
+    description: 'Returns one skill with the SKILL.md of its latest or a given version.',
     permission: can.get_skill,
     input: getInput,
     output: skillDetail,
@@ -71,7 +70,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'create_skill',
-    description: 'Creates a skill from SKILL.md text (front matter name and description, then the body) as version 1. An existing name gives already_exists with its id; share it with share_skill.',
+    description: 'Creates a skill from SKILL.md text as version 1; share it with share_skill.',
     permission: can.create_skill,
     input: createInput,
     output: skillDetail,
@@ -84,7 +83,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'update_skill',
-    description: 'Replaces a skill\'s SKILL.md text as a new version (earlier versions stay readable with get_skill).',
+    description: 'Replaces a skill\'s SKILL.md as a new version; earlier ones stay readable.',
     permission: can.update_skill,
     input: updateInput,
     output: skillDetail,
@@ -97,7 +96,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'delete_skill',
-    description: 'Deletes a skill with all its versions and removes it from every plugin that contains it. Cannot be undone.',
+    description: 'Deletes a skill with all versions, also from plugins. Cannot be undone.',
     permission: can.delete_skill,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),

@@ -13,16 +13,16 @@ const teamSchema = z.object({
   memberCount: z.number().int(),
   createdAt: z.string(),
 });
-const teamReference = z.string().min(1).max(100).describe('Team name (any case) or id');
-const memberReference = z.string().min(1).max(254).describe('Email, name, membership id or user id');
+const teamReference = z.string().min(1).max(100).describe('Team name or id');
+const memberReference = z.string().min(1).max(254).describe('Member email, name or id');
 
 const listInput = z.object({
   ...pageInput,
-  query: z.string().min(1).max(100).optional().describe('Only teams whose name contains this text (case-insensitive)'),
-  member: memberReference.optional().describe('Only teams this member belongs to (email, name or id)'),
+  query: z.string().min(1).max(100).optional().describe('Name contains this text'),
+  member: memberReference.optional().describe('Only teams of this member'),
 });
 const createInput = z.object({
-  name: z.string().min(1).max(100).describe('Team name, unique in the organization, e.g. "Sales"'),
+  name: z.string().min(1).max(100).describe('Unique team name'),
   description: z.string().max(1000).optional().describe('What the team is for'),
 });
 const updateInput = z.object({
@@ -39,7 +39,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'list_teams',
-    description: 'Lists teams with member counts; filter by name text or by a member. list_members with team shows who is in a team.',
+    description: 'Lists teams with member counts; list_members with team shows who is in one.',
     permission: can.list_teams,
     input: listInput,
     output: pageOutput(teamSchema),
@@ -78,7 +78,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'delete_team',
-    description: 'Deletes a team with its memberships and the access given to it; its members stay in the organization.',
+    description: 'Deletes a team, its memberships and its access grants; the people stay.',
     permission: can.delete_team,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string(), membersRemoved: z.number().int() }),
@@ -92,7 +92,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'add_team_member',
-    description: 'Adds an active member (email, name or id) to a team. A pending invitee answers member_pending_invitation, whose hint is the update_invitation call that makes them join on acceptance; adding someone already in the team changes nothing.',
+    description: 'Adds a member to a team (for an invitee, follow the member_pending_invitation hint). Safe to repeat.',
     permission: can.add_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),
@@ -105,7 +105,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'remove_team_member',
-    description: 'Removes a member from a team (they stay in the organization); removing someone not in it changes nothing.',
+    description: 'Removes a member from a team; they stay in the organization. Safe to repeat.',
     permission: can.remove_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, removed: z.boolean().describe('false when they were not in the team') }),

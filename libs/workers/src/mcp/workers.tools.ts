@@ -13,7 +13,7 @@ const workerRef = {
 const runtime = z
   .record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 settings')
-  .describe('Runtime settings as flat key/values, e.g. {"image": "openwork/worker:1", "cpu": 2}. Not for secrets: use a connector.');
+  .describe('Flat key/values, e.g. {"cpu": 2}; no secrets');
 
 const workerSchema = z.object({
   id: z.string(),
@@ -40,7 +40,7 @@ const updateInput = z.object({
   name: z.string().min(1).max(100).optional().describe('New name'),
   description: z.string().max(1024).optional().describe('New description'),
   runtime: runtime.optional().describe('Replaces all runtime settings'),
-  status: z.enum(WORKER_STATUSES).optional().describe('Target status; must be an allowed next status (see allowedNextStatuses)'),
+  status: z.enum(WORKER_STATUSES).optional().describe('Next status (see allowedNextStatuses)'),
 });
 const deleteInput = z.object(workerRef);
 
@@ -50,7 +50,7 @@ export class WorkersTools {
 
   @McpTool({
     name: 'list_workers',
-    description: 'Lists the organization\'s workers with their status (stopped, starting, running, stopping, failed), optionally only one status.',
+    description: 'Lists workers with their status, optionally only one status.',
     permission: can.list_workers,
     input: listInput,
     output: pageOutput(workerSchema),
@@ -89,7 +89,7 @@ export class WorkersTools {
 
   @McpTool({
     name: 'update_worker',
-    description: 'Renames a worker, changes its description or runtime, and/or moves its status: start = "starting", stop = "stopping" (see allowedNextStatuses from get_worker).',
+    description: 'Changes a worker; status "starting" starts it, "stopping" stops it.',
     permission: can.update_worker,
     input: updateInput,
     output: workerSchema,
@@ -102,7 +102,7 @@ export class WorkersTools {
 
   @McpTool({
     name: 'delete_worker',
-    description: 'Deletes a stopped or failed worker (a running one must be stopped first). Cannot be undone.',
+    description: 'Deletes a stopped or failed worker. Cannot be undone.',
     permission: can.delete_worker,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
