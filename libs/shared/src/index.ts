@@ -19,7 +19,7 @@ export {
 } from './errors/domain-error.js';
 export { httpStatusFor } from './errors/http-status.js';
 export { SecretBox } from './crypto/secret-box.js';
-export { hashSecret, lastFour, newSecret, safeEqual } from './crypto/tokens.js';
+export { hashSecret, lastFour, newSecret, safeEqual, secretChange } from './crypto/tokens.js';
 export { hashPassword, verifyPassword, UNKNOWN_ACCOUNT_HASH } from './crypto/password-hasher.js';
 export {
   afterCursor,

@@ -5,7 +5,7 @@ import {
   AuditLog,
   decodeCursor,
   displayName,
-  lastFour,
+  lastFour, secretChange,
   NotFoundError,
   pickReference,
   tableReference,
@@ -114,7 +114,7 @@ export class ConnectorsService {
             targetId: current.id,
             details: {
               fields: Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined),
-              credentials: changes.credentials === undefined ? 'unchanged' : changes.credentials === null ? 'removed' : 'replaced',
+              credentials: secretChange(changes.credentials),
             },
           }, tx);
           return row;

@@ -5,7 +5,7 @@ import {
   AuditLog,
   decodeCursor,
   displayName,
-  lastFour,
+  lastFour, secretChange,
   NotFoundError,
   pickReference,
   tableReference,
@@ -116,7 +116,7 @@ export class LlmProvidersService {
             targetId: current.id,
             details: {
               fields: Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined),
-              apiKey: changes.apiKey === undefined ? 'unchanged' : changes.apiKey === null ? 'removed' : 'replaced',
+              apiKey: secretChange(changes.apiKey),
             },
           }, tx);
           return row;

@@ -20,3 +20,8 @@ export function safeEqual(a: string, b: string): boolean {
 export function lastFour(secret: string): string {
   return secret.length <= 4 ? '' : secret.slice(-4);
 }
+
+/** What an update does to a write-only secret, for its audit entry: undefined keeps it, null removes it. */
+export function secretChange(value: string | null | undefined): 'unchanged' | 'removed' | 'replaced' {
+  return value === undefined ? 'unchanged' : value === null ? 'removed' : 'replaced';
+}
