@@ -9,9 +9,10 @@ import { SESSION_COOKIE } from '@app/identity';
 import { AccessTokenIssuer, GrantRepository } from '@app/oauth';
 import { Clock, PrismaService } from '@app/shared';
 import { ElicitationRelay } from '../apps/api/src/gateway/elicitation-relay.js';
-import { addMember, createOrg, createUser } from './support/fixtures.js';
+import { addMember, createUser } from './support/fixtures.js';
 import { callTool, rawMcp, toolError } from './support/mcp.js';
 import { freePort, onPostgres, startTestApp, type TestApp } from './support/test-app.js';
+import { auditEvents, isMember, orgWithMember } from './support/confirmations.js';
 import { mintAccess } from './support/tokens.js';
 
 const FORM = { elicitation: { form: {} } };
@@ -52,23 +53,6 @@ async function connect(url: string, token: string, capabilities: Record<string, 
   });
   await client.connect(transport);
   return { client, transport, asked, exchanges };
-}
-
-async function orgWithMember(t: TestApp) {
-  const owner = await createUser(t, { name: 'Olive Owner' });
-  const org = await createOrg(t, owner, { confirmRiskyChanges: 'always' });
-  const bob = await createUser(t, { name: 'Bob Member' });
-  await addMember(t, org.slug, bob);
-  const access = await mintAccess(t, owner, org.id);
-  return { owner, org, bob, access, token: access.token };
-}
-
-async function isMember(t: TestApp, orgId: string, user: Account): Promise<boolean> {
-  return (await t.get(PrismaService).membership.count({ where: { orgId, userId: user.id } })) === 1;
-}
-
-async function auditEvents(t: TestApp, orgId: string, approval?: string) {
-  return t.get(PrismaService).auditEvent.findMany({ where: { orgId, ...(approval ? { approval } : {}) }, orderBy: { id: 'asc' } });
 }
 
 function initialize(protocolVersion: string, capabilities: Record<string, unknown>) {

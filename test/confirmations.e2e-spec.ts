@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Account } from '@app/identity';
 import { SESSION_COOKIE } from '@app/identity';
 import { Clock, PrismaService } from '@app/shared';
 import { decideApproval, launchChromium } from '../evals/support/chromium.js';
@@ -8,6 +7,7 @@ import { addMember, createOrg, createUser, TEST_PASSWORD } from './support/fixtu
 import { callTool, connectWithToken, toolError } from './support/mcp.js';
 import { modernToolCall } from './support/modern-mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { auditEvents, isMember, orgWithMember } from './support/confirmations.js';
 import { mintAccess } from './support/tokens.js';
 
 const FORM = { elicitation: { form: {} } };
@@ -16,20 +16,6 @@ const NONE = {};
 const ACCEPT = { confirm: { action: 'accept', content: { confirm: true } } };
 const TEN_MINUTES = 10 * 60 * 1000;
 
-type Org = { id: string; slug: string; name: string };
-
-async function orgWithMember(t: TestApp, options: { policy?: 'always' | 'never'; allowedDomains?: string[] } = {}) {
-  const owner = await createUser(t, { name: 'Olive Owner' });
-  const org: Org = await createOrg(t, owner, { confirmRiskyChanges: options.policy ?? 'always', allowedDomains: options.allowedDomains });
-  const bob = await createUser(t, { name: 'Bob Member' });
-  await addMember(t, org.slug, bob);
-  const access = await mintAccess(t, owner, org.id);
-  return { owner, org, bob, access, token: access.token };
-}
-
-async function isMember(t: TestApp, orgId: string, user: Account): Promise<boolean> {
-  return (await t.get(PrismaService).membership.count({ where: { orgId, userId: user.id } })) === 1;
-}
 
 function errorOf(result: Record<string, any> | undefined) {
   assert.ok(result, 'a result, not a JSON-RPC error');
@@ -37,10 +23,6 @@ function errorOf(result: Record<string, any> | undefined) {
   assert.equal(result.structuredContent, undefined, 'errors travel as JSON text, not structured content');
   const text = (result.content as Array<{ type: string; text?: string }>).find((item) => item.type === 'text')?.text ?? '';
   return (JSON.parse(text) as { error: { code: string; message: string; details: Record<string, any>; hint: string } }).error;
-}
-
-async function auditEvents(t: TestApp, orgId: string, approval?: string) {
-  return t.get(PrismaService).auditEvent.findMany({ where: { orgId, ...(approval ? { approval } : {}) }, orderBy: { id: 'asc' } });
 }
 
 /** A browser that holds a signed-in session: reads the approval page and posts its form with the CSRF token. */

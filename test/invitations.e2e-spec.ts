@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { connectWithToken, fails, ok } from './support/mcp.js';
+import { fails, ok, openedClients } from './support/mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { mintAccess } from './support/tokens.js';
 
 // Pending invitations change in place: the link the invitee holds keeps working, nothing is rotated,
 // and the role rules (nobody hands out what they lack, owners change owner invitations) hold here too.
 describe('invitations: update_invitation, re-inviting, and hints that fit the caller', () => {
   let t: TestApp;
   let prisma: PrismaService;
-  const clients: Client[] = [];
-
-  async function connect(user: Account, orgId: string): Promise<Client> {
-    const client = await connectWithToken(t.url, (await mintAccess(t, user, orgId)).token);
-    clients.push(client);
-    return client;
-  }
+  const clients = openedClients(() => t);
+  const connect = clients.connect;
 
   async function setup(options: { seats?: number; allowedDomains?: string[] } = {}) {
     const owner = await createUser(t, { name: 'Olivia Owner' });
@@ -44,7 +37,7 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     prisma = t.get(PrismaService);
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await clients.closeAll();
     await t.close();
   });
 

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
 import { addMember, createOrg, createUser, skillMd } from './support/fixtures.js';
-import { connectWithToken, fails, ok } from './support/mcp.js';
+import { fails, ok, openedClients } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
-import { mintAccess } from './support/tokens.js';
 
 // Every reference argument takes an id or a name, resolved by one rule: exact id first, then names
 // ignoring case; several matches are ambiguous, none is not_found with the closest names.
 describe('references: names or ids, one rule for every area', () => {
   let t: TestApp;
   let prisma: PrismaService;
-  const clients: Client[] = [];
-
-  async function connect(user: Account, orgId: string, scope = 'mcp:read mcp:write'): Promise<Client> {
-    const client = await connectWithToken(t.url, (await mintAccess(t, user, orgId, scope)).token);
-    clients.push(client);
-    return client;
-  }
+  const clients = openedClients(() => t);
+  const connect = clients.connect;
 
   async function setup() {
     const owner = await createUser(t, { name: 'Olivia Owner' });
@@ -32,7 +24,7 @@ describe('references: names or ids, one rule for every area', () => {
     prisma = t.get(PrismaService);
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await clients.closeAll();
     await t.close();
   });
 

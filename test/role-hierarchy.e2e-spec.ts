@@ -5,22 +5,16 @@ import { ALL_PERMISSIONS, BUILT_IN_ROLES } from '@app/access';
 import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
-import { callTool, connectWithToken, toolError } from './support/mcp.js';
+import { callTool, toolError, openedClients } from './support/mcp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
-import { mintAccess } from './support/tokens.js';
 
 // Nobody acts on someone whose role allows more than their own, and nobody hands out more than they hold,
 // whichever tool they use. Each case runs through the real MCP tools of a custom-role actor.
 describe('role hierarchy', () => {
   let t: TestApp;
   let prisma: PrismaService;
-  const clients: Client[] = [];
-
-  async function connect(user: Account, orgId: string): Promise<Client> {
-    const client = await connectWithToken(t.url, (await mintAccess(t, user, orgId)).token);
-    clients.push(client);
-    return client;
-  }
+  const clients = openedClients(() => t);
+  const connect = clients.connect;
 
   async function expectRefused(client: Client, tool: string, args: Record<string, unknown>, code = 'role_exceeds_your_permissions') {
     const call = await callTool(client, tool, args);
@@ -61,7 +55,7 @@ describe('role hierarchy', () => {
     prisma = t.get(PrismaService);
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await clients.closeAll();
     await t.close();
   });
 

@@ -3,6 +3,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toolErrorSchema } from '@app/access';
+import type { Account } from '@app/identity';
+import type { TestApp } from './test-app.js';
+import { mintAccess } from './tokens.js';
 
 /** A real MCP SDK client on Streamable HTTP with a bearer token. */
 export async function connectWithToken(url: string, token: string, path = '/mcp'): Promise<Client> {
@@ -106,4 +109,18 @@ export async function assertPaginates(owner: Client, reader: Client, list: strin
 /** Every one of these calls names another organization's row, so each answers not_found. */
 export async function assertNotFound(client: Client, calls: [string, Record<string, unknown>][]) {
   for (const [tool, args] of calls) assert.equal((await fails(client, tool, args)).code, 'not_found', `${tool} ${JSON.stringify(args)}`);
+}
+
+/** SDK clients a suite opens as users of an organization (the app is read when connecting); closeAll ends them. */
+export function openedClients(app: () => TestApp) {
+  const clients: Client[] = [];
+  return {
+    async connect(user: Account, orgId: string, scope = 'mcp:read mcp:write'): Promise<Client> {
+      const t = app();
+      const client = await connectWithToken(t.url, (await mintAccess(t, user, orgId, scope)).token);
+      clients.push(client);
+      return client;
+    },
+    closeAll: () => Promise.all(clients.map((c) => c.close().catch(() => undefined))),
+  };
 }
