@@ -25,7 +25,7 @@ export const invitationSchema = z.object({
 export const deliverySchema = z
   .object({ status: z.enum(['queued', 'sending', 'sent', 'failed']), to: z.string() })
   .nullable()
-  .describe('The latest invitation email: queued, sending, sent or failed (resend_invitation mails a new link); null when none was mailed');
+  .describe('The latest invitation email; null if none');
 
 export const roleSchema = z.object({
   id: z.string().describe('Custom role id, or the key for a built-in role'),
