@@ -4,6 +4,7 @@ import type { Account } from '@app/identity';
 import { PrismaService } from '@app/shared';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { addMember, createOrg, createUser, TEST_PASSWORD } from '../test/support/fixtures.js';
+import { invitationLinkTo, type TestSmtpServer } from '../test/support/smtp.js';
 import type { TestApp } from '../test/support/test-app.js';
 import { decideApproval } from './support/chromium.js';
 import { callTool, fails, ok } from '../test/support/mcp.js';
@@ -16,6 +17,8 @@ export const CLIENT_NAME = 'Claude Code';
 
 export interface EvalContext {
   server: TestApp;
+  /** Where the server's mail goes: what Omar and the others receive. */
+  smtp: TestSmtpServer;
   prisma: PrismaService;
   chromium: Browser;
   screenshotsDir: string;
@@ -29,7 +32,7 @@ export interface EvalContext {
   close(): Promise<void>;
 }
 
-export async function prepareWorld(server: TestApp, chromium: Browser, screenshotsDir: string): Promise<EvalContext> {
+export async function prepareWorld(server: TestApp, smtp: TestSmtpServer, chromium: Browser, screenshotsDir: string): Promise<EvalContext> {
   // The flows assert exact end states (one invitation, one marketplace, ...): they need an empty database.
   if ((await server.get(PrismaService).user.count()) > 0) throw new Error('evals need a fresh database: create a new one for DATABASE_URL');
   const olivia = await createUser(server, { email: 'olivia@acme.test', name: 'Olivia Owner' });
@@ -42,6 +45,7 @@ export async function prepareWorld(server: TestApp, chromium: Browser, screensho
   await createOrg(server, olivia, { name: OTHER_ORG_NAME });
   const ctx: EvalContext = {
     server,
+    smtp,
     prisma: server.get(PrismaService),
     chromium,
     screenshotsDir,
@@ -140,7 +144,23 @@ export const flows: Flow[] = [
       await confirmedByOwner(ctx, 'update_allowed_email_domains', { add: ['example.com'] }, /Allow invitations to Acme Robotics from example\.com/);
       const invited = await ok(client, 'invite_member', { email: 'omar@example.com' });
       assert.equal(invited.invitation.status, 'pending');
-      assert.match(invited.acceptUrl, new RegExp(`^${ctx.server.url}/invitations/`));
+      assert.deepEqual(invited.delivery, { status: 'queued', to: 'omar@example.com' });
+      // The link reaches Omar by mail; Olivia's agent never holds it.
+      assert.doesNotMatch(JSON.stringify(invited), /\/invitations\//);
+      const link = await invitationLinkTo(ctx.smtp, ctx.server, 'omar@example.com', { org: ORG_NAME });
+      const [mail] = ctx.smtp.to('omar@example.com');
+      assert.equal(mail!.subject, `Olivia Owner invited you to join ${ORG_NAME} on OpenWork Cloud`);
+      assert.match(mail!.text, /olivia@acme\.test/);
+      const page = await fetch(link);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /Olivia Owner invited you to join <strong>Acme Robotics<\/strong> as <strong>member<\/strong>/);
+      // Olivia's agent can tell her the mail went out.
+      for (let i = 0; ; i++) {
+        const listed = await ok(client, 'list_invitations', { query: 'omar' });
+        if (listed.items[0]?.delivery?.status === 'sent') break;
+        assert.ok(i < 50, `Omar's invitation mail not sent: ${JSON.stringify(listed.items[0]?.delivery)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
 
       // Olivia, Priya and Omar's pending invitation fill the three seats: a refusal with the billing rule.
       const seats = await fails(client, 'invite_member', { email: 'zoe@example.com' }, 'seat_limit_reached');
@@ -152,6 +172,8 @@ export const flows: Flow[] = [
       assert.deepEqual([...row.allowedEmailDomains].sort(), ['acme.test', 'example.com']);
       const invitations = await ctx.prisma.invitation.findMany({ where: { orgId: ctx.orgId } });
       assert.deepEqual(invitations.map((i) => [i.email, i.role, i.status, i.invitedByUserId]), [['omar@example.com', 'member', 'pending', ctx.olivia.id]]);
+      const mails = await ctx.prisma.outboxMessage.findMany({ where: { kind: 'invitation' } });
+      assert.deepEqual(mails.map((m) => [m.recipient, m.id]), [['omar@example.com', invitations[0]!.outboxMessageId]]);
       // Refusals write nothing; the two changes are audited with the client that made them.
       assert.deepEqual(await auditActions(ctx), ['organization.allowed_email_domains_updated', 'invitation.created']);
       const events = await ctx.prisma.auditEvent.findMany({ where: { orgId: ctx.orgId }, orderBy: { createdAt: 'asc' } });

@@ -3,6 +3,7 @@
 // then "N passed, N failed"; exits non-zero when anything failed.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TestSmtpServer } from '../test/support/smtp.js';
 import { ROOT, startTestApp } from '../test/support/test-app.js';
 import { clientChecks } from './clients.js';
 import { flows, prepareWorld } from './flows.js';
@@ -18,15 +19,18 @@ const only = process.argv.slice(2);
 const screenshotsDir = process.env.EVALS_SCREENSHOTS_DIR ?? join(ROOT, '.test-data', 'screenshots');
 mkdirSync(screenshotsDir, { recursive: true });
 
-const server = await startTestApp();
+// Invitations reach people by mail: the evals read Omar's link from the message he receives.
+const smtp = await TestSmtpServer.start();
+const server = await startTestApp({ env: { SMTP_URL: smtp.url } });
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let ctx: Awaited<ReturnType<typeof prepareWorld>>;
 try {
   chromium = await launchChromium();
-  ctx = await prepareWorld(server, chromium, screenshotsDir);
+  ctx = await prepareWorld(server, smtp, chromium, screenshotsDir);
 } catch (error) {
   console.log(`FAIL  setup  ${error instanceof Error ? error.message : String(error)}`);
   await server.close();
+  await smtp.stop();
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
@@ -57,5 +61,6 @@ for (const check of checks) {
 await ctx.close();
 await chromium.close();
 await server.close();
+await smtp.stop();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

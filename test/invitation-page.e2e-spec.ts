@@ -7,6 +7,7 @@ import { PrismaService } from '@app/shared';
 import { escapeHtml } from '../apps/api/src/web/html.js';
 import { createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
 import { callTool, connectWithToken } from './support/mcp.js';
+import { invitationLinkTo, TestSmtpServer } from './support/smtp.js';
 import { startTestApp, unique, type TestApp } from './support/test-app.js';
 import { Browser, formWithButton, signIn } from './support/oauth-flow.js';
 import { mintAccess } from './support/tokens.js';
@@ -47,6 +48,7 @@ async function submit(url: string, fields: Record<string, string>, cookie: strin
 
 describe('accepting an invitation at /invitations/:token', () => {
   let t: TestApp;
+  let smtp: TestSmtpServer;
   let prisma: PrismaService;
   const clients: Client[] = [];
 
@@ -62,23 +64,34 @@ describe('accepting an invitation at /invitations/:token', () => {
     return { owner, org, client: await connect(owner, org.id) };
   }
 
+  /** Invites through the tool; the link comes only from the mail the invitee receives. */
+  async function invite(client: Client, org: { name: string }, args: { email: string } & Record<string, unknown>) {
+    const invited = await callTool<{ invitation: { id: string }; delivery: { status: string; to: string } }>(client, 'invite_member', args);
+    assert.equal(invited.isError, false, JSON.stringify(invited.result));
+    assert.doesNotMatch(JSON.stringify(invited.result), /\/invitations\//, 'the inviter never sees the link');
+    return { ...invited.data, link: await invitationLinkTo(smtp, t, args.email.toLowerCase(), { org: org.name }) };
+  }
+
   before(async () => {
-    t = await startTestApp();
+    smtp = await TestSmtpServer.start();
+    // Its own database on PostgreSQL: no other suite's sender takes these messages.
+    t = await startTestApp({ ownDatabase: true, env: { SMTP_URL: smtp.url } });
     currentUrl = t.url;
     prisma = t.get(PrismaService);
   });
   after(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await t.close();
+    await t?.close();
+    await smtp?.stop();
   });
 
   it('lets a new person create their account, join with the role and teams, then see the org through get_current_identity', async () => {
     const { client, org } = await setup();
     const team = await callTool<{ id: string }>(client, 'create_team', { name: 'Sales' });
     const email = `${unique('newbie')}@example.com`;
-    const invited = await callTool<{ acceptUrl: string; invitation: { id: string } }>(client, 'invite_member', { email, role: 'admin', teams: ['Sales'] });
+    const invited = await invite(client, org, { email, role: 'admin', teams: ['Sales'] });
 
-    const page = await visit(invited.data.acceptUrl);
+    const page = await visit(invited.link);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
@@ -105,28 +118,31 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.match(csp, /default-src 'none'/);
 
     // Without the matching cookie (a cross-site form) nothing happens.
-    const forged = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, null);
+    const forged = await submit(invited.link, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, null);
     assert.equal(forged.status, 403);
-    const mismatched = await submit(invited.data.acceptUrl, { csrf: 'x'.repeat(43), name: 'New Person', password: 'a strong password' }, page.cookie);
+    const mismatched = await submit(invited.link, { csrf: 'x'.repeat(43), name: 'New Person', password: 'a strong password' }, page.cookie);
     assert.equal(mismatched.status, 403);
-    const otherBrowser = await visit(invited.data.acceptUrl);
-    const crossed = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, otherBrowser.cookie);
+    const otherBrowser = await visit(invited.link);
+    const crossed = await submit(invited.link, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, otherBrowser.cookie);
     assert.equal(crossed.status, 403, 'a token is bound to the browser it was issued to');
     assert.equal(await prisma.user.count({ where: { email } }), 0);
 
-    const weak = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'short' }, page.cookie);
+    const weak = await submit(invited.link, { csrf: page.csrf!, name: 'New Person', password: 'short' }, page.cookie);
     assert.equal(weak.status, 400);
     assert.match(weak.html, /role="alert"/);
     assert.match(weak.html, /at least|characters/);
     assert.match(weak.html, /value="New Person"/);
 
-    const accepted = await submit(invited.data.acceptUrl, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, page.cookie);
+    const accepted = await submit(invited.link, { csrf: page.csrf!, name: 'New Person', password: 'a strong password' }, page.cookie);
     assert.equal(accepted.status, 200, accepted.html);
     assert.match(accepted.html, /You have joined/);
     assert.equal(accepted.headers.get('x-frame-options'), 'DENY');
 
     const account = await t.get(AccountsService).getByEmail(email);
     assert.equal(account.name, 'New Person');
+    // The link came by mail to the address: following it verified it.
+    assert.equal(account.emailVerified, true);
+    assert.ok((await prisma.user.findUniqueOrThrow({ where: { id: account.id } })).emailVerifiedAt);
     const newcomer = await connect(account, org.id);
     const identity = await callTool<{ organization: { id: string; name: string }; role: string; account: { email: string } }>(newcomer, 'get_current_identity');
     assert.equal(identity.data.organization.id, org.id);
@@ -135,17 +151,17 @@ describe('accepting an invitation at /invitations/:token', () => {
     const teams = await callTool<{ items: { id: string }[] }>(newcomer, 'list_teams', { member: email });
     assert.deepEqual(teams.data.items.map((x) => x.id), [team.data.id]);
 
-    const invitation = await prisma.invitation.findUnique({ where: { id: invited.data.invitation.id } });
+    const invitation = await prisma.invitation.findUnique({ where: { id: invited.invitation.id } });
     assert.equal(invitation?.status, 'accepted');
     assert.equal(invitation?.acceptedUserId, account.id);
     const audit = await prisma.auditEvent.findFirst({ where: { orgId: org.id, action: 'invitation.accepted' } });
     assert.equal(audit?.actorUserId, account.id);
 
     // The link is single use.
-    const reused = await visit(invited.data.acceptUrl);
+    const reused = await visit(invited.link);
     assert.equal(reused.status, 410);
     assert.match(reused.html, /already been accepted/);
-    const replay = await submit(invited.data.acceptUrl, { csrf: page.csrf!, password: 'a strong password' }, page.cookie);
+    const replay = await submit(invited.link, { csrf: page.csrf!, password: 'a strong password' }, page.cookie);
     assert.equal(replay.status, 410);
   });
 
@@ -167,18 +183,18 @@ describe('accepting an invitation at /invitations/:token', () => {
   it('sends someone who already has an account through /sign-in and back, then joins as that account', async () => {
     const { client, org } = await setup();
     const existing = await createUser(t, { name: 'Existing Person' });
-    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email, teams: [] });
-    const page = await visit(invited.data.acceptUrl);
+    const invited = await invite(client, org, { email: existing.email, teams: [] });
+    const page = await visit(invited.link);
     assert.equal(page.status, 200);
     assert.match(page.html, /already uses/);
     // The page itself asks for no password: an existing account proves itself only at /sign-in.
     assert.doesNotMatch(page.html, /type="password"/);
     assert.doesNotMatch(page.html, /<label for="name">/);
-    const path = new URL(invited.data.acceptUrl).pathname;
+    const path = new URL(invited.link).pathname;
     assert.ok(page.html.includes(`href="${escapeHtml(`/sign-in?return_to=${encodeURIComponent(path)}`)}"`), page.html);
 
     const browser = new Browser(t.url);
-    const signedIn = await signInFromInvitation(browser, invited.data.acceptUrl, existing.email);
+    const signedIn = await signInFromInvitation(browser, invited.link, existing.email);
     assert.equal(signedIn.status, 303);
     assert.equal(signedIn.headers.get('location'), path);
 
@@ -197,20 +213,20 @@ describe('accepting an invitation at /invitations/:token', () => {
   it('never confirms a password: 25 guesses, the right one among them, all get the same refusal and change nothing', async () => {
     const { client, org } = await setup();
     const victim = await createUser(t, { name: 'Victim' });
-    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: victim.email });
+    const invited = await invite(client, org, { email: victim.email });
     // The page has no form for an existing account; a guesser takes a valid token for its browser from another page.
     const { cookie, csrf } = await browserToken();
     const guesses = Array.from({ length: 24 }, (_, i) => `guess number ${i} of many`);
     guesses.splice(13, 0, TEST_PASSWORD);
     const answers = new Set<string>();
     for (const password of guesses) {
-      const answer = await submit(invited.data.acceptUrl, { csrf: csrf, password }, cookie);
+      const answer = await submit(invited.link, { csrf: csrf, password }, cookie);
       answers.add(`${answer.status}\n${answer.html}`);
     }
     // The same fields with a name, without a password, or with an empty one: still the same answer.
     const variants: Record<string, string>[] = [{}, { password: '' }, { name: 'Victim', password: TEST_PASSWORD }];
     for (const fields of variants) {
-      const answer = await submit(invited.data.acceptUrl, { csrf: csrf, ...fields }, cookie);
+      const answer = await submit(invited.link, { csrf: csrf, ...fields }, cookie);
       answers.add(`${answer.status}\n${answer.html}`);
     }
     assert.equal(answers.size, 1, [...answers].join('\n----\n'));
@@ -225,9 +241,9 @@ describe('accepting an invitation at /invitations/:token', () => {
     const stranger = await createUser(t);
     const browser = new Browser(t.url);
     assert.equal((await signIn(browser, '/sign-in', stranger.email, TEST_PASSWORD, { 'x-forwarded-for': address() })).status, 303);
-    const seen = await (await browser.get(invited.data.acceptUrl)).text();
+    const seen = await (await browser.get(invited.link)).text();
     assert.match(seen, /not as the invited address/);
-    const asStranger = await browser.post(invited.data.acceptUrl, { csrf: /name="csrf" value="([^"]+)"/.exec(await (await browser.get('/account')).text())![1]!, password: TEST_PASSWORD });
+    const asStranger = await browser.post(invited.link, { csrf: /name="csrf" value="([^"]+)"/.exec(await (await browser.get('/account')).text())![1]!, password: TEST_PASSWORD });
     assert.equal(asStranger.status, 401);
     assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: { in: [victim.id, stranger.id] } } }), 0);
   });
@@ -235,20 +251,20 @@ describe('accepting an invitation at /invitations/:token', () => {
   it('cannot confirm a locked account: the page refuses, and /sign-in stays locked even for the right password', async () => {
     const { client, org } = await setup();
     const locked = await createUser(t, { name: 'Locked' });
-    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: locked.email });
+    const invited = await invite(client, org, { email: locked.email });
     const browser = new Browser(t.url);
     // Five failures from different addresses lock the account itself.
     for (let i = 0; i < 5; i++) {
-      const failed = await signInFromInvitation(browser, invited.data.acceptUrl, locked.email, `wrong password ${i}`);
+      const failed = await signInFromInvitation(browser, invited.link, locked.email, `wrong password ${i}`);
       assert.equal(failed.status, 401);
     }
-    const refused = await signInFromInvitation(browser, invited.data.acceptUrl, locked.email, TEST_PASSWORD);
+    const refused = await signInFromInvitation(browser, invited.link, locked.email, TEST_PASSWORD);
     assert.equal(refused.status, 429);
     assert.equal(browser.cookie('ow_session'), undefined);
 
     const { cookie, csrf } = await browserToken();
-    const wrong = await submit(invited.data.acceptUrl, { csrf: csrf, password: 'wrong password 9' }, cookie);
-    const right = await submit(invited.data.acceptUrl, { csrf: csrf, password: TEST_PASSWORD }, cookie);
+    const wrong = await submit(invited.link, { csrf: csrf, password: 'wrong password 9' }, cookie);
+    const right = await submit(invited.link, { csrf: csrf, password: TEST_PASSWORD }, cookie);
     assert.equal(right.status, 401);
     assert.deepEqual([right.status, right.html], [wrong.status, wrong.html]);
     assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: locked.id } }), 0);
@@ -257,14 +273,50 @@ describe('accepting an invitation at /invitations/:token', () => {
   it('accepts one link once even when it is submitted twice at the same time', async () => {
     const { client, org } = await setup();
     const existing = await createUser(t);
-    const invited = await callTool<{ acceptUrl: string }>(client, 'invite_member', { email: existing.email });
+    const invited = await invite(client, org, { email: existing.email });
     const browser = new Browser(t.url);
-    assert.equal((await signInFromInvitation(browser, invited.data.acceptUrl, existing.email)).status, 303);
-    const form = formWithButton(await (await browser.get(invited.data.acceptUrl)).text(), `Join ${org.name}`);
+    assert.equal((await signInFromInvitation(browser, invited.link, existing.email)).status, 303);
+    const form = formWithButton(await (await browser.get(invited.link)).text(), `Join ${org.name}`);
     const results = await Promise.all([1, 2].map(() => browser.post(form.action, form.hidden)));
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 410]);
     assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: existing.id } }), 1);
     assert.equal(await prisma.auditEvent.count({ where: { orgId: org.id, action: 'invitation.accepted' } }), 1);
+  });
+
+  it('tells a signed-in inviter nothing about whether the invited address has an account, and creates nothing', async () => {
+    const { owner, client, org } = await setup();
+    const existing = await createUser(t, { name: 'Has Account' });
+    const newcomer = `${unique('nobody')}@example.com`;
+    const withAccount = await invite(client, org, { email: existing.email });
+    const withoutAccount = await invite(client, org, { email: newcomer });
+
+    const inviter = new Browser(t.url);
+    assert.equal((await signIn(inviter, '/sign-in', owner.email, TEST_PASSWORD, { 'x-forwarded-for': address() })).status, 303);
+    const pages = await Promise.all([withAccount.link, withoutAccount.link].map(async (link) => {
+      const res = await inviter.get(link);
+      return `${res.status}\n${await res.text()}`;
+    }));
+    assert.equal(pages[0], pages[1], 'one page for both');
+    assert.match(pages[0]!, /^200\n/);
+    assert.match(pages[0]!, /not as the invited address/);
+    assert.doesNotMatch(pages[0]!, /already uses|Create your|type="password"|Sign in to accept|<form/);
+    assert.ok(!pages[0]!.includes(existing.email) && !pages[0]!.includes(newcomer));
+
+    // Submitting anyway (a form token from another page): one refusal for both, and nothing is created.
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await inviter.get('/account')).text())![1]!;
+    const answers = await Promise.all([withAccount.link, withoutAccount.link].map(async (link) => {
+      const res = await inviter.post(link, { csrf, name: 'Taken Over', password: 'a strong password' });
+      return `${res.status}\n${await res.text()}`;
+    }));
+    assert.equal(answers[0], answers[1]);
+    assert.match(answers[0]!, /^401\n/);
+    assert.equal(await prisma.user.count({ where: { email: newcomer } }), 0);
+    assert.equal(await prisma.membership.count({ where: { orgId: org.id, userId: existing.id } }), 0);
+    assert.deepEqual((await prisma.invitation.findMany({ where: { orgId: org.id }, orderBy: { email: 'asc' } })).map((i) => i.status), ['pending', 'pending']);
+
+    // Signed out, the invitee sees what they need: sign in, or create the account.
+    assert.match((await visit(withAccount.link)).html, /Sign in to accept/);
+    assert.match((await visit(withoutAccount.link)).html, /Create account and join/);
   });
 
   it('shows a clear page for unknown, revoked and expired links', async () => {
@@ -273,17 +325,17 @@ describe('accepting an invitation at /invitations/:token', () => {
     assert.match(unknown.html, /not valid/);
     assert.equal(unknown.headers.get('x-frame-options'), 'DENY');
 
-    const { client } = await setup();
-    const revoked = await callTool<{ acceptUrl: string; invitation: { id: string } }>(client, 'invite_member', { email: 'revoked@example.com' });
-    await callTool(client, 'revoke_invitation', { invitationId: revoked.data.invitation.id });
-    const revokedPage = await visit(revoked.data.acceptUrl);
+    const { client, org } = await setup();
+    const revoked = await invite(client, org, { email: 'revoked@example.com' });
+    await callTool(client, 'revoke_invitation', { invitationId: revoked.invitation.id });
+    const revokedPage = await visit(revoked.link);
     assert.equal(revokedPage.status, 410);
     assert.match(revokedPage.html, /withdrawn/);
 
-    const expiring = await callTool<{ acceptUrl: string; invitation: { id: string } }>(client, 'invite_member', { email: 'late@example.com' });
+    const expiring = await invite(client, org, { email: 'late@example.com' });
     // Moving the shared clock would disturb other suites on the same database; age the row instead.
-    await prisma.invitation.update({ where: { id: expiring.data.invitation.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const expiredPage = await visit(expiring.data.acceptUrl);
+    await prisma.invitation.update({ where: { id: expiring.invitation.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expiredPage = await visit(expiring.link);
     assert.equal(expiredPage.status, 410);
     assert.match(expiredPage.html, /expired/);
   });

@@ -4,12 +4,14 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { PrismaService } from '@app/shared';
 import { addMember, createOrg, createUser } from './support/fixtures.js';
 import { fails, ok, openedClients } from './support/mcp.js';
+import { invitationLinkTo, TestSmtpServer } from './support/smtp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 // Pending invitations change in place: the link the invitee holds keeps working, nothing is rotated,
 // and the role rules (nobody hands out what they lack, owners change owner invitations) hold here too.
 describe('invitations: update_invitation, re-inviting, and hints that fit the caller', () => {
   let t: TestApp;
+  let smtp: TestSmtpServer;
   let prisma: PrismaService;
   const clients = openedClients(() => t);
   const connect = clients.connect;
@@ -32,13 +34,22 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
 
   const row = (orgId: string, email: string) => prisma.invitation.findFirstOrThrow({ where: { orgId, email } });
 
+  /** Mails to `email` about this organization, once the sender has had time to deliver any. */
+  async function mailsSettled(email: string, org: { name: string }): Promise<number> {
+    await new Promise((r) => setTimeout(r, 1_200));
+    return smtp.to(email).filter((m) => m.subject.includes(org.name)).length;
+  }
+
   before(async () => {
-    t = await startTestApp();
+    smtp = await TestSmtpServer.start();
+    // Its own database on PostgreSQL: no other suite's sender takes these messages.
+    t = await startTestApp({ ownDatabase: true, env: { SMTP_URL: smtp.url } });
     prisma = t.get(PrismaService);
   });
   after(async () => {
     await clients.closeAll();
-    await t.close();
+    await t?.close();
+    await smtp?.stop();
   });
 
   it('re-inviting a pending address: an omitted role keeps it, teams are added, nothing is rotated', async () => {
@@ -46,19 +57,22 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     const sales = await ok(client, 'create_team', { name: 'Sales' });
     const support = await ok(client, 'create_team', { name: 'Support' });
     const first = await ok(client, 'invite_member', { email: 'priya@example.com', role: 'admin', teams: ['Support'] });
+    const link = await invitationLinkTo(smtp, t, 'priya@example.com', { org: org.name });
     const before = await row(org.id, 'priya@example.com');
 
     // What the issue found: following the old hint downgraded the admin invitation and rotated its link.
     const again = await ok(client, 'invite_member', { email: 'Priya@Example.com', teams: ['sales'] });
     assert.equal(again.refreshed, true);
-    assert.equal(again.acceptUrl, null);
+    assert.equal(again.delivery.to, 'priya@example.com', 'the delivery of the mail already sent');
+    assert.ok(['sending', 'sent'].includes(again.delivery.status), again.delivery.status);
+    assert.doesNotMatch(JSON.stringify(again), /\/invitations\//);
     assert.equal(again.invitation.id, first.invitation.id);
     assert.equal(again.invitation.role, 'admin');
     assert.deepEqual(again.invitation.teamIds, [support.id, sales.id]);
     const after = await row(org.id, 'priya@example.com');
     assert.equal(after.tokenHash, before.tokenHash);
     assert.equal(after.expiresAt.getTime(), before.expiresAt.getTime());
-    assert.equal((await fetch(first.acceptUrl)).status, 200, 'the link the invitee holds still works');
+    assert.equal((await fetch(link)).status, 200, 'the link the invitee holds still works');
 
     // A given role replaces it; replaceTeams replaces the teams.
     const replaced = await ok(client, 'invite_member', { email: 'priya@example.com', role: 'member', teams: ['Sales'], replaceTeams: true });
@@ -66,6 +80,8 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     assert.deepEqual(replaced.invitation.teamIds, [sales.id]);
     assert.equal((await row(org.id, 'priya@example.com')).tokenHash, before.tokenHash);
     assert.equal(await prisma.invitation.count({ where: { orgId: org.id } }), 1);
+    assert.equal(await mailsSettled('priya@example.com', org), 1, 're-inviting sends nothing');
+    assert.equal((await row(org.id, 'priya@example.com')).outboxMessageId, before.outboxMessageId);
     const actions = await prisma.auditEvent.findMany({ where: { orgId: org.id, targetType: 'invitation' }, orderBy: { id: 'asc' } });
     assert.deepEqual(actions.map((a) => a.action), ['invitation.created', 'invitation.updated', 'invitation.updated']);
     assert.deepEqual((actions[1]!.details as { before: { role: string } }).before.role, 'admin');
@@ -73,8 +89,12 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     // An expired invitation has no working link any more: inviting again makes a new one.
     await prisma.invitation.update({ where: { id: first.invitation.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const renewed = await ok(client, 'invite_member', { email: 'priya@example.com' });
-    assert.match(renewed.acceptUrl, /\/invitations\//);
+    assert.deepEqual(renewed.delivery, { status: 'queued', to: 'priya@example.com' });
     assert.notEqual((await row(org.id, 'priya@example.com')).tokenHash, before.tokenHash);
+    const renewedLink = await invitationLinkTo(smtp, t, 'priya@example.com', { org: org.name, count: 2 });
+    assert.notEqual(renewedLink, link);
+    assert.equal((await fetch(renewedLink)).status, 200);
+    assert.equal((await fetch(link)).status, 404, 'the expired link is gone');
   });
 
   it('update_invitation by email or id: role and teams change, the link and expiry do not', async () => {
@@ -82,6 +102,7 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     const sales = await ok(client, 'create_team', { name: 'Sales' });
     const support = await ok(client, 'create_team', { name: 'Support' });
     const invited = await ok(client, 'invite_member', { email: 'omar@example.com', teams: ['Support'] });
+    const link = await invitationLinkTo(smtp, t, 'omar@example.com', { org: org.name });
     const before = await row(org.id, 'omar@example.com');
 
     const updated = await ok(client, 'update_invitation', { invitation: 'OMAR@example.com', role: 'Admin', addTeams: ['sales'], removeTeams: ['SUPPORT'] });
@@ -91,7 +112,8 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     const after = await row(org.id, 'omar@example.com');
     assert.equal(after.tokenHash, before.tokenHash);
     assert.equal(after.expiresAt.getTime(), before.expiresAt.getTime());
-    assert.equal((await fetch(invited.acceptUrl)).status, 200);
+    assert.equal((await fetch(link)).status, 200);
+    assert.equal(await mailsSettled('omar@example.com', org), 1, 'update_invitation sends nothing');
 
     const byId = await ok(client, 'update_invitation', { invitation: invited.invitation.id, addTeams: [support.id] });
     assert.deepEqual(byId.invitation.teamIds, [sales.id, support.id]);
@@ -148,6 +170,7 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     const { client, org } = await setup();
     const sales = await ok(client, 'create_team', { name: 'Sales' });
     const invited = await ok(client, 'invite_member', { email: 'priya@example.com', role: 'admin' });
+    const link = await invitationLinkTo(smtp, t, 'priya@example.com', { org: org.name });
 
     const pending = await fails(client, 'add_team_member', { team: 'Sales', member: 'priya@example.com' });
     assert.equal(pending.code, 'member_pending_invitation');
@@ -159,7 +182,7 @@ describe('invitations: update_invitation, re-inviting, and hints that fit the ca
     const followed = await ok(client, 'update_invitation', JSON.parse(call[1]!));
     assert.deepEqual(followed.invitation.teamIds, [sales.id]);
     assert.equal(followed.invitation.role, 'admin');
-    assert.equal((await fetch(invited.acceptUrl)).status, 200);
+    assert.equal((await fetch(link)).status, 200);
     const again = await fails(client, 'add_team_member', { team: 'sales', member: 'priya@example.com' });
     assert.match(again.hint ?? '', /already includes "Sales"/);
 

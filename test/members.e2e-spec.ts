@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { PrismaService } from '@app/shared';
 import { addMember, connectionsTo, createUser, orgAuditActions } from './support/fixtures.js';
 import { callTool, rawMcp, toolError } from './support/mcp.js';
+import { invitationLinkTo, TestSmtpServer } from './support/smtp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 
@@ -16,6 +17,7 @@ const MEMBERS_TOOLS = [
   'remove_member',
   'invite_member',
   'list_invitations',
+  'resend_invitation',
   'revoke_invitation',
   'list_roles',
   'create_role',
@@ -25,17 +27,21 @@ const MEMBERS_TOOLS = [
 
 describe('members: organization, members, invitations and roles', () => {
   let t: TestApp;
+  let smtp: TestSmtpServer;
   let prisma: PrismaService;
   const { connect, setup, close } = connectionsTo(() => t);
   const auditActions = (org: { id: string }) => orgAuditActions(t, org.id);
 
   before(async () => {
-    t = await startTestApp();
+    smtp = await TestSmtpServer.start();
+    // Its own database on PostgreSQL: no other suite's sender takes the invitation mail.
+    t = await startTestApp({ ownDatabase: true, env: { SMTP_URL: smtp.url } });
     prisma = t.get(PrismaService);
   });
   after(async () => {
     await close();
-    await t.close();
+    await t?.close();
+    await smtp?.stop();
   });
 
   it('lists every members tool with an agent description, described inputs, an output schema and complete annotations', async () => {
@@ -128,7 +134,7 @@ describe('members: organization, members, invitations and roles', () => {
     assert.match(domainError.hint ?? '', /update_allowed_email_domains/);
 
     await callTool(client, 'update_allowed_email_domains', { add: ['example.com'] });
-    const invited = await callTool<{ invitation: { id: string; email: string; role: string; status: string }; acceptUrl: string; emailSent: boolean; refreshed: boolean }>(
+    const invited = await callTool<{ invitation: { id: string; email: string; role: string; status: string }; delivery: { status: string; to: string }; refreshed: boolean }>(
       client,
       'invite_member',
       { email: 'Omar@Example.com' },
@@ -137,17 +143,21 @@ describe('members: organization, members, invitations and roles', () => {
     assert.equal(invited.data.invitation.email, 'omar@example.com');
     assert.equal(invited.data.invitation.role, 'member');
     assert.equal(invited.data.invitation.status, 'pending');
-    assert.equal(invited.data.emailSent, false);
+    assert.deepEqual(invited.data.delivery, { status: 'queued', to: 'omar@example.com' });
     assert.equal(invited.data.refreshed, false);
-    assert.match(invited.data.acceptUrl, new RegExp(`^${t.url}/invitations/[A-Za-z0-9_-]{43}$`));
+    // The link goes to Omar's mailbox, never to the inviter.
+    assert.doesNotMatch(JSON.stringify(invited.result), /\/invitations\//);
+    const link = await invitationLinkTo(smtp, t, 'omar@example.com', { org: org.name });
+    assert.match(link, new RegExp(`^${t.url}/invitations/[A-Za-z0-9_-]{43}$`));
 
     // Re-inviting updates the same invitation; its link keeps working and is not shown again.
-    const again = await callTool<{ invitation: { id: string; role: string }; acceptUrl: string | null; refreshed: boolean }>(client, 'invite_member', { email: 'omar@example.com', role: 'admin' });
+    const again = await callTool<{ invitation: { id: string; role: string }; delivery: { to: string } | null; refreshed: boolean }>(client, 'invite_member', { email: 'omar@example.com', role: 'admin' });
     assert.equal(again.data.refreshed, true);
     assert.equal(again.data.invitation.id, invited.data.invitation.id);
     assert.equal(again.data.invitation.role, 'admin');
-    assert.equal(again.data.acceptUrl, null);
-    assert.equal((await fetch(invited.data.acceptUrl)).status, 200);
+    assert.equal(again.data.delivery?.to, 'omar@example.com');
+    assert.doesNotMatch(JSON.stringify(again.result), /\/invitations\//);
+    assert.equal((await fetch(link)).status, 200);
     assert.equal(await prisma.invitation.count({ where: { orgId: org.id } }), 1);
 
     // Owner + Omar's pending invitation use both seats.
@@ -165,7 +175,7 @@ describe('members: organization, members, invitations and roles', () => {
     // Revoking frees the seat.
     const revoked = await callTool<{ status: string }>(client, 'revoke_invitation', { invitationId: invited.data.invitation.id });
     assert.equal(revoked.data.status, 'revoked');
-    assert.equal((await fetch(invited.data.acceptUrl)).status, 410);
+    assert.equal((await fetch(link)).status, 410);
     const twice = await callTool(client, 'revoke_invitation', { invitationId: invited.data.invitation.id });
     assert.equal(toolError(twice.result).code, 'invitation_not_pending');
     const zoe = await callTool(client, 'invite_member', { email: 'zoe@example.com' });

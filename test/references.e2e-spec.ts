@@ -169,6 +169,7 @@ describe('references: names or ids, one rule for every area', () => {
       ['list_marketplace_plugins', { marketplace: 'nope' }, 'list_marketplaces'],
       ['get_config_object', { configObject: 'nope' }, 'list_config_objects'],
       ['update_invitation', { invitation: 'nope@example.com', role: 'admin' }, 'list_invitations'],
+      ['resend_invitation', { invitation: 'nope@example.com' }, 'list_invitations'],
     ] as const) {
       const error = await fails(client, tool, args);
       assert.equal(error.code, 'not_found', tool);
@@ -197,6 +198,7 @@ describe('references: names or ids, one rule for every area', () => {
       ['get_worker', { worker: 'Bravo Worker' }],
       ['update_invitation', { invitation: 'bravo-invitee@example.com', role: 'admin' }],
       ['revoke_invitation', { invitation: 'bravo-invitee@example.com' }],
+      ['resend_invitation', { invitation: 'bravo-invitee@example.com' }],
       ['list_audit_events', { actor: 'Bea Bright' }],
     ];
     for (const [tool, args] of attempts) {

@@ -81,6 +81,8 @@ describe('what the server says about itself', () => {
       'ambiguous_reference',
       'find_people',
       'update_invitation',
+      'resend_invitation',
+      'list_invitations shows delivery',
       'nextCursor',
       'isError',
       '{"error":{code,message,details,hint}}',

@@ -14,7 +14,7 @@ const PEOPLE_TOOLS = [
   'get_current_identity',
   'get_organization', 'update_organization', 'update_allowed_email_domains',
   'list_members', 'get_member', 'find_people', 'update_member_role', 'remove_member',
-  'invite_member', 'update_invitation', 'list_invitations', 'revoke_invitation',
+  'invite_member', 'update_invitation', 'list_invitations', 'resend_invitation', 'revoke_invitation',
   'list_roles', 'create_role', 'update_role', 'delete_role',
   'list_teams', 'create_team', 'update_team', 'delete_team', 'add_team_member', 'remove_team_member',
 ];

@@ -137,3 +137,18 @@ export function linkIn(mail: ReceivedMail, prefix: string): string {
   if (!link) throw new Error(`No link starting with ${prefix} in:\n${mail.text}`);
   return link;
 }
+
+/**
+ * The link starting with `prefix` in the latest mail to `to`, once at least `count` mails to that address
+ * (with `about` in the subject, when given) have arrived: a resent link is told from the first by counting.
+ */
+export async function latestLinkTo(smtp: TestSmtpServer, to: string, prefix: string, options: { about?: string; count?: number } = {}): Promise<string> {
+  const matching = () => smtp.to(to).filter((m) => options.about === undefined || m.subject.includes(options.about));
+  await smtp.waitFor(() => matching().length >= (options.count ?? 1));
+  return linkIn(matching().at(-1)!, prefix);
+}
+
+/** The invitation link in the latest invitation mail to `to` (see latestLinkTo). */
+export function invitationLinkTo(smtp: TestSmtpServer, app: { url: string }, to: string, options: { org?: string; count?: number } = {}): Promise<string> {
+  return latestLinkTo(smtp, to, `${app.url}/invitations/`, { about: options.org, count: options.count });
+}

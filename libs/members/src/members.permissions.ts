@@ -15,6 +15,7 @@ export const memberPermissions = {
   list_invitations: 'members:read',
   revoke_invitation: 'members:invite',
   update_invitation: 'members:invite',
+  resend_invitation: 'members:invite',
   list_roles: 'roles:read',
   create_role: 'roles:manage',
   update_role: 'roles:manage',

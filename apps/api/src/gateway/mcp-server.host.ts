@@ -26,8 +26,9 @@ Lists are paginated: pass nextCursor back as cursor; limit is 1-200 (default 50)
 Failures are isError results whose text is JSON {"error":{code,message,details,hint}}: the rule that
 applied and what would fix it. Follow the hint (for example update_allowed_email_domains before
 invite_member) rather than retrying.
-Invitations: invite_member on a pending address updates that invitation instead of creating a second;
-update_invitation changes one by email or id.
+Invitations are emailed to the invitee (you never get the link; list_invitations shows delivery).
+invite_member on a pending address updates that invitation and sends nothing; update_invitation changes one
+by email or id; resend_invitation mails a new link.
 Risky changes (removing people or data, widening access, changing permissions) may answer
 confirmation_required: show the person its approvalUrl, then call again with the same arguments plus approvalId.
 Prompts check-identity, invite-teammate, assign-to-team and share-skill walk through the common tasks.

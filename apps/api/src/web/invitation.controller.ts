@@ -90,11 +90,17 @@ export class InvitationController {
 ${view.error ? html`<p class="error" role="alert" id="form-error">${view.error}</p>` : ''}`;
     const signedInEmail = session?.user.email ?? null;
     const signedInAsInvitee = signedInEmail !== null && signedInEmail.toLowerCase() === p.email.toLowerCase();
+    if (signedInEmail !== null && !signedInAsInvitee) {
+      // Someone else's session (the inviter's, say): one page whether or not the invited address has an
+      // account, and no form. The invitee, signed out, sees what they need.
+      return page(`Join ${p.organizationName}`, html`<h1>Join ${p.organizationName}</h1>
+<p>${who} to join <strong>${p.organizationName}</strong> as <strong>${p.role}</strong>.</p>
+<p>You are signed in as <strong>${signedInEmail}</strong>, not as the invited address. <a href="/account">Sign out on your account page</a>, then open this link again.</p>`);
+    }
     if (p.accountExists && !signedInAsInvitee) {
       // No password field here: an existing account proves itself only through /sign-in and its limits.
       const signInUrl = `/sign-in?return_to=${encodeURIComponent(view.action)}`;
       return page(`Join ${p.organizationName}`, html`${heading}
-${signedInEmail ? html`<p>You are signed in as <strong>${signedInEmail}</strong>, not as the invited address. <a href="/account">Sign out on your account page</a>, then open this link again.</p>` : ''}
 <p>An OpenWork Cloud account already uses <strong>${p.email}</strong>. Sign in as ${p.email}; you come back here to accept.</p>
 <p><a href="${signInUrl}">Sign in to accept</a></p>`);
     }

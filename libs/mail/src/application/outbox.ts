@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig, Clock, SecretBox, type TransactionClient } from '@app/shared';
-import { OUTBOX_SEAL_CONTEXT, type OutgoingMail, type SealedBody } from '../domain/mail-message.js';
+import { AppConfig, Clock, SecretBox, type Db, type TransactionClient } from '@app/shared';
+import { OUTBOX_SEAL_CONTEXT, type OutboxStatus, type OutgoingMail, type SealedBody } from '../domain/mail-message.js';
 import { OutboxRepository } from '../infrastructure/outbox.repository.js';
 import { OutboxSender } from './outbox-sender.js';
 
 export interface QueuedMail {
   id: string;
   status: 'queued';
+  to: string;
+}
+
+/** Where one message stands, for a context that shows its own mail's delivery. */
+export interface MailDelivery {
+  status: OutboxStatus;
   to: string;
 }
 
@@ -43,6 +49,13 @@ export class Outbox {
       now: this.clock.now(),
     });
     return { id: row.id, status: 'queued', to: mail.to };
+  }
+
+  /** The delivery state of each message still in the outbox, by outbox id (past retention a message is absent). */
+  async deliveries(ids: readonly string[], db?: Db): Promise<Map<string, MailDelivery>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.repository.findStatuses(ids, db);
+    return new Map(rows.map((row) => [row.id, { status: row.status, to: row.recipient }]));
   }
 
   /** Call after the transaction that enqueued has committed: the sender looks now instead of at its next tick. */

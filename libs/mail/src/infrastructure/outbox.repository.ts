@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '@app/shared';
+import { PrismaService, type Db, type TransactionClient } from '@app/shared';
 import type { OutboxStatus } from '../domain/mail-message.js';
 
 export interface ClaimedMessage {
@@ -98,6 +98,10 @@ export class OutboxRepository {
 
   listRecent(limit: number): Promise<OutboxRow[]> {
     return this.prisma.outboxMessage.findMany({ orderBy: { createdAt: 'desc' }, take: limit }) as Promise<OutboxRow[]>;
+  }
+
+  findStatuses(ids: readonly string[], db: Db = this.prisma): Promise<{ id: string; status: OutboxStatus; recipient: string }[]> {
+    return db.outboxMessage.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true, recipient: true } });
   }
 
   findById(id: string): Promise<OutboxRow | null> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isBuiltInRole } from '@app/access';
 import { AccountsService, normalizeEmail, type Account } from '@app/identity';
-import { AuditLog, Clock, hashSecret, TransactionRunner, type AuditActor } from '@app/shared';
-import { InvitationSignInRequiredError, InvitationUnusableError } from '../domain/members.errors.js';
+import { AuditLog, Clock, hashSecret, TransactionRunner, type AuditActor, type TransactionClient } from '@app/shared';
+import { InvitationSignInRequiredError, InvitationUnusableError, InvitationWrongAccountError } from '../domain/members.errors.js';
 import { effectiveStatus } from '../domain/invitation-rules.js';
 import { InvitationRepository } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
@@ -63,26 +63,31 @@ export class InvitationAcceptanceService {
   /**
    * Joins as the signed-in account when it is the invited address's own, or creates the account when the
    * address has none. An existing account must sign in through /sign-in (rate limited, lockable): this page
-   * never checks a password, so it cannot be used to guess one.
+   * never checks a password, so it cannot be used to guess one. Signed in as anyone else, nothing happens,
+   * with one answer whether or not the address has an account.
    */
   async accept(token: string, form: { signedIn: { id: string; email: string } | null; name?: string; password?: string }): Promise<AcceptedInvitation> {
     const preview = await this.preview(token);
-    if (form.signedIn && normalizeEmail(form.signedIn.email) === normalizeEmail(preview.email)) {
+    if (form.signedIn) {
+      if (normalizeEmail(form.signedIn.email) !== normalizeEmail(preview.email)) throw new InvitationWrongAccountError(form.signedIn.email);
       const account = await this.accounts.findById(form.signedIn.id);
-      if (account) return this.join(token, preview, account);
+      if (account) return this.join(token, preview, () => Promise.resolve(account));
     }
     if (preview.accountExists) throw new InvitationSignInRequiredError(preview.email);
-    const account = await this.accounts.register({ email: preview.email, name: form.name ?? '', password: form.password ?? '', verified: true });
-    return this.join(token, preview, account);
+    // The link came by mail to the address, so following it verifies the address. Validated and hashed
+    // before the transaction; created inside it, so an account exists only with its membership.
+    const prepared = await this.accounts.prepare({ email: preview.email, name: form.name ?? '', password: form.password ?? '', verified: true });
+    return this.join(token, preview, (tx) => this.accounts.create(prepared, tx));
   }
 
-  private join(token: string, preview: InvitationPreview, account: Account): Promise<AcceptedInvitation> {
+  private join(token: string, preview: InvitationPreview, accountFor: (tx: TransactionClient) => Promise<Account>): Promise<AcceptedInvitation> {
     return this.transactions.run(async (tx) => {
       const invitation = await this.invitations.lockByTokenHash(tx, hashSecret(token));
       if (!invitation) throw new InvitationUnusableError('unknown');
       const now = this.clock.now();
       const status = effectiveStatus(invitation, now);
       if (status !== 'pending') throw new InvitationUnusableError(status);
+      const account = await accountFor(tx);
       const orgId = invitation.orgId;
       // A custom role deleted after the invitation was sent falls back to the least-privileged built-in role.
       const role = isBuiltInRole(invitation.role) || (await this.roles.findByReference(orgId, invitation.role, tx)) ? invitation.role : 'member';

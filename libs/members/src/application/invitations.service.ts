@@ -19,22 +19,30 @@ import {
   TransactionRunner,
   type TransactionClient,
 } from '@app/shared';
+import type { MailDelivery } from '@app/mail';
 import { AlreadyMemberError, InvitationNotPendingError } from '../domain/members.errors.js';
-import { assertEmailDomainAllowed, assertSeatAvailable, effectiveStatus, INVITATION_LIFETIME_MS, mergeTeamIds, type InvitationStatus } from '../domain/invitation-rules.js';
+import { assertEmailDomainAllowed, assertSeatAvailable, effectiveStatus, INVITATION_LIFETIME_MS, mergeTeamIds, nextResentAt, type InvitationStatus } from '../domain/invitation-rules.js';
 import { assertCanGrantRole, assertCanManageMember } from '../domain/role-rules.js';
 import { InvitationRepository, type InvitationRecord } from '../infrastructure/invitation.repository.js';
 import { MembershipRepository } from '../infrastructure/membership.repository.js';
 import { OrganizationRepository } from '../infrastructure/organization.repository.js';
+import { InvitationMailer } from './invitation-mailer.js';
 import { RolesService } from './roles.service.js';
 import { invitationView, type InvitationView } from './views.js';
 
 export interface InviteResult {
   invitation: InvitationView;
-  /** Only for a new link; null when a pending invitation was updated and its link stays valid. */
-  acceptUrl: string | null;
   refreshed: boolean;
-  emailSent: false;
+  /** The invitation email: just queued for a new link; for an updated pending invitation, its latest one as it stands. */
+  delivery: MailDelivery | null;
 }
+
+export interface ResendResult {
+  invitation: InvitationView;
+  delivery: MailDelivery;
+}
+
+export type InvitationListItem = InvitationView & { delivery: MailDelivery | null };
 
 export interface InviteInput {
   email: string;
@@ -57,6 +65,7 @@ export class InvitationsService {
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationRepository,
     private readonly roles: RolesService,
+    private readonly mailer: InvitationMailer,
     private readonly references: ReferenceResolver,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditLog,
@@ -65,12 +74,18 @@ export class InvitationsService {
   ) {}
 
   /**
-   * A new invitation, or — for an address with a pending one — that invitation updated in place: an
-   * omitted role keeps its role, given teams are added (replaced with replaceTeams), and its link and
-   * expiry stay as they are, so nothing the invitee already holds stops working.
+   * A new invitation, mailed to the invitee in the same transaction, or — for an address with a pending
+   * one — that invitation updated in place: an omitted role keeps its role, given teams are added
+   * (replaced with replaceTeams), and its link, expiry and mail stay as they are; nothing is sent.
    */
   async invite(principal: Principal, input: InviteInput): Promise<InviteResult> {
     assertPermission(principal, can.invite_member);
+    const { result, mailed } = await this.inviteInTransaction(principal, input);
+    if (mailed) this.mailer.deliverSoon();
+    return result;
+  }
+
+  private inviteInTransaction(principal: Principal, input: InviteInput): Promise<{ result: InviteResult; mailed: boolean }> {
     const orgId = principal.orgId;
     const email = normalizeEmail(input.email);
     return this.transactions.run(async (tx) => {
@@ -90,7 +105,8 @@ export class InvitationsService {
       if (pending) await this.assertMayChange(principal, pending, tx);
       if (pending && pending.expiresAt > now) {
         const updated = await this.change(principal, pending, { role, teamIds: mergeTeamIds(pending.teamIds, { add: teams.map((t) => t.id), replace: input.replaceTeams }) }, tx);
-        return { invitation: invitationView(updated, now), acceptUrl: null, refreshed: true, emailSent: false as const };
+        const [delivery] = await this.mailer.deliveries([updated], tx);
+        return { result: { invitation: invitationView(updated, now), refreshed: true, delivery: delivery ?? null }, mailed: false };
       }
       assertSeatAvailable(org, await this.organizations.seatsUsed(orgId, now, tx), this.config.billingUrl, { isOwner: principal.role === 'owner' });
 
@@ -104,6 +120,7 @@ export class InvitationsService {
         expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS),
       };
       const invitation = pending ? await this.invitations.refresh(tx, pending.id, data) : await this.invitations.create(tx, { orgId, email, ...data });
+      const delivery = await this.mailer.send(tx, invitation.id, token);
       await this.audit.record(
         principal,
         {
@@ -114,7 +131,8 @@ export class InvitationsService {
         },
         tx,
       );
-      return { invitation: invitationView(invitation, now), acceptUrl: `${this.config.publicUrl}/invitations/${token}`, refreshed: pending !== null, emailSent: false as const };
+      // The link exists only in the queued mail: the inviter never holds it.
+      return { result: { invitation: invitationView(invitation, now), refreshed: pending !== null, delivery }, mailed: true };
     });
   }
 
@@ -141,12 +159,44 @@ export class InvitationsService {
     });
   }
 
-  async list(principal: Principal, input: { cursor?: string; limit?: number; status?: InvitationStatus; query?: string }): Promise<Page<InvitationView>> {
+  async list(principal: Principal, input: { cursor?: string; limit?: number; status?: InvitationStatus; query?: string }): Promise<Page<InvitationListItem>> {
     assertPermission(principal, can.list_invitations);
     const page = decodeCursor(input);
     const now = this.clock.now();
     const rows = await this.invitations.list(principal.orgId, page, { status: input.status, query: input.query, now });
-    return toPage(rows, page, (row) => invitationView(row, now));
+    const deliveries = new Map((await this.mailer.deliveries(rows)).map((delivery, i) => [rows[i]!.id, delivery]));
+    return toPage(rows, page, (row) => ({ ...invitationView(row, now), delivery: deliveries.get(row.id) ?? null }));
+  }
+
+  /**
+   * A new link for a pending invitation, mailed to the invitee: the old link dies at once and the new one
+   * has a full lifetime. At most RESEND_LIMIT an hour per invitation; the same rule as changing it.
+   */
+  async resend(principal: Principal, input: { invitation?: string; invitationId?: string }): Promise<ResendResult> {
+    assertPermission(principal, can.resend_invitation);
+    const reference = pickReference(input, 'invitation', 'invitationId');
+    const result = await this.transactions.run(async (tx) => {
+      const now = this.clock.now();
+      const byId = await this.invitations.findById(principal.orgId, reference, tx);
+      const found = byId ?? (await this.pending(principal.orgId, reference, now, tx));
+      // Concurrent resends of one invitation count one after the other.
+      const invitation = (await this.invitations.lockById(tx, found.id))!;
+      await this.assertMayChange(principal, invitation, tx);
+      const status = effectiveStatus(invitation, now);
+      if (status !== 'pending') throw new InvitationNotPendingError(invitation.id, status, 'resent');
+      const resentAt = nextResentAt(invitation.id, invitation.resentAt, now);
+      const token = newSecret();
+      const rotated = await this.invitations.rotate(tx, invitation.id, { tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS), resentAt });
+      const delivery = await this.mailer.send(tx, invitation.id, token);
+      await this.audit.record(
+        principal,
+        { action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email, expiresAt: rotated.expiresAt.toISOString() } },
+        tx,
+      );
+      return { invitation: invitationView(rotated, now), delivery };
+    });
+    this.mailer.deliverSoon();
+    return result;
   }
 
   async revoke(principal: Principal, input: { invitation?: string; invitationId?: string }): Promise<InvitationView> {

@@ -1,6 +1,10 @@
-import { EmailDomainNotAllowedError, SeatLimitReachedError } from './members.errors.js';
+import { EmailDomainNotAllowedError, InvitationResendLimitError, SeatLimitReachedError } from './members.errors.js';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+// resend_invitation: a few lost or expired-in-the-inbox messages are normal; more is mailbox flooding.
+export const RESEND_LIMIT = 3;
+export const RESEND_WINDOW_MS = 60 * 60 * 1000;
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 
@@ -26,4 +30,13 @@ export function assertSeatAvailable(org: { plan: string; seatLimit: number }, se
 export function mergeTeamIds(current: readonly string[], change: { add?: readonly string[]; remove?: readonly string[]; replace?: boolean }): string[] {
   const base = change.replace ? [] : current.filter((id) => !(change.remove ?? []).includes(id));
   return [...new Set([...base, ...(change.add ?? [])])];
+}
+
+/** The resends still inside the window, plus this one; refused (with when it works again) past the limit. */
+export function nextResentAt(invitationId: string, resentAt: readonly Date[], now: Date): Date[] {
+  const recent = resentAt.filter((at) => now.getTime() - at.getTime() < RESEND_WINDOW_MS).sort((a, b) => a.getTime() - b.getTime());
+  if (recent.length >= RESEND_LIMIT) {
+    throw new InvitationResendLimitError(invitationId, RESEND_LIMIT, new Date(recent[recent.length - RESEND_LIMIT]!.getTime() + RESEND_WINDOW_MS));
+  }
+  return [...recent, now];
 }

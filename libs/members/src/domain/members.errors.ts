@@ -93,7 +93,7 @@ export class LastOwnerError extends DomainError {
 }
 
 export class InvitationNotPendingError extends DomainError {
-  constructor(invitationId: string, status: string, action: 'revoked' | 'changed' = 'revoked') {
+  constructor(invitationId: string, status: string, action: 'revoked' | 'changed' | 'resent' = 'revoked') {
     super(
       'precondition_failed',
       'invitation_not_pending',
@@ -141,6 +141,18 @@ export class NotJoinedYetError extends DomainError {
   }
 }
 
+export class InvitationResendLimitError extends DomainError {
+  constructor(invitationId: string, limit: number, retryAt: Date) {
+    super(
+      'limit_reached',
+      'rate_limited',
+      `This invitation's link was already resent ${limit} times in the last hour.`,
+      { invitationId, limit, window: '1 hour', retryAt: retryAt.toISOString() },
+      `Resend it again after ${retryAt.toISOString()}; list_invitations shows whether the last message was delivered.`,
+    );
+  }
+}
+
 /** Acceptance-page failures: the invitation link cannot be used any more. */
 export class InvitationUnusableError extends DomainError {
   constructor(readonly reason: 'unknown' | 'expired' | 'revoked' | 'accepted') {
@@ -155,5 +167,15 @@ export class InvitationUnusableError extends DomainError {
 export class InvitationSignInRequiredError extends DomainError {
   constructor(email: string) {
     super('unauthenticated', 'invitation_sign_in_required', `Sign in as ${email} to accept this invitation.`, { email });
+  }
+}
+
+/**
+ * Signed in as another account: the page says only that, the same whether or not the invited address
+ * has an account, so a signed-in visitor who is not the invitee learns nothing about it.
+ */
+export class InvitationWrongAccountError extends DomainError {
+  constructor(readonly signedInAs: string) {
+    super('unauthenticated', 'invitation_wrong_account', `You are signed in as ${signedInAs}, not as the invited address. Sign out, then open this link again.`, {});
   }
 }

@@ -13,6 +13,8 @@ export interface InvitationRecord {
   expiresAt: Date;
   acceptedAt: Date | null;
   acceptedUserId: string | null;
+  outboxMessageId: string | null;
+  resentAt: Date[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,6 +50,44 @@ export class InvitationRepository {
     data: { role: string; teamIds: string[]; tokenHash: string; invitedByUserId: string; expiresAt: Date },
   ): Promise<InvitationRecord> {
     return tx.invitation.update({ where: { id }, data: { ...data, status: 'pending' } });
+  }
+
+  /** A new link for the same invitation: the old token stops working with this write. */
+  rotate(tx: TransactionClient, id: string, data: { tokenHash: string; expiresAt: Date; resentAt?: Date[] }): Promise<InvitationRecord> {
+    return tx.invitation.update({ where: { id }, data });
+  }
+
+  /** Records the outbox message that carries the invitation's current link. */
+  async setOutboxMessage(tx: TransactionClient, id: string, outboxMessageId: string): Promise<void> {
+    await tx.invitation.update({ where: { id }, data: { outboxMessageId } });
+  }
+
+  /** Locks one invitation row until the transaction ends (resends and the unsent-mail step serialize on it). */
+  async lockById(tx: TransactionClient, id: string): Promise<InvitationRecord | null> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Invitation" WHERE id = ${id} FOR UPDATE`;
+    return rows.length === 0 ? null : tx.invitation.findUnique({ where: { id } });
+  }
+
+  /** What the invitation mail names: the organization and who invited. */
+  async findWithContext(id: string, db: Db = this.prisma): Promise<InvitationWithContext | null> {
+    const invitation = await db.invitation.findUnique({ where: { id }, include: { organization: { select: { id: true, name: true } } } });
+    return invitation && this.withInviter(invitation, db);
+  }
+
+  private async withInviter<T extends { invitedByUserId: string }>(invitation: T, db: Db): Promise<T & { inviter: InvitationWithContext['inviter'] }> {
+    const inviter = await db.user.findUnique({ where: { id: invitation.invitedByUserId }, select: { name: true, email: true } });
+    return { ...invitation, inviter };
+  }
+
+  /** Pending, unexpired invitations that were never mailed (made when links were handed to the inviter). */
+  async findUnmailedIds(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.invitation.findMany({
+      where: { status: 'pending', expiresAt: { gt: now }, outboxMessageId: null },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
   }
 
   /** Changes what a pending invitation grants; its link (token) and expiry stay as they are. */
@@ -88,9 +128,7 @@ export class InvitationRepository {
 
   async findByTokenHash(tokenHash: string, db: Db = this.prisma): Promise<InvitationWithContext | null> {
     const invitation = await db.invitation.findUnique({ where: { tokenHash }, include: { organization: { select: { id: true, name: true } } } });
-    if (!invitation) return null;
-    const inviter = await db.user.findUnique({ where: { id: invitation.invitedByUserId }, select: { name: true, email: true } });
-    return { ...invitation, inviter };
+    return invitation && this.withInviter(invitation, db);
   }
 
   /** Locks the invitation row so two acceptances of one link cannot both succeed. */

@@ -3,7 +3,7 @@ import { CurrentPrincipal, McpTool, McpTools, ToolInput } from '@app/access';
 import { legacyIdField, pageInput, pageOutput, requiredReference, type Principal } from '@app/shared';
 import { InvitationsService } from '../application/invitations.service.js';
 import { MemberRiskyChanges } from '../application/risky-changes.js';
-import { invitationReference, invitationSchema, roleReference, teamReference } from './schemas.js';
+import { deliverySchema, invitationReference, invitationSchema, roleReference, teamReference } from './schemas.js';
 import { memberPermissions as can } from '../members.permissions.js';
 
 const inviteInput = z.object({
@@ -26,6 +26,7 @@ const listInvitationsInput = z.object({
   query: z.string().min(1).max(100).optional().describe('Only invitations whose email contains this text'),
 });
 const revokeInput = z.object({ invitation: requiredReference('Invitee email or invitation id'), invitationId: legacyIdField('invitation') });
+const resendInput = z.object({ invitation: requiredReference('Invitee email or invitation id'), invitationId: legacyIdField('invitation') });
 
 @McpTools({ toolset: 'people' })
 export class InvitationsTools {
@@ -33,17 +34,17 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'invite_member',
-    description: 'Invites someone by email with a role and optional teams they join on acceptance. No email is sent: hand them the result\'s acceptUrl (one-time, 7 days). Re-inviting a pending address updates that invitation instead (omitted role kept, teams added unless replaceTeams) and shows no new link; update_invitation does the same by invitation.',
+    description: 'Invites someone by email with a role and optional teams: they are emailed a one-time link (7 days); you never get it. Re-inviting a pending address updates that invitation instead (omitted role kept, teams added unless replaceTeams) and sends nothing.',
     permission: can.invite_member,
     input: inviteInput,
     output: z.object({
       invitation: invitationSchema,
-      acceptUrl: z.string().nullable().describe('Link the invitee opens to create their account (or sign in) and join; shown only when a new link was made (null when a pending invitation was updated: its link still works)'),
       refreshed: z.boolean().describe('true when an existing invitation for this address was updated instead of a new one created'),
-      emailSent: z.literal(false).describe('Always false: deliver acceptUrl to the person yourself'),
+      delivery: deliverySchema,
     }),
     title: 'Invite member',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    // It mails someone outside the organization.
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     risk: ({ principal, input, get }) => get(MemberRiskyChanges).inviteMember(principal, input),
   })
   invite(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof inviteInput>) {
@@ -72,15 +73,29 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'list_invitations',
-    description: 'Lists invitations of the organization, oldest first, paginated; filter by status (pending invitations hold a seat) or email text.',
+    description: 'Lists invitations of the organization with their email delivery, oldest first, paginated; filter by status (pending invitations hold a seat) or email text.',
     permission: can.list_invitations,
     input: listInvitationsInput,
-    output: pageOutput(invitationSchema),
+    output: pageOutput(invitationSchema.extend({ delivery: deliverySchema })),
     title: 'List invitations',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   list(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listInvitationsInput>) {
     return this.invitations.list(principal, input);
+  }
+
+  @McpTool({
+    name: 'resend_invitation',
+    description: 'Mails a pending invitation (by email or id) a new link valid 7 days; the old link stops working at once. At most 3 times an hour per invitation.',
+    permission: can.resend_invitation,
+    input: resendInput,
+    output: z.object({ invitation: invitationSchema, delivery: deliverySchema }),
+    title: 'Resend invitation',
+    // Not destructive: the link is replaced, and the replacement goes to the same mailbox.
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  })
+  resend(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof resendInput>) {
+    return this.invitations.resend(principal, input);
   }
 
   @McpTool({

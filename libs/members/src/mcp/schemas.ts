@@ -11,7 +11,7 @@ export const memberSchema = z.object({
 });
 
 export const invitationSchema = z.object({
-  id: z.string().describe('Invitation id; update_invitation and revoke_invitation also take the email'),
+  id: z.string().describe('Invitation id; the invitation tools also take the email'),
   email: z.string(),
   role: z.string().describe('The role the invitee gets on acceptance'),
   teamIds: z.array(z.string()).describe('Teams the invitee joins on acceptance'),
@@ -21,6 +21,11 @@ export const invitationSchema = z.object({
   expiresAt: z.string().describe('ISO 8601; a pending invitation stops working (and frees its seat) at this time'),
   acceptedAt: z.string().nullable(),
 });
+
+export const deliverySchema = z
+  .object({ status: z.enum(['queued', 'sending', 'sent', 'failed']), to: z.string() })
+  .nullable()
+  .describe('The latest invitation email; null if none');
 
 export const roleSchema = z.object({
   id: z.string().describe('Custom role id, or the key for a built-in role'),

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, type TransactionClient } from '../prisma/prisma.service.js';
 import type { Principal } from '../principal.js';
 
-/** Who an audit event names: a principal, or someone acting outside MCP (an invitee on the web page). */
-export type AuditActor = Pick<Principal, 'orgId' | 'userId' | 'membershipId' | 'clientId'> & Pick<Partial<Principal>, 'approval'>;
+/**
+ * Who an audit event names: a principal, someone acting outside MCP (an invitee on the web page), or the
+ * server itself (no user, no membership; `clientId` says which part of it).
+ */
+export type AuditActor = Pick<Principal, 'orgId' | 'clientId'> & { userId: string | null; membershipId: string | null } & Pick<Partial<Principal>, 'approval'>;
 
 export interface AuditEntry {
   action: string;
