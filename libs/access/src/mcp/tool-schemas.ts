@@ -43,12 +43,13 @@ function withoutKeywords(schema: unknown, keywords: ReadonlySet<string>): unknow
 
 // `$schema` everywhere (MCP's default dialect is 2020-12 already). Inputs: length, count and range bounds
 // and the implied `propertyNames: string` (enforced by the server, answered as invalid_input naming the
-// field and the bound). Outputs: descriptions, `additionalProperties: false` and `required` (a result
-// carries exactly the fields it declares, absent ones as null: the server validates every result against
-// the full schema before it is sent).
+// field and the bound). Outputs: descriptions, `additionalProperties: false`, `required` and `enum` (a
+// result carries exactly the fields it declares, absent ones as null, with values from the domain's own
+// lists: the server validates every result against the full schema before it is sent; the field names and
+// types are what a client builds on).
 const DROPPED_KEYWORDS = {
   input: new Set(['$schema', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'propertyNames']),
-  output: new Set(['$schema', 'description', 'additionalProperties:false', 'required', 'propertyNames']),
+  output: new Set(['$schema', 'description', 'additionalProperties:false', 'required', 'enum', 'propertyNames']),
 };
 
 /**

@@ -7,7 +7,7 @@ import { auditPermissions as can } from '../audit.permissions.js';
 
 const listInput = z.object({
   action: z.string().max(100).optional().describe('Exact action, or a prefix ending in "."'),
-  targetType: z.string().max(100).optional().describe('Kind of target, e.g. skill, plugin'),
+  targetType: z.string().max(100).optional().describe('Kind of target'),
   targetId: z.string().max(100).optional().describe('Only events about this id'),
   actor: z.string().min(1).max(254).optional().describe('Member email, name or id'),
   actorUserId: z.string().max(100).optional().describe('User id (also former members)'),
@@ -24,7 +24,7 @@ export class AuditTools {
 
   @McpTool({
     name: 'list_audit_events',
-    description: 'Reads the audit log, newest first: who changed what, when and through which client.',
+    description: 'Reads the audit log, newest first: who changed what, through which client.',
     permission: can.list_audit_events,
     input: listInput,
     output: pageOutput(

@@ -10,7 +10,7 @@ const connectorRef = {
   connectorId: legacyIdField('connector'),
 };
 const config = freeFormObject().describe(
-  `Non-secret settings, readable by every member (≤ ${FREE_FORM_MAX_DEPTH} levels); secrets go in credentials`,
+  `Non-secret settings, readable by all members (≤ ${FREE_FORM_MAX_DEPTH} levels)`,
 );
 const credentials = z
   .string()
@@ -30,10 +30,10 @@ const connectorSchema = z.object({
   updatedAt: z.string(),
 });
 
-const listInput = z.object({ type: z.string().max(50).optional().describe('Only connectors of this type, e.g. github'), ...pageInput });
+const listInput = z.object({ type: z.string().max(50).optional().describe('Only this type'), ...pageInput });
 const getInput = z.object(connectorRef);
 const createInput = z.object({
-  name: z.string().min(1).max(100).describe('Unique in the organization, e.g. "GitHub (acme)"'),
+  name: z.string().min(1).max(100).describe('Unique name, e.g. "GitHub"'),
   type: z.string().min(1).max(50).describe('Lowercase, e.g. github, slack'),
   config: config.default({}),
   credentials: credentials.optional(),
@@ -69,7 +69,7 @@ export class ConnectorsTools {
     permission: can.get_connector,
     input: getInput,
     output: connectorSchema,
-    title: 'Get a connector',
+    title: 'Get connector',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
@@ -82,7 +82,7 @@ export class ConnectorsTools {
     permission: can.create_connector,
     input: createInput,
     output: connectorSchema,
-    title: 'Create a connector',
+    title: 'Create connector',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
@@ -95,7 +95,7 @@ export class ConnectorsTools {
     permission: can.update_connector,
     input: updateInput,
     output: connectorSchema,
-    title: 'Update a connector',
+    title: 'Update connector',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
@@ -108,7 +108,7 @@ export class ConnectorsTools {
     permission: can.delete_connector,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    title: 'Delete a connector',
+    title: 'Delete connector',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(ConnectorRiskyChanges).deleteConnector(principal, input),
   })

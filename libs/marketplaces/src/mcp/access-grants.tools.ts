@@ -26,9 +26,9 @@ const grantInput = z.object({
   resourceType,
   ...resourceRef,
   subjectType: z.enum(SUBJECT_TYPES).describe('org (everyone), team or member'),
-  team: referenceField('With subjectType team: team name or id').optional(),
+  team: referenceField('Team name or id').optional(),
   teamId: legacyIdField('team'),
-  member: referenceField('With subjectType member: email, name or id').optional(),
+  member: referenceField('Member email, name or id').optional(),
   membershipId: legacyIdField('member'),
   role: z.enum(ACCESS_ROLES).default('viewer').describe('viewer (install), editor (change), manager (share)'),
 });
@@ -41,7 +41,7 @@ export class AccessGrantsTools {
 
   @McpTool({
     name: 'grant_access',
-    description: 'Gives everyone, a team or a member access to a plugin or marketplace; again changes the role.',
+    description: 'Gives everyone, a team or a member a role on a plugin or marketplace.',
     permission: can.grant_access,
     input: grantInput,
     output: grantSchema.extend({
@@ -58,7 +58,7 @@ export class AccessGrantsTools {
 
   @McpTool({
     name: 'revoke_access',
-    description: 'Removes one access grant (id from list_access_grants); its people lose that access.',
+    description: 'Removes one access grant (an id from list_access_grants).',
     permission: can.revoke_access,
     input: revokeInput,
     output: grantSchema.extend({ revoked: z.literal(true) }),

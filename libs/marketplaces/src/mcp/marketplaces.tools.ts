@@ -60,7 +60,7 @@ export class MarketplacesTools {
     permission: can.create_marketplace,
     input: createInput,
     output: marketplaceSchema,
-    title: 'Create a marketplace',
+    title: 'Create marketplace',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
@@ -69,11 +69,11 @@ export class MarketplacesTools {
 
   @McpTool({
     name: 'publish_plugin',
-    description: 'Publishes a plugin in a marketplace; access grants decide who sees it. Safe to repeat.',
+    description: 'Publishes a plugin in a marketplace; access grants decide who sees it.',
     permission: can.publish_plugin,
     input: listingInput,
     output: publication,
-    title: 'Publish a plugin',
+    title: 'Publish plugin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   publish(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof listingInput>) {
@@ -86,7 +86,7 @@ export class MarketplacesTools {
     permission: can.unpublish_plugin,
     input: listingInput,
     output: z.object({ marketplaceId: z.string(), pluginId: z.string(), unpublished: z.literal(true) }),
-    title: 'Unpublish a plugin',
+    title: 'Unpublish plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(CatalogRiskyChanges).unpublishPlugin(principal, input),
   })

@@ -18,7 +18,7 @@ export class ShareSkillTools {
 
   @McpTool({
     name: 'share_skill',
-    description: 'Shares a skill with everyone in one step (plugin, marketplace listing, viewer access). Safe to repeat.',
+    description: 'Shares a skill with everyone in one step: plugin, listing and viewer access.',
     permission: can.share_skill,
     input: shareInput,
     output: z.object({
@@ -31,7 +31,7 @@ export class ShareSkillTools {
       alreadyExisted: z.array(z.string()).describe('The steps that were already done before this call'),
       summary: z.string(),
     }),
-    title: 'Share a skill with the organization',
+    title: 'Share skill with everyone',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     risk: ({ principal, input, get }) => get(CatalogRiskyChanges).shareSkill(principal, input),
   })

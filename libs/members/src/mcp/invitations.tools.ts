@@ -7,23 +7,23 @@ import { deliverySchema, invitationReference, invitationSchema, roleReference, t
 import { memberPermissions as can } from '../members.permissions.js';
 
 const inviteInput = z.object({
-  email: z.string().min(3).max(254).describe('Email address of the person to invite'),
+  email: z.string().min(3).max(254).describe('Their email address'),
   role: roleReference
     .optional()
-    .describe('Role they get on acceptance (name or key): member by default for a new invitation; for a pending one, omit it to keep its role'),
-  teams: z.array(teamReference).max(50).optional().describe('Teams (names or ids, e.g. ["Sales"]) the person joins when they accept; added to a pending invitation\'s teams'),
-  replaceTeams: z.boolean().default(false).describe('For a pending invitation: true replaces its teams with teams instead of adding them'),
+    .describe('Role (default member; kept on a re-invite)'),
+  teams: z.array(teamReference).max(50).optional().describe('Teams they join on acceptance'),
+  replaceTeams: z.boolean().default(false).describe('Re-invite: replace teams, not add'),
 });
 const updateInput = z.object({
   invitation: invitationReference,
-  role: roleReference.optional().describe('The new role (name or key); omit to keep it'),
-  addTeams: z.array(teamReference).max(50).optional().describe('Teams (names or ids) to add to what they join on acceptance'),
-  removeTeams: z.array(teamReference).max(50).optional().describe('Teams (names or ids) to take off the invitation'),
+  role: roleReference.optional().describe('New role; omit to keep it'),
+  addTeams: z.array(teamReference).max(50).optional().describe('Teams to add'),
+  removeTeams: z.array(teamReference).max(50).optional().describe('Teams to remove'),
 });
 const listInvitationsInput = z.object({
   ...pageInput,
-  status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional().describe('Only invitations in this state; omit for all'),
-  query: z.string().min(1).max(100).optional().describe('Only invitations whose email contains this text'),
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional().describe('Only this state'),
+  query: z.string().min(1).max(100).optional().describe('Email contains this text'),
 });
 const revokeInput = z.object({ invitation: requiredReference('Invitee email or invitation id'), invitationId: legacyIdField('invitation') });
 const resendInput = z.object({ invitation: requiredReference('Invitee email or invitation id'), invitationId: legacyIdField('invitation') });
@@ -34,7 +34,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'invite_member',
-    description: 'Invites someone by email with a role and optional teams: they are emailed a one-time link (7 days); you never get it. Re-inviting a pending address updates that invitation instead (omitted role kept, teams added unless replaceTeams) and sends nothing.',
+    description: 'Invites someone by email with a role and teams; they are mailed a one-time link (7 days). Re-inviting a pending address updates it and sends nothing.',
     permission: can.invite_member,
     input: inviteInput,
     output: z.object({
@@ -53,10 +53,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'update_invitation',
-    description:
-      'Changes a pending invitation (by the invitee\'s email or the invitation id): its role and the teams the person joins ' +
-      'on acceptance. The link the invitee holds keeps working and nothing is sent. You cannot give a role with permissions ' +
-      'you lack; only owners change owner invitations. Needs members:invite.',
+    description: 'Changes a pending invitation\'s role or teams; its link keeps working and nothing is sent.',
     permission: can.update_invitation,
     input: updateInput,
     output: z.object({
@@ -73,7 +70,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'list_invitations',
-    description: 'Lists invitations of the organization with their email delivery, oldest first, paginated; filter by status (pending invitations hold a seat) or email text.',
+    description: 'Lists invitations with their mail delivery, oldest first; pending ones hold a seat.',
     permission: can.list_invitations,
     input: listInvitationsInput,
     output: pageOutput(invitationSchema.extend({ delivery: deliverySchema })),
@@ -86,7 +83,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'resend_invitation',
-    description: 'Mails a pending invitation (by email or id) a new link valid 7 days; the old link stops working at once. At most 3 times an hour per invitation.',
+    description: 'Mails a pending invitation a new 7-day link; the old one dies. At most 3 times an hour.',
     permission: can.resend_invitation,
     input: resendInput,
     output: z.object({ invitation: invitationSchema, delivery: deliverySchema }),
@@ -100,7 +97,7 @@ export class InvitationsTools {
 
   @McpTool({
     name: 'revoke_invitation',
-    description: 'Revokes a pending invitation (by email or id): its link stops working and its seat is freed.',
+    description: 'Revokes a pending invitation: its link stops working and its seat is freed.',
     permission: can.revoke_invitation,
     input: revokeInput,
     output: invitationSchema,

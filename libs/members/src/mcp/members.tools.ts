@@ -35,7 +35,7 @@ export class MembersTools {
   @McpTool({
     name: 'find_people',
     description:
-      'Finds members and pending invitees by part of a name or email, in one call. Use it before inviting, assigning or changing someone.',
+      'Finds members and invitees by part of a name or email; use it before acting on someone.',
     permission: can.find_people,
     input: findPeopleInput,
     output: z.object({
@@ -60,7 +60,7 @@ export class MembersTools {
 
   @McpTool({
     name: 'list_members',
-    description: 'Lists active members, oldest first; filter by text, role or team. Invitees are in list_invitations; find_people shows both.',
+    description: 'Lists active members, oldest first; filter by text, role or team. find_people also finds invitees.',
     permission: can.list_members,
     input: listMembersInput,
     output: pageOutput(memberSchema),
@@ -100,7 +100,7 @@ export class MembersTools {
 
   @McpTool({
     name: 'remove_member',
-    description: 'Removes a member with their team memberships, access grants and MCP connections; the account stays.',
+    description: 'Removes a member with their teams, grants and MCP connections; the account stays.',
     permission: can.remove_member,
     input: removeMemberInput,
     output: z.object({

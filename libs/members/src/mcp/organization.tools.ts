@@ -13,11 +13,11 @@ const updateOrganizationInput = z.object({
   confirmRiskyChanges: z
     .enum(['always', 'never'])
     .optional()
-    .describe('always: risky changes wait for the person; never: they run at once'),
+    .describe('always: risky changes wait for the person'),
 });
 
 const updateDomainsInput = z.object({
-  add: domainList.optional().describe('Domains to add, e.g. ["example.com"]'),
+  add: domainList.optional().describe('Domains to add'),
   remove: domainList.optional().describe('Domains to take off the list'),
   set: domainList.optional().describe('Replaces the list; [] allows any domain'),
 });
@@ -41,7 +41,7 @@ export class OrganizationTools {
 
   @McpTool({
     name: 'update_organization',
-    description: 'Renames the organization or sets confirmRiskyChanges (lowering it is confirmed only in the browser).',
+    description: 'Renames the organization or sets confirmRiskyChanges (lowering it needs the browser).',
     permission: can.update_organization,
     input: updateOrganizationInput,
     output: organizationSchema,

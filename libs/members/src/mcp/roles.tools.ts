@@ -9,7 +9,7 @@ import { memberPermissions as can } from '../members.permissions.js';
 const permissionList = z
   .array(z.string().min(1).max(64))
   .max(ALL_PERMISSIONS.length)
-  .describe('Permissions such as members:invite (the owner role in list_roles holds them all)');
+  .describe('Permission names (list_roles shows them)');
 const roleReference = z.string().min(1).max(64).describe('Custom role name, key or id');
 
 const createRoleInput = z.object({

@@ -13,7 +13,7 @@ const pluginRef = {
 const componentRef = {
   configObject: requiredReference('Skill or config object name or id'),
   configObjectId: legacyIdField('configObject'),
-  type: z.enum(CONFIG_OBJECT_TYPES).optional().describe('Its type, when several share the name'),
+  type: z.enum(CONFIG_OBJECT_TYPES).optional().describe('Its type, if the name is shared'),
 };
 
 const pluginSummary = z.object({
@@ -48,7 +48,7 @@ const componentResult = z.object({
 const listInput = z.object(pageInput);
 const getInput = z.object(pluginRef);
 const createInput = z.object({
-  name: z.string().min(1).max(64).describe('Unique, lowercase-hyphenated, e.g. "weekly-report"'),
+  name: z.string().min(1).max(64).describe('Unique, lowercase-hyphenated'),
   description: z.string().max(1024).default('').describe('What it gives its users'),
 });
 const componentInput = z.object({ ...pluginRef, ...componentRef });
@@ -77,7 +77,7 @@ export class PluginsTools {
     permission: can.get_plugin,
     input: getInput,
     output: pluginDetail,
-    title: 'Get a plugin',
+    title: 'Get plugin',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
@@ -90,7 +90,7 @@ export class PluginsTools {
     permission: can.create_plugin,
     input: createInput,
     output: pluginSummary,
-    title: 'Create a plugin',
+    title: 'Create plugin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
@@ -103,7 +103,7 @@ export class PluginsTools {
     permission: can.add_plugin_component,
     input: componentInput,
     output: componentResult,
-    title: 'Add to a plugin',
+    title: 'Add to plugin',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   addComponent(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof componentInput>) {
@@ -116,7 +116,7 @@ export class PluginsTools {
     permission: can.remove_plugin_component,
     input: componentInput,
     output: z.object({ pluginId: z.string(), configObjectId: z.string(), removed: z.literal(true) }),
-    title: 'Remove from a plugin',
+    title: 'Remove from plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(PluginRiskyChanges).removeComponent(principal, input),
   })
@@ -130,7 +130,7 @@ export class PluginsTools {
     permission: can.delete_plugin,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    title: 'Delete a plugin',
+    title: 'Delete plugin',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(PluginRiskyChanges).deletePlugin(principal, input),
   })

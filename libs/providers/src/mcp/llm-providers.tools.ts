@@ -11,7 +11,7 @@ const providerRef = {
   providerId: legacyIdField('provider'),
 };
 const kind = z.enum(PROVIDER_KINDS).describe('The API family');
-const baseUrl = z.string().max(2000).describe('API endpoint (azure_openai, ollama, openai_compatible)');
+const baseUrl = z.string().max(2000).describe('Endpoint (azure_openai, ollama, openai_compatible)');
 const models = z.array(z.string().max(200)).max(100).describe('Model ids members may use');
 const apiKey = z
   .string()
@@ -70,11 +70,11 @@ export class LlmProvidersTools {
 
   @McpTool({
     name: 'get_llm_provider',
-    description: 'Returns one LLM provider: kind, base URL, models, whether a key is set.',
+    description: 'Returns one LLM provider: kind, base URL, models, key set or not.',
     permission: can.get_llm_provider,
     input: getInput,
     output: providerSchema,
-    title: 'Get an LLM provider',
+    title: 'Get LLM provider',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
@@ -87,7 +87,7 @@ export class LlmProvidersTools {
     permission: can.create_llm_provider,
     input: createInput,
     output: providerSchema,
-    title: 'Create an LLM provider',
+    title: 'Create LLM provider',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
@@ -100,7 +100,7 @@ export class LlmProvidersTools {
     permission: can.update_llm_provider,
     input: updateInput,
     output: providerSchema,
-    title: 'Update an LLM provider',
+    title: 'Update LLM provider',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
@@ -113,7 +113,7 @@ export class LlmProvidersTools {
     permission: can.delete_llm_provider,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    title: 'Delete an LLM provider',
+    title: 'Delete LLM provider',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(ProviderRiskyChanges).deleteProvider(principal, input),
   })

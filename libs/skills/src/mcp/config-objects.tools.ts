@@ -14,7 +14,7 @@ const configObjectRef = {
 };
 const content = z.string().max(MAX_CONTENT_LENGTH).describe('The definition (Markdown, JSON or YAML)');
 const metadata = freeFormObject().describe(
-  `Optional settings stored with this version (≤ ${FREE_FORM_MAX_DEPTH} levels)`,
+  `Settings stored with this version (≤ ${FREE_FORM_MAX_DEPTH} levels)`,
 );
 
 const configObjectSummary = z.object({
@@ -34,10 +34,10 @@ const configObjectDetail = configObjectSummary.extend({
 });
 
 const listInput = z.object({ type: type.optional(), ...pageInput });
-const getInput = z.object({ ...configObjectRef, version: z.number().int().min(1).optional().describe('Version; omit for the latest') });
+const getInput = z.object({ ...configObjectRef, version: z.number().int().min(1).optional().describe('Omit for the latest') });
 const createInput = z.object({
   type,
-  name: z.string().min(1).max(100).describe('Unique name within the type, e.g. "code-reviewer"'),
+  name: z.string().min(1).max(100).describe('Unique within the type'),
   description: z.string().max(1024).default('').describe('What it is for'),
   content,
   metadata: metadata.default({}),
@@ -57,7 +57,7 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'list_config_objects',
-    description: 'Lists config objects (agents, commands, tools, MCP servers, hooks…), optionally of one type.',
+    description: 'Lists config objects (agents, commands, MCP servers…), optionally of one type.',
     permission: can.list_config_objects,
     input: listInput,
     output: pageOutput(configObjectSummary),
@@ -74,7 +74,7 @@ export class ConfigObjectsTools {
     permission: can.get_config_object,
     input: getInput,
     output: configObjectDetail,
-    title: 'Get a config object',
+    title: 'Get config object',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
@@ -83,11 +83,11 @@ export class ConfigObjectsTools {
 
   @McpTool({
     name: 'create_config_object',
-    description: 'Creates a config object (version 1); names are unique per type. For skills use create_skill.',
+    description: 'Creates a config object (version 1), unique by type and name; skills use create_skill.',
     permission: can.create_config_object,
     input: createInput,
     output: configObjectDetail,
-    title: 'Create a config object',
+    title: 'Create config object',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
@@ -100,7 +100,7 @@ export class ConfigObjectsTools {
     permission: can.update_config_object,
     input: updateInput,
     output: configObjectDetail,
-    title: 'Update a config object',
+    title: 'Update config object',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
@@ -113,7 +113,7 @@ export class ConfigObjectsTools {
     permission: can.delete_config_object,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    title: 'Delete a config object',
+    title: 'Delete config object',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(CatalogObjectRiskyChanges).deleteConfigObject(principal, input),
   })

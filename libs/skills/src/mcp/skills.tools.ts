@@ -33,7 +33,7 @@ const skillDetail = skillSummary.extend({
 });
 
 const listInput = z.object(pageInput);
-const getInput = z.object({ ...skillRef, version: z.number().int().min(1).optional().describe('Version; omit for the latest') });
+const getInput = z.object({ ...skillRef, version: z.number().int().min(1).optional().describe('Omit for the latest') });
 const createInput = z.object({ content: skillContent });
 const updateInput = z.object({ ...skillRef, content: skillContent });
 const deleteInput = z.object(skillRef);
@@ -44,7 +44,7 @@ export class SkillsTools {
 
   @McpTool({
     name: 'list_skills',
-    description: 'Lists skills (name, description, latest version), oldest first; get_skill has the text.',
+    description: 'Lists skills with their latest version, oldest first; get_skill has the text.',
     permission: can.list_skills,
     input: listInput,
     output: pageOutput(skillSummary),
@@ -61,7 +61,7 @@ export class SkillsTools {
     permission: can.get_skill,
     input: getInput,
     output: skillDetail,
-    title: 'Get a skill',
+    title: 'Get skill',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
@@ -70,11 +70,11 @@ export class SkillsTools {
 
   @McpTool({
     name: 'create_skill',
-    description: 'Creates a skill from SKILL.md text as version 1; share it with share_skill.',
+    description: 'Creates a skill from SKILL.md text; share it with share_skill.',
     permission: can.create_skill,
     input: createInput,
     output: skillDetail,
-    title: 'Create a skill',
+    title: 'Create skill',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
@@ -83,11 +83,11 @@ export class SkillsTools {
 
   @McpTool({
     name: 'update_skill',
-    description: 'Replaces a skill\'s SKILL.md as a new version; earlier ones stay readable.',
+    description: 'Replaces a skill\'s SKILL.md as a new version; old versions stay readable.',
     permission: can.update_skill,
     input: updateInput,
     output: skillDetail,
-    title: 'Update a skill',
+    title: 'Update skill',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
@@ -100,7 +100,7 @@ export class SkillsTools {
     permission: can.delete_skill,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    title: 'Delete a skill',
+    title: 'Delete skill',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(CatalogObjectRiskyChanges).deleteSkill(principal, input),
   })

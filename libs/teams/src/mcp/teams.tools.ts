@@ -92,7 +92,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'add_team_member',
-    description: 'Adds a member to a team (for an invitee, follow the member_pending_invitation hint). Safe to repeat.',
+    description: 'Adds a member to a team (an invitee: follow the member_pending_invitation hint).',
     permission: can.add_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, added: z.boolean().describe('false when they were already in the team') }),
@@ -105,7 +105,7 @@ export class TeamsTools {
 
   @McpTool({
     name: 'remove_team_member',
-    description: 'Removes a member from a team; they stay in the organization. Safe to repeat.',
+    description: 'Removes a member from a team; they stay in the organization.',
     permission: can.remove_team_member,
     input: membershipInput,
     output: z.object({ team: teamSchema, member: memberSchema, removed: z.boolean().describe('false when they were not in the team') }),

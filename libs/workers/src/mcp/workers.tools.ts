@@ -13,7 +13,7 @@ const workerRef = {
 const runtime = z
   .record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
   .refine((r) => Object.keys(r).length <= 50, 'at most 50 settings')
-  .describe('Flat key/values, e.g. {"cpu": 2}; no secrets');
+  .describe('Flat key/values, no secrets');
 
 const workerSchema = z.object({
   id: z.string(),
@@ -63,11 +63,11 @@ export class WorkersTools {
 
   @McpTool({
     name: 'get_worker',
-    description: 'Returns one worker: status, the statuses it may move to next, and its runtime settings.',
+    description: 'Returns one worker: status, allowed next statuses, runtime settings.',
     permission: can.get_worker,
     input: getInput,
     output: workerSchema,
-    title: 'Get a worker',
+    title: 'Get worker',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
   get(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof getInput>) {
@@ -76,11 +76,11 @@ export class WorkersTools {
 
   @McpTool({
     name: 'create_worker',
-    description: 'Creates a worker in status "stopped"; start it with update_worker status "starting".',
+    description: 'Creates a stopped worker; update_worker with status "starting" starts it.',
     permission: can.create_worker,
     input: createInput,
     output: workerSchema,
-    title: 'Create a worker',
+    title: 'Create worker',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   create(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof createInput>) {
@@ -93,7 +93,7 @@ export class WorkersTools {
     permission: can.update_worker,
     input: updateInput,
     output: workerSchema,
-    title: 'Update, start or stop a worker',
+    title: 'Update, start or stop worker',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   })
   update(@CurrentPrincipal() principal: Principal, @ToolInput() input: z.infer<typeof updateInput>) {
@@ -106,7 +106,7 @@ export class WorkersTools {
     permission: can.delete_worker,
     input: deleteInput,
     output: z.object({ deleted: z.literal(true), id: z.string(), name: z.string() }),
-    title: 'Delete a worker',
+    title: 'Delete worker',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     risk: ({ principal, input, get }) => get(WorkerRiskyChanges).deleteWorker(principal, input),
   })
