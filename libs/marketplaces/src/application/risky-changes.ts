@@ -18,10 +18,10 @@ export class CatalogRiskyChanges {
   ) {}
 
   async unpublishPlugin(principal: Principal, input: { marketplace?: string; marketplaceId?: string; plugin?: string; pluginId?: string }): Promise<RiskyChange> {
-    const [marketplace, plugin] = await Promise.all([
-      this.marketplaces.require(principal.orgId, pickReference(input, 'marketplace', 'marketplaceId')),
-      this.plugins.require(principal.orgId, pickReference(input, 'plugin', 'pluginId')),
-    ]);
+    // Both references are read before either lookup starts: a missing one must not leave the other running.
+    const marketplaceRef = pickReference(input, 'marketplace', 'marketplaceId');
+    const pluginRef = pickReference(input, 'plugin', 'pluginId');
+    const [marketplace, plugin] = await Promise.all([this.marketplaces.require(principal.orgId, marketplaceRef), this.plugins.require(principal.orgId, pluginRef)]);
     return {
       summary: `Unpublish the plugin "${plugin.name}" from the marketplace "${marketplace.name}": people who installed it from there no longer see it. The plugin itself is kept.`,
       resolved: { marketplaceId: marketplace.id, pluginId: plugin.id },

@@ -21,7 +21,9 @@ export class PluginRiskyChanges {
     principal: Principal,
     input: { plugin?: string; pluginId?: string; configObject?: string; configObjectId?: string; type?: ConfigObjectType },
   ): Promise<RiskyChange> {
-    const [plugin, component] = await Promise.all([this.plugins.require(principal.orgId, pickReference(input, 'plugin', 'pluginId')), this.plugins.componentOf(principal.orgId, input)]);
+    // One after the other: a lookup started and abandoned when the other reference is missing would reject unobserved.
+    const plugin = await this.plugins.require(principal.orgId, pickReference(input, 'plugin', 'pluginId'));
+    const component = await this.plugins.componentOf(principal.orgId, input);
     return {
       summary: `Remove the ${component.type} "${component.name}" from the plugin "${plugin.name}": everyone who installs the plugin stops getting it.`,
       resolved: { pluginId: plugin.id, configObjectId: component.id },
