@@ -6,7 +6,7 @@ import { rawMcp } from './support/mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 
-// mcp-nest builds its servers from the SDK's CommonJS build: count constructions there.
+// Count constructions on the SDK mcp-nest builds its servers from (require() and import resolve to one build: scripts/app-paths.mjs).
 const sdk = createRequire(import.meta.url)('@modelcontextprotocol/server') as { McpServer: { prototype: { connect(...args: unknown[]): Promise<void> } } };
 
 function countServerConnections() {

@@ -182,7 +182,7 @@ class InProcessTransport implements Transport {
 
 export class SharedMcpServer implements McpTransport {
   readonly kind = 'streamable-http' as const;
-  // mcp-nest loads the SDK's CommonJS build; its server type is the one to hold.
+  // mcp-nest's types name the SDK's CommonJS declarations; its server type is the one to hold.
   private server?: ReturnType<McpTransportContext['createServer']>;
   private transport?: InProcessTransport;
   private ctx?: McpTransportContext;
