@@ -10,6 +10,7 @@ import { AccessRecheckQuery } from '@app/access';
 import { AccountsService } from '@app/identity';
 import { OrganizationsService } from '@app/members';
 import { PrismaService } from '@app/shared';
+import { IdleMemory } from '../apps/api/src/health/idle-memory.service.js';
 // Not test/support/fixtures.js: it loads the SDK's test client, which a server process never holds.
 import { onPostgres, startTestApp, unique } from '../test/support/test-app.js';
 import { mintAccess } from '../test/support/tokens.js';
@@ -31,6 +32,8 @@ export interface BenchServerStats {
   externalBytes: number;
   /** V8's heap spaces: committed and used bytes of each (new, old, code, large object…). */
   heapSpaces: { name: string; sizeBytes: number; usedBytes: number }[];
+  /** Memory-reducing collections the server ran on its own after going quiet (see IdleMemory). */
+  idleCollections: number;
   /** Durations (ms) of the access recheck query since the last reset, timed inside this process. */
   recheckMs: number[];
 }
@@ -60,6 +63,7 @@ await prisma.$executeRaw`
   SELECT gen_random_uuid()::text, ${org.id}, u.id, 'member', now(), now()
     FROM "User" u WHERE u.email LIKE ${`${tag}-%`}`;
 const access = await mintAccess(t, owner, org.id);
+const idleMemory = t.get(IdleMemory);
 
 // A server-side timer around the one query every MCP request runs (wrapping the instance the app uses).
 const recheck = t.get(AccessRecheckQuery);
@@ -111,6 +115,7 @@ process.on('message', async (message: BenchServerCommand) => {
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
     const stats: BenchServerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external,
+      idleCollections: idleMemory.collections,
       heapSpaces: getHeapSpaceStatistics().map((space) => ({ name: space.space_name, sizeBytes: space.space_size, usedBytes: space.space_used_size })),
       recheckMs,
     };
