@@ -1,9 +1,6 @@
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { AppConfig } from '../config/app-config.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { PostgresNotifications, pgliteNotifications, type Notifications } from './notifications.js';
@@ -59,6 +56,9 @@ export const DATABASE = Symbol('DATABASE');
 
 const POSTGRES_POOL_SIZE = 20;
 const MAX_NAMED_STATEMENTS = 500;
+// PGlite keeps PostgreSQL's 128 MB of shared buffers in its WebAssembly memory, which never shrinks; the
+// embedded database of one organization-sized deployment is tens of MB and the OS caches its files anyway.
+const EMBEDDED_SHARED_BUFFERS = '16MB';
 
 /**
  * Names each distinct SQL text so every pooled connection parses and plans it once (a named prepared
@@ -80,7 +80,9 @@ export function statementNames(limit = MAX_NAMED_STATEMENTS): (query: { sql: str
 }
 
 export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  // Each process loads only the driver of the database it opens (PGlite's module alone is half a MB of code).
   if (config.databaseUrl) {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
     const url = new URL(config.databaseUrl);
     const notifications = new PostgresNotifications(config.databaseUrl);
     return {
@@ -99,7 +101,10 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
   }
   const release = acquireEmbeddedLock(config.dataDir);
   try {
-    const pglite = await PGlite.create(join(config.dataDir, 'pglite'));
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+    const pglite = await PGlite.create(join(config.dataDir, 'pglite'), {
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
+    });
     const notifications = pgliteNotifications(pglite);
     return {
       kind: 'embedded',
