@@ -4,10 +4,14 @@
 // IPC for its own CPU time, memory and the server-side timings of the access recheck query, so nothing
 // the load generator does is counted against the server.
 import { writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector/promises';
 import { AccessRecheckQuery } from '@app/access';
+import { AccountsService } from '@app/identity';
+import { OrganizationsService } from '@app/members';
 import { PrismaService } from '@app/shared';
-import { createOrg, createUser } from '../test/support/fixtures.js';
+import { IdleMemory } from '../apps/api/src/health/idle-memory.service.js';
+// Not test/support/fixtures.js: it loads the SDK's test client, which a server process never holds.
 import { onPostgres, startTestApp, unique } from '../test/support/test-app.js';
 import { mintAccess } from '../test/support/tokens.js';
 
@@ -26,6 +30,10 @@ export interface BenchServerStats {
   heapUsedBytes: number;
   heapTotalBytes: number;
   externalBytes: number;
+  /** V8's heap spaces: committed and used bytes of each (new, old, code, large object…). */
+  heapSpaces: { name: string; sizeBytes: number; usedBytes: number }[];
+  /** Memory-reducing collections the server ran on its own after going quiet (see IdleMemory). */
+  idleCollections: number;
   /** Durations (ms) of the access recheck query since the last reset, timed inside this process. */
   recheckMs: number[];
 }
@@ -35,14 +43,15 @@ export type BenchServerCommand =
   | { type: 'reset' }
   | { type: 'stop' }
   | { type: 'profile-start' }
-  | { type: 'profile-stop'; file: string };
+  | { type: 'profile-stop'; file: string }
+  | { type: 'heap-snapshot'; file: string };
 
 const EXTRA_MEMBERS = 60;
 
 const t = await startTestApp({ env: { LOG_LEVEL: 'error', RATE_LIMITS: 'off', ...(process.env.BENCH_SERVER_ENV ? JSON.parse(process.env.BENCH_SERVER_ENV) : {}) } });
 const prisma = t.get(PrismaService);
-const owner = await createUser(t, { name: 'Bench Owner' });
-const org = await createOrg(t, owner, { name: unique('Bench '), seats: EXTRA_MEMBERS * 2 });
+const owner = await t.get(AccountsService).register({ email: `${unique('bench-owner')}@bench.example.com`, name: 'Bench Owner', password: 'bench owner password', verified: true });
+const org = await t.get(OrganizationsService).create({ name: unique('Bench '), ownerEmail: owner.email, seats: EXTRA_MEMBERS * 2, confirmRiskyChanges: 'never' });
 const tag = unique('bench');
 // Enough members that list_members returns a full page of 50.
 await prisma.$executeRaw`
@@ -54,6 +63,7 @@ await prisma.$executeRaw`
   SELECT gen_random_uuid()::text, ${org.id}, u.id, 'member', now(), now()
     FROM "User" u WHERE u.email LIKE ${`${tag}-%`}`;
 const access = await mintAccess(t, owner, org.id);
+const idleMemory = t.get(IdleMemory);
 
 // A server-side timer around the one query every MCP request runs (wrapping the instance the app uses).
 const recheck = t.get(AccessRecheckQuery);
@@ -95,11 +105,20 @@ process.on('message', async (message: BenchServerCommand) => {
     process.send!({ type: 'profile-stop' });
     return;
   }
+  if (message.type === 'heap-snapshot') {
+    writeHeapSnapshot(message.file);
+    process.send!({ type: 'heap-snapshot' });
+    return;
+  }
   if (message.type === 'stats') {
     if (message.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
-    const stats: BenchServerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, recheckMs };
+    const stats: BenchServerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external,
+      idleCollections: idleMemory.collections,
+      heapSpaces: getHeapSpaceStatistics().map((space) => ({ name: space.space_name, sizeBytes: space.space_size, usedBytes: space.space_used_size })),
+      recheckMs,
+    };
     process.send!(stats);
   } else if (message.type === 'reset') {
     recheckMs = [];

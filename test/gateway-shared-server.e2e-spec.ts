@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { createOrg, createUser } from './support/fixtures.js';
+import { McpServerHost } from '../apps/api/src/gateway/mcp-server.host.js';
+import { addMember, createOrg, createUser } from './support/fixtures.js';
 import { rawMcp } from './support/mcp.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 
-// mcp-nest builds its servers from the SDK's CommonJS build: count constructions there.
+// Count constructions on the SDK mcp-nest builds its servers from (require() and import resolve to one build: scripts/app-paths.mjs).
 const sdk = createRequire(import.meta.url)('@modelcontextprotocol/server') as { McpServer: { prototype: { connect(...args: unknown[]): Promise<void> } } };
 
 function countServerConnections() {
@@ -26,6 +27,32 @@ function countServerConnections() {
 
 const call = (id: string | number, name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
 const list = (id: string | number) => ({ jsonrpc: '2.0', id, method: 'tools/list' });
+
+// Protocol revision 2026-07-28: the envelope in params._meta, the standard headers beside it.
+const MODERN = '2026-07-28';
+const FORM = { elicitation: { form: {} } };
+function modern(id: number, method: string, params: Record<string, unknown> = {}, capabilities: Record<string, unknown> = {}) {
+  const named = (params.name ?? params.uri) as string | undefined;
+  return {
+    body: {
+      jsonrpc: '2.0',
+      id,
+      method,
+      params: {
+        ...params,
+        _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': capabilities, 'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '1' } },
+      },
+    },
+    headers: { 'mcp-protocol-version': MODERN, 'mcp-method': method, ...(named !== undefined && { 'mcp-name': named }) },
+  };
+}
+
+/** Status and JSON-RPC message of an answer, JSON or SSE. */
+async function answerOf(res: globalThis.Response): Promise<{ status: number; body: Record<string, any> }> {
+  const text = await res.text();
+  const data = text.startsWith('{') ? text : text.split('\n').filter((line) => line.startsWith('data: ')).pop()!.slice(6);
+  return { status: res.status, body: JSON.parse(data) };
+}
 
 describe('MCP gateway: one shared server per process', () => {
   let t: TestApp;
@@ -112,5 +139,106 @@ describe('MCP gateway: one shared server per process', () => {
     assert.equal((await rawMcp(t.url, list(7), { ...auth, accept: 'application/json' })).status, 406);
     assert.equal((await rawMcp(t.url, list(8), { ...auth, 'mcp-protocol-version': '1999-01-01' })).status, 400);
     assert.equal((await rawMcp(t.url, { jsonrpc: '2.0', method: 'notifications/initialized' }, auth)).status, 202);
+  });
+
+  it('answers 2026-07-28 requests on the shared server too: no server per request, and server/discover still gets its own', async () => {
+    const auth = { authorization: `Bearer ${alice.token}` };
+    const counter = countServerConnections();
+    try {
+      const requests = [
+        modern(2, 'tools/list'),
+        modern(3, 'tools/call', { name: 'get_current_identity', arguments: {} }),
+        modern(4, 'tools/call', { name: 'list_members', arguments: { limit: 5 } }),
+        modern(5, 'prompts/list'),
+        modern(6, 'resources/list'),
+      ];
+      for (const { body, headers } of requests) {
+        const { status, body: answer } = await answerOf(await rawMcp(t.url, body, { ...auth, ...headers }));
+        assert.equal(status, 200, JSON.stringify(answer));
+        assert.equal(answer.id, body.id);
+        assert.ok(answer.result && answer.result.isError !== true, JSON.stringify(answer));
+      }
+      const identity = await answerOf(await rawMcp(t.url, requests[1]!.body, { ...auth, ...requests[1]!.headers }));
+      assert.equal(identity.body.result.structuredContent.organization.id, alice.orgId);
+      assert.equal(counter.count, 0);
+      const discover = modern(7, 'server/discover');
+      assert.equal((await rawMcp(t.url, discover.body, { ...auth, ...discover.headers })).status, 200);
+      assert.equal(counter.count, 1);
+    } finally {
+      counter.restore();
+    }
+  });
+
+  it('answers 2026-07-28 requests exactly as a server built for the request does', async () => {
+    const owner = await createUser(t);
+    const org = await createOrg(t, owner, { confirmRiskyChanges: 'always' });
+    const member = await createUser(t);
+    await addMember(t, org.slug, member);
+    const auth = { authorization: `Bearer ${(await mintAccess(t, owner, org.id)).token}` };
+    const requests = [
+      modern(1, 'ping'),
+      modern(2, 'tools/list'),
+      modern(3, 'tools/call', { name: 'get_current_identity', arguments: {} }),
+      modern(4, 'tools/call', { name: 'list_members', arguments: { limit: 2 } }),
+      // A domain error, invalid input, a tool that does not exist, a method this revision does not have.
+      modern(5, 'tools/call', { name: 'get_member', arguments: { member: 'nobody@example.com' } }),
+      modern(6, 'tools/call', { name: 'list_members', arguments: { limit: 'many' } }),
+      modern(7, 'tools/call', { name: 'no_such_tool', arguments: {} }),
+      modern(8, 'completion/complete', { ref: { type: 'ref/prompt', name: 'invite-teammate' }, argument: { name: 'role', value: 'ad' } }),
+      modern(9, 'prompts/get', { name: 'check-identity', arguments: {} }),
+      modern(10, 'resources/read', { uri: 'skill://no-such-skill' }),
+      // A risky call: without form elicitation, and with it (input_required with a sealed requestState).
+      modern(11, 'tools/call', { name: 'remove_member', arguments: { member: member.email } }),
+      modern(12, 'tools/call', { name: 'remove_member', arguments: { member: member.email } }, FORM),
+      // A forged requestState answered on the retry.
+      modern(13, 'tools/call', { name: 'remove_member', arguments: { member: member.email }, requestState: 'v1.forged.state', inputResponses: { confirm: { action: 'accept', content: { confirm: true } } } }, FORM),
+    ];
+    const host = t.get(McpServerHost);
+    const lanes = (host.shared as unknown as { lanes: Record<string, unknown> }).lanes;
+    type Answer = Awaited<ReturnType<typeof answerOf>>;
+    const shared: Answer[] = [];
+    for (const { body, headers } of requests) shared.push(await answerOf(await rawMcp(t.url, body, { ...auth, ...headers })));
+    const lane = lanes.modern;
+    delete lanes.modern;
+    const perRequest: Answer[] = [];
+    try {
+      for (const { body, headers } of requests) perRequest.push(await answerOf(await rawMcp(t.url, body, { ...auth, ...headers })));
+    } finally {
+      lanes.modern = lane;
+    }
+    // Approvals, their expiry and sealed states are minted per call; everything else must be the same.
+    const minted = (answer: unknown) =>
+      JSON.stringify(answer)
+        .replace(/"requestState":"[^"]+"/g, '"requestState":"…"')
+        .replace(/approvalId\\":\\"[A-Za-z0-9_-]+/g, 'approvalId…')
+        .replace(/approvals\/[A-Za-z0-9_-]+/g, 'approvals/…')
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'time');
+    requests.forEach(({ body }, i) => {
+      assert.equal(shared[i]!.status, perRequest[i]!.status, `${body.method} ${JSON.stringify(body.params)}`);
+      assert.deepEqual(JSON.parse(minted(shared[i]!.body)), JSON.parse(minted(perRequest[i]!.body)), `${body.method} ${JSON.stringify(body.params)}`);
+    });
+    assert.equal(shared[0]!.status, 404);
+    assert.equal(shared[11]!.body.result.resultType, 'input_required', JSON.stringify(shared[11]));
+  });
+
+  it('leaves 2026-07-28 requests with irregular standard headers to the SDK, which refuses them as before', async () => {
+    const auth = { authorization: `Bearer ${alice.token}` };
+    const counter = countServerConnections();
+    try {
+      const { body, headers } = modern(1, 'tools/call', { name: 'get_current_identity', arguments: {} });
+      const refusals = [
+        { ...headers, 'mcp-name': 'list_members' },
+        { ...headers, 'mcp-method': 'tools/list' },
+        { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call' },
+        { ...headers, 'mcp-protocol-version': '2025-06-18' },
+      ];
+      for (const irregular of refusals) {
+        const res = await rawMcp(t.url, body, { ...auth, ...irregular });
+        assert.equal(res.status, 400, JSON.stringify(irregular));
+      }
+      assert.equal(counter.count, 0);
+    } finally {
+      counter.restore();
+    }
   });
 });

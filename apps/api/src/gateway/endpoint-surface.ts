@@ -53,7 +53,7 @@ export class EndpointSurface {
     };
   }
 
-  // mcp-nest hands over the SDK's CommonJS server type; only its low-level `server` is touched here.
+  // mcp-nest's types name the SDK's CommonJS server type; only its low-level `server` is touched here.
   install<Server extends { server: object }>(server: Server): Server {
     const low = server.server as unknown as { setRequestHandler: (method: string, handler: Handler) => void };
     const setRequestHandler = low.setRequestHandler.bind(low);

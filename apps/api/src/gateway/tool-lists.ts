@@ -1,4 +1,4 @@
-/** mcp-nest loads the SDK's CommonJS build; only its low-level server's handler registration is used here. */
+/** mcp-nest's types name the SDK's CommonJS declarations; only its low-level server's handler registration is used here. */
 type McpServer = { server: unknown };
 import type { Request } from 'express';
 import { visibleSetOfRequest, visibleToolNames } from './tool-visibility.js';

@@ -1,9 +1,6 @@
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { AppConfig } from '../config/app-config.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { PostgresNotifications, pgliteNotifications, type Notifications } from './notifications.js';
@@ -12,7 +9,16 @@ import { PostgresNotifications, pgliteNotifications, type Notifications } from '
 export interface Database extends Pick<Notifications, 'notify' | 'listen'> {
   readonly kind: 'embedded' | 'postgres';
   readonly description: string;
+  /** What migrations run through (on PostgreSQL a pool of their own, ended with them). */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** What the app's Prisma client runs on: on PostgreSQL the pool `read` uses too. */
+  readonly clientAdapterFactory: SqlDriverAdapterFactory;
+  /**
+   * The rows of one read, straight on the driver Prisma uses (no query compilation, result mapping or
+   * promise chain of the ORM): for the access recheck every MCP request runs. On PostgreSQL a named
+   * prepared statement on Prisma's pool; on PGlite behind its transaction queue, as Prisma's own reads.
+   */
+  read<T>(statement: ReadStatement, values: unknown[]): Promise<T[]>;
   /**
    * Runs `work` unless another holder of `lockId` (in any instance on this database) is running; then
    * answers `{ ran: false }` at once instead of waiting.
@@ -55,10 +61,19 @@ function inProcessExclusive(): Database['runExclusive'] {
   };
 }
 
+/** SQL with $1… placeholders, and the name it is prepared under on each PostgreSQL connection. */
+export interface ReadStatement {
+  name: string;
+  text: string;
+}
+
 export const DATABASE = Symbol('DATABASE');
 
 const POSTGRES_POOL_SIZE = 20;
 const MAX_NAMED_STATEMENTS = 500;
+// PGlite keeps PostgreSQL's 128 MB of shared buffers in its WebAssembly memory, which never shrinks; the
+// embedded database of one organization-sized deployment is tens of MB and the OS caches its files anyway.
+const EMBEDDED_SHARED_BUFFERS = '16MB';
 
 /**
  * Names each distinct SQL text so every pooled connection parses and plans it once (a named prepared
@@ -80,31 +95,46 @@ export function statementNames(limit = MAX_NAMED_STATEMENTS): (query: { sql: str
 }
 
 export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  // Each process loads only the driver of the database it opens (PGlite's module alone is half a MB of code).
   if (config.databaseUrl) {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
     const url = new URL(config.databaseUrl);
     const notifications = new PostgresNotifications(config.databaseUrl);
+    const poolConfig = { connectionString: config.databaseUrl, max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: 5_000 };
+    // One pool for the Prisma client and the driver-level reads (app instances sharing this database share
+    // it too). Migrations keep a pool of their own: their session-level advisory lock must not outlive them.
+    const pool = new pg.Pool(poolConfig);
+    // An idle connection the server drops leaves the pool on its own; without a listener it would crash us.
+    pool.on('error', () => undefined);
     return {
       kind: 'postgres',
       description: `PostgreSQL at ${url.host}${url.pathname}`,
-      adapterFactory: new PrismaPg({
-        connectionString: config.databaseUrl,
-        max: POSTGRES_POOL_SIZE,
-        connectionTimeoutMillis: 5_000,
-      }, { statementNameGenerator: statementNames() }),
+      adapterFactory: new PrismaPg(poolConfig),
+      clientAdapterFactory: new PrismaPg(pool, { statementNameGenerator: statementNames() }),
+      read: async <T>(statement: ReadStatement, values: unknown[]) => (await pool.query<T & pg.QueryResultRow>({ ...statement, values })).rows,
       runExclusive: postgresExclusive(config.databaseUrl),
       notify: (channel, payload) => notifications.notify(channel, payload),
       listen: (channel, onPayload) => notifications.listen(channel, onPayload),
-      close: () => notifications.close(),
+      close: async () => {
+        await notifications.close();
+        await pool.end();
+      },
     };
   }
   const release = acquireEmbeddedLock(config.dataDir);
   try {
-    const pglite = await PGlite.create(join(config.dataDir, 'pglite'));
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+    const pglite = await PGlite.create(join(config.dataDir, 'pglite'), {
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
+    });
     const notifications = pgliteNotifications(pglite);
+    const adapterFactory = new PrismaPGlite(pglite);
     return {
       kind: 'embedded',
       description: `embedded PGlite in ${config.dataDir}`,
-      adapterFactory: new PrismaPGlite(pglite),
+      adapterFactory,
+      clientAdapterFactory: adapterFactory,
+      read: async <T>(statement: ReadStatement, values: unknown[]) => (await pglite.query<T>(statement.text, values)).rows,
       runExclusive: inProcessExclusive(),
       notify: (channel, payload) => notifications.notify(channel, payload),
       listen: (channel, onPayload) => notifications.listen(channel, onPayload),

@@ -6,7 +6,7 @@ import { DATABASE, type Database } from './database.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(DATABASE) readonly database: Database) {
-    super({ adapter: database.adapterFactory });
+    super({ adapter: database.clientAdapterFactory });
   }
 
   async isReachable(): Promise<boolean> {
