@@ -43,7 +43,7 @@ export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { displayName, slugify } from './text/names.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
 export { before, DAY_MS, deleteBatchWhere, RetentionDeclarations, RetentionRegistry, type RetentionRule } from './retention/retention.js';
-export { annotateActiveSpan, withSpan } from './tracing/spans.js';
+export { annotateActiveSpan, recordSpans, withSpan } from './tracing/spans.js';
 export {
   FREE_FORM_MAX_DEPTH,
   FREE_FORM_MAX_JSON_CHARS,

@@ -7,6 +7,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
+import { recordSpans } from '@app/shared';
 
 export interface Tracing {
   shutdown(): Promise<void>;
@@ -27,6 +28,7 @@ export function startTracing(endpoint: string): Tracing {
   const prisma = new PrismaInstrumentation();
   prisma.setTracerProvider(provider);
   prisma.enable();
+  recordSpans();
   started = {
     async shutdown() {
       await provider.forceFlush().catch(() => undefined);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
+import { withSpan } from '../tracing/spans.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { PostgresNotifications, pgliteNotifications, type Notifications } from './notifications.js';
 
@@ -111,7 +112,8 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
       description: `PostgreSQL at ${url.host}${url.pathname}`,
       adapterFactory: new PrismaPg(poolConfig),
       clientAdapterFactory: new PrismaPg(pool, { statementNameGenerator: statementNames() }),
-      read: async <T>(statement: ReadStatement, values: unknown[]) => (await pool.query<T & pg.QueryResultRow>({ ...statement, values })).rows,
+      read: <T>(statement: ReadStatement, values: unknown[]) =>
+        withSpan(`db.query ${statement.name}`, async () => (await pool.query<T & pg.QueryResultRow>({ ...statement, values })).rows, { 'db.system.name': 'postgresql' }),
       runExclusive: postgresExclusive(config.databaseUrl),
       notify: (channel, payload) => notifications.notify(channel, payload),
       listen: (channel, onPayload) => notifications.listen(channel, onPayload),
@@ -134,7 +136,8 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
       description: `embedded PGlite in ${config.dataDir}`,
       adapterFactory,
       clientAdapterFactory: adapterFactory,
-      read: async <T>(statement: ReadStatement, values: unknown[]) => (await pglite.query<T>(statement.text, values)).rows,
+      read: <T>(statement: ReadStatement, values: unknown[]) =>
+        withSpan(`db.query ${statement.name}`, async () => (await pglite.query<T>(statement.text, values)).rows, { 'db.system.name': 'postgresql' }),
       runExclusive: inProcessExclusive(),
       notify: (channel, payload) => notifications.notify(channel, payload),
       listen: (channel, onPayload) => notifications.listen(channel, onPayload),
