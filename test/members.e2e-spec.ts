@@ -279,7 +279,20 @@ describe('members: organization, members, invitations and roles', () => {
     const owners = await callTool<{ items: { email: string }[] }>(client, 'list_members', { role: 'owner' });
     assert.deepEqual(owners.data.items.map((m) => m.email), [owner.email]);
 
+    // Wildcards in the text are literal: a text no name or email contains finds nobody.
+    for (const text of ['%', '%%', '\\', 'PRI%', 'P_IYA', '%@%']) {
+      const found = await callTool<{ items: { email: string; name: string }[] }>(client, 'list_members', { query: text });
+      assert.deepEqual(found.data.items, [], text);
+    }
+    const firstPage = await callTool<{ items: { email: string }[]; nextCursor: string | null }>(client, 'list_members', { role: 'member', query: 'example', limit: 1 });
+    assert.equal(firstPage.data.items.length, 1);
+    const rest = await callTool<{ items: { email: string }[] }>(client, 'list_members', { role: 'member', query: 'example', limit: 10, cursor: firstPage.data.nextCursor! });
+    assert.deepEqual([...firstPage.data.items, ...rest.data.items].map((m) => m.email), people.map((p) => p.email));
+
     const member = priya.data.items[0]!;
+    const listed = await callTool<{ items: Record<string, unknown>[] }>(client, 'list_members', { query: 'priya' });
+    const fetched = await callTool<Record<string, unknown>>(client, 'get_member', { member: member.id });
+    assert.deepEqual(listed.data.items[0], fetched.data, 'a listed member reads exactly as get_member shows it');
     for (const reference of [member.id, member.userId, people[0]!.email.toUpperCase()]) {
       const got = await callTool<{ id: string; role: string }>(client, 'get_member', { member: reference });
       assert.equal(got.data.id, member.id, reference);

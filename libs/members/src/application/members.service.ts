@@ -30,8 +30,8 @@ export class MembersService {
     const teamRef = pickOptionalReference(input, 'team', 'teamId');
     const team = teamRef === undefined ? undefined : await this.references.resolve(orgId, REFERENCE.team, teamRef);
     const role = input.role === undefined ? undefined : (await this.roles.resolve(orgId, input.role)).key;
-    const rows = await this.memberships.list(orgId, page, { role, teamId: team?.id, query: input.query });
-    return toPage(rows, page, memberView);
+    const rows = await this.memberships.page(orgId, page, { role, teamId: team?.id, query: input.query });
+    return toPage(rows, page, (view) => view);
   }
 
   async get(principal: Principal, input: { member: string }): Promise<MemberView> {
