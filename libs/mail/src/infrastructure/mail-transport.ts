@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { AppConfig } from '@app/shared';
 
@@ -22,15 +22,22 @@ export type SendResult = { ok: true; reply: string } | { ok: false; reply: strin
 @Injectable()
 export class MailTransport implements OnModuleDestroy {
   readonly outboxDir: string;
-  private readonly transporter: Transporter;
+  // Built at the first message: nodemailer is 40 modules a server that sends no mail never needs in memory.
+  private transporter?: Promise<Transporter>;
   readonly writesFiles: boolean;
 
   constructor(private readonly config: AppConfig) {
     this.outboxDir = join(config.dataDir, 'outbox');
     this.writesFiles = !config.smtpUrl;
-    this.transporter = config.smtpUrl
-      ? nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as SMTPTransport.Options)
-      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+
+  private transport(): Promise<Transporter> {
+    this.transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      this.config.smtpUrl
+        ? nodemailer.createTransport({ url: this.config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as SMTPTransport.Options)
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    );
+    return this.transporter;
   }
 
   async send(envelope: Envelope): Promise<SendResult & { file?: string }> {
@@ -45,7 +52,7 @@ export class MailTransport implements OnModuleDestroy {
       headers: { 'Auto-Submitted': 'auto-generated' },
     };
     try {
-      const info = (await this.transporter.sendMail(message)) as { response?: string; message?: Buffer };
+      const info = (await (await this.transport()).sendMail(message)) as { response?: string; message?: Buffer };
       if (!this.writesFiles) return { ok: true, reply: String(info.response ?? '250 accepted').slice(0, 500) };
       mkdirSync(this.outboxDir, { recursive: true, mode: 0o700 });
       const localPart = envelope.messageId.slice(1, envelope.messageId.indexOf('@')).replace(/[^A-Za-z0-9-]/g, '');
@@ -58,7 +65,7 @@ export class MailTransport implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
-    this.transporter.close();
+  async onModuleDestroy(): Promise<void> {
+    (await this.transporter)?.close();
   }
 }

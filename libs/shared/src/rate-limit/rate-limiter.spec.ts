@@ -44,6 +44,7 @@ describe('RateLimiter', () => {
   it('shares counters through Redis when REDIS_URL is set', { skip: !withRedis && 'no Redis on 127.0.0.1:6379' }, async () => {
     const a = new RateLimiter(config('redis://127.0.0.1:6379'), new Clock());
     const b = new RateLimiter(config('redis://127.0.0.1:6379'), new Clock());
+    await Promise.all([a.onModuleInit(), b.onModuleInit()]);
     try {
       for (let i = 0; i < 50 && ((a as unknown as { redis: { status: string } }).redis.status !== 'ready' || (b as unknown as { redis: { status: string } }).redis.status !== 'ready'); i++) {
         await new Promise((r) => setTimeout(r, 20));

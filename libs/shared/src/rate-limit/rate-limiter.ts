@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../time/clock.js';
 
@@ -81,18 +81,26 @@ class RedisStore implements CounterStore {
  * as Redis is back (ioredis keeps reconnecting).
  */
 @Injectable()
-export class RateLimiter implements OnModuleDestroy {
+export class RateLimiter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RateLimiter');
   private readonly memory: MemoryStore;
-  private readonly redis: Redis | undefined;
-  private readonly shared: RedisStore | undefined;
+  private redis: Redis | undefined;
+  private shared: RedisStore | undefined;
   private fallingBack = false;
   private fallbacks = 0;
 
-  constructor(config: AppConfig, clock: Clock) {
+  constructor(
+    private readonly config: AppConfig,
+    clock: Clock,
+  ) {
     this.memory = new MemoryStore(clock);
-    if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
+  }
+
+  // ioredis is loaded only when Redis is configured (its modules are most of a megabyte of code).
+  async onModuleInit(): Promise<void> {
+    if (this.config.redisUrl) {
+      const { Redis } = await import('ioredis');
+      this.redis = new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
       // Reconnection errors repeat every couple of seconds during an outage; the fallback logs once instead.
       this.redis.on('error', () => undefined);
       this.redis.on('ready', () => this.sharedAgain());
