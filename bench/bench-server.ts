@@ -39,7 +39,7 @@ export interface BenchServerStats {
 }
 
 export type BenchServerCommand =
-  | { type: 'stats'; gc?: boolean }
+  | { type: 'stats' }
   | { type: 'reset' }
   | { type: 'stop' }
   | { type: 'profile-start' }
@@ -111,7 +111,6 @@ process.on('message', async (message: BenchServerCommand) => {
     return;
   }
   if (message.type === 'stats') {
-    if (message.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
     const stats: BenchServerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external,

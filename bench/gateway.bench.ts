@@ -8,12 +8,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
 import { ROOT } from '../test/support/test-app.js';
 import type { BenchServerCommand, BenchServerReady, BenchServerStats } from './bench-server.js';
 import { fmt, load, percentile, type LoadResult } from './support.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+// Every row is measured in each round, the baseline first: a row's ratio is the median of its ratios to the
+// baseline of the same round, so a noisy neighbour slowing one window moves one sample, not the table.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '20,50').split(',').map(Number);
 const MIXED_CALLS = Number(process.env.BENCH_MIXED_CALLS ?? 10_000);
 // BENCH_PROFILE_DIR=/tmp/prof writes a V8 CPU profile of the server for each measured row (summarise with
@@ -65,7 +69,7 @@ class BenchServer {
   static async start(): Promise<BenchServer> {
     const child = fork(join(ROOT, 'dist/bench/bench-server.js'), [], {
       cwd: ROOT,
-      execArgv: ['--expose-gc', '--import', './scripts/app-paths.mjs', ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
+      execArgv: [...SERVER_NODE_FLAGS, '--import', './scripts/app-paths.mjs', ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = await new Promise<BenchServerReady>((resolve, reject) => {
@@ -82,8 +86,8 @@ class BenchServer {
     });
   }
 
-  stats(gc = false): Promise<BenchServerStats> {
-    return this.ask({ type: 'stats', gc });
+  stats(): Promise<BenchServerStats> {
+    return this.ask({ type: 'stats' });
   }
 
   /**
@@ -152,12 +156,10 @@ try {
   if (MIXED_CALLS > 0) for (const target of mix) await load(`${url}${target.path}`, { method: target.method, body: target.body, headers: headers(target), connections: 20, amount: Math.ceil(MIXED_CALLS / mix.length) });
   const afterCalls = MIXED_CALLS > 0 ? await server.settled(atStart.idleCollections) : atStart;
 
-  const measure = async (target: Target, connections: number): Promise<Measured> => {
+  const measureOnce = async (target: Target, connections: number, profile?: string): Promise<Measured> => {
     const options = { method: target.method, body: target.body, headers: headers(target), connections };
-    await load(`${url}${target.path}`, { ...options, seconds: WARMUP_SECONDS });
     await server.reset();
     const before = await server.stats();
-    const profile = PROFILE_DIR ? join(PROFILE_DIR, `${target.label.replace(/[^a-z0-9]+/gi, '-')}-${connections}.cpuprofile`) : undefined;
     const result = await server.profile(profile, () => load(`${url}${target.path}`, { ...options, seconds: SECONDS }));
     const after = await server.stats();
     const recheck = [...after.recheckMs].sort((a, b) => a - b);
@@ -167,29 +169,52 @@ try {
       ...(recheck.length ? { recheckP50: percentile(recheck, 50), recheckP99: percentile(recheck, 99) } : {}),
     };
   };
+  const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
   const cores = cpus().length;
-  console.log(`\nMCP gateway vs GET /readyz — ${server.ready.database}; ${cores} cores (${cpus()[0]?.model.trim()}); Node ${process.version}`);
-  console.log(`server in its own process (pid ${server.ready.pid}), autocannon in another; ${SECONDS} s per row after ${WARMUP_SECONDS} s warm-up`);
+  console.log(`\nMCP gateway vs GET /readyz — ${server.ready.database}; ${cores} cores (${cpus()[0]?.model.trim()}); Node ${process.version}; server flags: ${SERVER_NODE_FLAGS.join(' ') || 'none'}`);
+  console.log(`server in its own process (pid ${server.ready.pid}), autocannon in another; ${ROUNDS} rounds of ${SECONDS} s per row after ${WARMUP_SECONDS} s of warm-up per row; medians`);
   let headline: number | undefined;
   const failures: string[] = [];
   for (const connections of CLIENTS) {
+    for (const target of TARGETS) await load(`${url}${target.path}`, { method: target.method, body: target.body, headers: headers(target), connections, seconds: WARMUP_SECONDS });
+    const rounds: Measured[][] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const measured: Measured[] = [];
+      for (const target of TARGETS) {
+        const profile = PROFILE_DIR && round === 0 ? join(PROFILE_DIR, `${target.label.replace(/[^a-z0-9]+/gi, '-')}-${connections}.cpuprofile`) : undefined;
+        measured.push(await measureOnce(target, connections, profile));
+        if (profile) console.log(`profile of ${target.label}: ${measured.at(-1)!.requests} requests`);
+      }
+      rounds.push(measured);
+    }
     console.log(`\n${connections} concurrent clients`);
     console.log(`${'request'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'ratio'.padStart(6)} ${'target'.padStart(7)}  recheck p50/p99 ms (server timer)`);
-    let baseline: Measured | undefined;
-    for (const target of TARGETS) {
-      const m = await measure(target, connections);
-      baseline ??= m;
-      const ratio = m.rps / baseline.rps;
-      if (target.body?.includes('get_current_identity') && !target.headers && connections === CLIENTS[0]) headline = ratio;
+    TARGETS.forEach((target, index) => {
+      const samples = rounds.map((measured) => measured[index]!);
+      const ratio = median(rounds.map((measured) => measured[index]!.rps / measured[0]!.rps));
+      const m = {
+        rps: median(samples.map((x) => x.rps)),
+        p50: median(samples.map((x) => x.p50)),
+        p99: median(samples.map((x) => x.p99)),
+        cpu: median(samples.map((x) => x.cpuMicrosPerRequest)),
+        non2xx: samples.reduce((sum, x) => sum + x.non2xx, 0),
+        errors: samples.reduce((sum, x) => sum + x.errors, 0),
+        recheckP50: samples[0]!.recheckP50 === undefined ? undefined : median(samples.map((x) => x.recheckP50!)),
+        recheckP99: samples[0]!.recheckP99 === undefined ? undefined : median(samples.map((x) => x.recheckP99!)),
+      };
+      if (target.body?.includes('get_current_identity') && !target.headers && connections === CLIENTS[0]) {
+        headline = ratio;
+        // The issue's target for the access recheck, timed inside the server at 20 clients.
+        if (connections === 20 && m.recheckP50 !== undefined && m.recheckP50 >= 1) failures.push(`access recheck p50 at 20 clients: ${fmt(m.recheckP50, 3)} ms ≥ 1 ms`);
+      }
       if (target.target !== undefined && ratio < target.target) failures.push(`${target.label} at ${connections} clients: ${fmt(ratio)} < ${target.target}`);
       if (m.non2xx || m.errors) failures.push(`${target.label} at ${connections} clients: ${m.non2xx} non-2xx, ${m.errors} errors`);
       const recheck = m.recheckP50 === undefined ? '' : `${fmt(m.recheckP50, 3)} / ${fmt(m.recheckP99!, 3)}`;
-      if (PROFILE_DIR) console.log(`profile: ${m.requests} requests`);
       console.log(
-        `${target.label.padEnd(34)} ${fmt(m.rps, 0).padStart(7)} ${String(m.p50).padStart(7)} ${String(m.p99).padStart(7)} ${fmt(m.cpuMicrosPerRequest, 0).padStart(10)} ${fmt(ratio).padStart(6)} ${(target.target === undefined ? '' : `≥${target.target}`).padStart(7)}  ${recheck}`,
+        `${target.label.padEnd(34)} ${fmt(m.rps, 0).padStart(7)} ${String(m.p50).padStart(7)} ${String(m.p99).padStart(7)} ${fmt(m.cpu, 0).padStart(10)} ${fmt(ratio).padStart(6)} ${(target.target === undefined ? '' : `≥${target.target}`).padStart(7)}  ${recheck}`,
       );
-    }
+    });
   }
   const growth = afterCalls.rssBytes / atStart.rssBytes - 1;
   // Targets for idle memory: the process after start, and its growth over the mixed calls.

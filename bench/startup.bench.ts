@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
 import { freePort, ROOT } from '../test/support/test-app.js';
 import { fmt } from './support.js';
 
@@ -19,7 +20,7 @@ async function startOnce(dataDir: string, launcher: Launcher): Promise<{ readyMs
   // Its own process group, so stopping reaches npm, the shell and the server alike.
   const child =
     launcher === 'direct'
-      ? spawn(join(ROOT, 'node_modules/.bin/node'), ['--enable-source-maps', '--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+      ? spawn(join(ROOT, 'node_modules/.bin/node'), [...SERVER_NODE_FLAGS, '--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
       : spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (;;) {

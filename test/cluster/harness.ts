@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../support/server-node-flags.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 const PG_ADMIN = process.env.CLUSTER_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -52,7 +53,7 @@ export async function startInstance(port: number, env: Record<string, string>): 
   const name = `owmcp-${port}-${++started}`;
   const databaseUrl = env.DATABASE_URL ? new URL(env.DATABASE_URL) : undefined;
   databaseUrl?.searchParams.set('application_name', name);
-  const child = spawn(process.execPath, ['--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', './scripts/app-paths.mjs', 'dist/apps/api/src/main.js'], {
     cwd: ROOT,
     env: {
       ...process.env,
