@@ -12,7 +12,7 @@ import { applyMigrations, hashPassword, hashSecret, newSecret, openDatabase, Pri
 import { UnmailedInvitationsStartup } from '../apps/api/src/maintenance/unmailed-invitations.startup.js';
 import { addMember, connectionsTo, createOrg, createUser, TEST_PASSWORD } from './support/fixtures.js';
 import { connectWithToken, fails, ok } from './support/mcp.js';
-import { invitationLinkTo, TestSmtpServer } from './support/smtp.js';
+import { invitationLinkTo, linkIn, TestSmtpServer } from './support/smtp.js';
 import { ownDatabase, startTestApp, unique, type TestApp } from './support/test-app.js';
 import { mintAccess } from './support/tokens.js';
 
@@ -153,6 +153,42 @@ describe('invitations by email: invite_member, list_invitations delivery, resend
     ]);
   });
 
+  it('a queued mail whose link stopped working is not sent: its invitation revoked, or its link replaced by a resend', async () => {
+    const { client, org } = await setup();
+    const revoked = `${unique('revoked')}@example.com`;
+    const replaced = `${unique('replaced')}@example.com`;
+    const waiting = { recipient: { in: [revoked, replaced] } };
+    await smtp.stop();
+    try {
+      await ok(client, 'invite_member', { email: revoked });
+      await ok(client, 'invite_member', { email: replaced });
+      await until('both tried once and waiting for their retry', async () =>
+        (await prisma.outboxMessage.count({ where: { ...waiting, status: 'queued', attempts: { gte: 1 } } })) === 2 ? true : undefined,
+      );
+      // Their retry is not due within this test: only a withdrawal changes them from here on.
+      await prisma.outboxMessage.updateMany({ where: { ...waiting, status: 'queued' }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+    } finally {
+      await smtp.listen();
+    }
+    const earlier = (await prisma.invitation.findFirstOrThrow({ where: { orgId: org.id, email: replaced } })).outboxMessageId!;
+    await ok(client, 'revoke_invitation', { invitation: revoked });
+    await ok(client, 'resend_invitation', { invitation: replaced });
+    await waitForDelivery(client, replaced, 'sent');
+
+    const revokedMail = await prisma.outboxMessage.findFirstOrThrow({ where: { recipient: revoked } });
+    assert.deepEqual([revokedMail.status, revokedMail.lastReply, revokedMail.payload], ['failed', 'not delivered: the invitation was revoked', null]);
+    const earlierMail = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: earlier } });
+    assert.deepEqual([earlierMail.status, earlierMail.lastReply, earlierMail.payload], ['failed', 'not delivered: replaced by a newer invitation link', null]);
+    assert.equal(mailsTo(revoked, org).length, 0);
+    assert.equal(mailsTo(replaced, org).length, 1, 'only the message with the working link');
+    const link = await invitationLinkTo(smtp, t, replaced, { org: org.name });
+    const row = await prisma.invitation.findFirstOrThrow({ where: { orgId: org.id, email: replaced } });
+    assert.equal(row.tokenHash, hashSecret(link.split('/').pop()!));
+    // A message already sent is history, not withdrawn: revoking now leaves it as it was.
+    await ok(client, 'revoke_invitation', { invitation: replaced });
+    assert.equal((await prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.outboxMessageId! } })).status, 'sent');
+  });
+
   it('resend_invitation rotates the link and mails it, three times an hour per invitation; another invitation is unaffected', async () => {
     const { client, org } = await setup();
     const email = `${unique('resend')}@example.com`;
@@ -200,16 +236,26 @@ describe('invitations by email: invite_member, list_invitations delivery, resend
     assert.deepEqual(audit.map((a) => a.targetId).filter((id) => id === invited.invitation.id).length, 4);
   });
 
-  it('counts concurrent resends one after the other: three go through, the rest are refused, three mails', async () => {
+  it('counts concurrent resends one after the other: three go through, the rest are refused; only live links are mailed', async () => {
     const { client, org } = await setup();
     const email = `${unique('burst')}@example.com`;
     await ok(client, 'invite_member', { email });
     await invitationLinkTo(smtp, t, email, { org: org.name });
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => client.callTool({ name: 'resend_invitation', arguments: { invitation: email } })));
     assert.equal(outcomes.filter((o) => !o.isError).length, 3);
-    await invitationLinkTo(smtp, t, email, { org: org.name, count: 4 });
+    await waitForDelivery(client, email, 'sent');
     await settle();
-    assert.equal(mailsTo(email, org).length, 4);
+    // One message per link; a resend that came before its predecessor went out withdrew it (its link was dead).
+    const messages = await prisma.outboxMessage.findMany({ where: { recipient: email }, orderBy: { createdAt: 'asc' } });
+    assert.equal(messages.length, 4);
+    for (const message of messages) {
+      assert.ok(message.status === 'sent' || (message.status === 'failed' && message.lastReply === 'not delivered: replaced by a newer invitation link'), `${message.status}: ${message.lastReply}`);
+    }
+    assert.equal(messages.at(-1)!.status, 'sent');
+    const received = mailsTo(email, org);
+    assert.equal(received.length, messages.filter((m) => m.status === 'sent').length);
+    const row = await prisma.invitation.findFirstOrThrow({ where: { orgId: org.id, email } });
+    assert.equal(hashSecret(linkIn(received.at(-1)!, `${t.url}/invitations/`).split('/').pop()!), row.tokenHash, 'the last mail carries the working link');
   });
 
   it('resend_invitation follows the rules for changing an invitation, and mails nothing when refused', async () => {

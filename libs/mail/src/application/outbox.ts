@@ -51,6 +51,14 @@ export class Outbox {
     return { id: row.id, status: 'queued', to: mail.to };
   }
 
+  /**
+   * Takes back a message not yet handed to the mail server, in the caller's transaction: what it carries
+   * stopped being true (a revoked invitation's link). `reason` is what `mail:outbox` shows for it.
+   */
+  withdraw(tx: TransactionClient, id: string, reason: string): Promise<boolean> {
+    return this.repository.withdraw(tx, id, `not delivered: ${reason}`);
+  }
+
   /** The delivery state of each message still in the outbox, by outbox id (past retention a message is absent). */
   async deliveries(ids: readonly string[], db?: Db): Promise<Map<string, MailDelivery>> {
     if (ids.length === 0) return new Map();

@@ -80,6 +80,12 @@ export class OutboxRepository {
     });
   }
 
+  /** Fails a message that is still only queued (one being sent is past stopping); false otherwise. */
+  async withdraw(tx: TransactionClient, id: string, reason: string): Promise<boolean> {
+    const { count } = await tx.outboxMessage.updateMany({ where: { id, status: 'queued' }, data: { status: 'failed', payload: null, lastReply: reason } });
+    return count === 1;
+  }
+
   /**
    * A queued message whose link has expired would only deliver a dead link: fail it. Any row whose link
    * has expired loses what is left of its sealed payload.

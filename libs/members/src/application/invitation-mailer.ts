@@ -17,6 +17,8 @@ export class InvitationMailer {
   async send(tx: TransactionClient, invitationId: string, token: string): Promise<MailDelivery> {
     const invitation = await this.invitations.findWithContext(invitationId, tx);
     if (!invitation) throw new NotFoundError('invitation', invitationId);
+    // The earlier link no longer opens anything: a message still waiting with it is not sent.
+    await this.withdraw(tx, invitation, 'replaced by a newer invitation link');
     const queued = await this.outbox.enqueue(
       tx,
       invitationMail({
@@ -30,6 +32,11 @@ export class InvitationMailer {
     );
     await this.invitations.setOutboxMessage(tx, invitationId, queued.id);
     return { status: queued.status, to: queued.to };
+  }
+
+  /** Stops the invitation's latest message if it is still queued (its link is about to stop working). */
+  async withdraw(tx: TransactionClient, invitation: { outboxMessageId: string | null }, reason: string): Promise<void> {
+    if (invitation.outboxMessageId) await this.outbox.withdraw(tx, invitation.outboxMessageId, reason);
   }
 
   /** After the transaction that sent has committed. */

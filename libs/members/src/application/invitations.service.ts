@@ -211,6 +211,7 @@ export class InvitationsService {
       if (status !== 'pending') throw new InvitationNotPendingError(invitation.id, status);
       assertCanManageMember(principal, await this.roles.resolve(principal.orgId, invitation.role, tx), `revoke an invitation for the ${invitation.role} role`);
       const revoked = await this.invitations.setStatus(tx, invitation.id, 'revoked');
+      await this.mailer.withdraw(tx, invitation, 'the invitation was revoked');
       await this.audit.record(principal, { action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id, details: { email: invitation.email, role: invitation.role } }, tx);
       return invitationView(revoked, now);
     });
