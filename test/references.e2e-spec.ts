@@ -242,4 +242,25 @@ describe('references: names or ids, one rule for every area', () => {
     assert.equal(limited.truncated, true);
     assert.equal((await fails(client, 'find_people', { query: '' })).code, 'invalid_input');
   });
+
+  it('matches search text literally in every tool that searches: %, _ and \\ are characters, not wildcards', async () => {
+    const { client, org } = await setup();
+    const priya = await createUser(t, { name: 'Priya Patel', email: `${unique('priya')}@example.com` });
+    await addMember(t, org.slug, priya);
+    await ok(client, 'invite_member', { email: 'omar@example.com' });
+    await ok(client, 'create_team', { name: 'Sales' });
+    const literal = await ok(client, 'create_team', { name: '50% off_sale \\ team' });
+    const searches = [
+      (query: string) => ok(client, 'find_people', { query }).then((r) => r.people),
+      (query: string) => ok(client, 'list_members', { query }).then((r) => r.items),
+      (query: string) => ok(client, 'list_invitations', { query }).then((r) => r.items),
+      (query: string) => ok(client, 'list_teams', { query }).then((r) => r.items.filter((team: { id: string }) => team.id !== literal.id)),
+    ];
+    for (const text of ['%', '%%', '_', '\\', 'PRI%', 'P_IYA', 'om_r', '%@%', 'S_les']) {
+      for (const [index, search] of searches.entries()) assert.deepEqual(await search(text), [], `search ${index} for ${JSON.stringify(text)}`);
+    }
+    for (const text of ['50%', '% OFF_', 'off_sale \\ t', '\\']) {
+      assert.deepEqual((await ok(client, 'list_teams', { query: text })).items.map((team: { id: string }) => team.id), [literal.id], text);
+    }
+  });
 });

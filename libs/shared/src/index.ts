@@ -41,6 +41,7 @@ export { createRootLogger, PinoLoggerService, type LogOutput } from './logging/p
 export { Clock } from './time/clock.js';
 export { RateLimiter, type RateLimitState } from './rate-limit/rate-limiter.js';
 export { displayName, slugify } from './text/names.js';
+export { containsText, escapeLike } from './text/search-text.js';
 export { isStorableText, refuseUnstorableText, unstorableTextPath } from './text/storable-text.js';
 export { before, DAY_MS, deleteBatchWhere, RetentionDeclarations, RetentionRegistry, type RetentionRule } from './retention/retention.js';
 export { annotateActiveSpan, recordSpans, withSpan } from './tracing/spans.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type PageRequest, type TransactionClient, type Db } from '@app/shared';
+import { afterCursor, containsText, pageArgs, PrismaService, type PageRequest, type TransactionClient, type Db } from '@app/shared';
 import type { InvitationStatus } from '../domain/invitation-rules.js';
 
 export interface InvitationRecord {
@@ -98,7 +98,7 @@ export class InvitationRepository {
   /** Pending, unexpired invitations whose email contains the text. */
   searchPending(orgId: string, query: string, now: Date, limit: number): Promise<InvitationRecord[]> {
     return this.prisma.invitation.findMany({
-      where: { orgId, status: 'pending', expiresAt: { gt: now }, email: { contains: query, mode: 'insensitive' } },
+      where: { orgId, status: 'pending', expiresAt: { gt: now }, email: containsText(query) },
       orderBy: { id: 'asc' },
       take: limit,
     });
@@ -114,7 +114,7 @@ export class InvitationRepository {
             ? { status: filter.status }
             : {};
     const query = filter.query?.trim();
-    const email = query ? { email: { contains: query, mode: 'insensitive' as const } } : {};
+    const email = query ? { email: containsText(query) } : {};
     return this.prisma.invitation.findMany({ where: { orgId, ...afterCursor(page), ...status, ...email }, ...pageArgs(page) });
   }
 

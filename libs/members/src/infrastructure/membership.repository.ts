@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, PrismaService, type Database, type Db, type PageRequest, type ReadStatement, type TransactionClient } from '@app/shared';
+import { containsText, DATABASE, escapeLike, PrismaService, type Database, type Db, type PageRequest, type ReadStatement, type TransactionClient } from '@app/shared';
 import type { MemberView } from '../application/views.js';
 
 export interface MemberRecord {
@@ -67,7 +67,7 @@ export class MembershipRepository {
 
   /** Active members whose name or email contains the text, exact matches first. */
   search(orgId: string, query: string, limit: number): Promise<MemberRecord[]> {
-    const text = { contains: query, mode: 'insensitive' as const };
+    const text = containsText(query);
     return this.prisma.membership.findMany({
       where: { orgId, user: { OR: [{ email: text }, { name: text }] } },
       include: withUser,
@@ -131,9 +131,4 @@ function memberPageStatement(name: string, where: string[]): ReadStatement {
     memberPageStatements.set(name, statement);
   }
   return statement;
-}
-
-/** The text as a literal ILIKE pattern: `%`, `_` and the escape character itself match only themselves. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
+import { afterCursor, containsText, pageArgs, PrismaService, type Db, type PageRequest, type TransactionClient } from '@app/shared';
 
 export interface TeamRecord {
   id: string;
@@ -23,7 +23,7 @@ export class TeamRepository {
       where: {
         orgId,
         ...afterCursor(page),
-        ...(query ? { name: { contains: query, mode: 'insensitive' } } : {}),
+        ...(query ? { name: containsText(query) } : {}),
         ...(filter.membershipId ? { members: { some: { membershipId: filter.membershipId } } } : {}),
       },
       include: withCount,
