@@ -7,6 +7,13 @@ import { createOrg, createUser } from './support/fixtures.js';
 import { pkce, refresh, registerClient, tokenRequest } from './support/oauth-flow.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A refresh token lives a week from its issue (stored to the millisecond, whatever the server's time zone). */
+function assertExpiresInAWeek(expiresAt: Date, issuedNotBefore: number, issuedNotAfter: number): void {
+  assert.ok(expiresAt.getTime() >= issuedNotBefore + WEEK_MS && expiresAt.getTime() <= issuedNotAfter + WEEK_MS, `expires ${expiresAt.toISOString()}`);
+}
+
 // The code exchange and the refresh rotation read and write in as few statements as they can; these are
 // the rules those statements carry (one use per code, session liveness, one successor per token).
 describe('token endpoint: code exchange and rotation in few round trips', () => {
@@ -41,15 +48,24 @@ describe('token endpoint: code exchange and rotation in few round trips', () => 
   };
 
   it('issues one grant and its first refresh token per code, with time-ordered ids', async () => {
-    const { code, verifier } = await newCode();
+    const { code, verifier, session } = await newCode();
+    const before = Date.now();
     const r = await exchange(code, verifier);
+    const after = Date.now();
     assert.equal(r.status, 200);
     const grant = await grantOfCode(code);
     assert.ok(grant && !grant.revokedAt);
     assert.match(grant.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The grant carries the code's terms exactly as approved.
+    assert.deepEqual(
+      { clientId: grant.clientId, userId: grant.userId, sessionId: grant.sessionId, orgId: grant.orgId, scope: grant.scope, resource: grant.resource },
+      { clientId: client.clientId, userId: user.id, sessionId: session.id, orgId, scope: 'mcp:read mcp:write', resource: t.config.mcpResourceUrl },
+    );
     const tokens = await t.get(PrismaService).refreshToken.findMany({ where: { grantId: grant.id } });
     assert.equal(tokens.length, 1);
     assert.equal(tokens[0]!.scope, 'mcp:read mcp:write');
+    assert.equal(tokens[0]!.tokenHash, hashSecret(r.body.refresh_token as string));
+    assertExpiresInAWeek(tokens[0]!.expiresAt, before, after);
   });
 
   it('refuses a code whose web session ended before the exchange, and revokes the grant it made', async () => {
@@ -92,6 +108,10 @@ describe('token endpoint: code exchange and rotation in few round trips', () => 
     assert.equal(chain.length, 2);
     assert.equal(chain[1]!.parentId, chain[0]!.id);
     assert.ok(chain[0]!.rotatedAt);
+    assert.equal(chain[1]!.tokenHash, hashSecret(second.body.refresh_token as string));
+    assert.equal(chain[1]!.scope, 'mcp:read mcp:write');
+    assertExpiresInAWeek(chain[1]!.expiresAt, chain[0]!.rotatedAt.getTime(), Date.now());
+    assert.ok((await t.get(PrismaService).grant.findUnique({ where: { id: grant!.id } }))?.lastUsedAt, 'the rotation marks the grant used');
     // Expired, not revoked: revoking a session also revokes its grants, which would answer first.
     await t.get(PrismaService).session.update({ where: { id: session.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const third = await refresh(t, client.clientId, second.body.refresh_token as string);

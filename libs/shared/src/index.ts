@@ -1,6 +1,6 @@
 export { AppConfig, ConfigError, loadConfig, type LogLevel } from './config/app-config.js';
 export { ConfigModule } from './config/config.module.js';
-export { DATABASE, openDatabase, type Database, type ReadStatement } from './prisma/database.js';
+export { DATABASE, openDatabase, type Database, type Statement } from './prisma/database.js';
 export { DatabaseModule, type DatabaseModuleOptions } from './prisma/database.module.js';
 export { EmbeddedDatabaseBusyError } from './prisma/embedded-lock.js';
 export { applyMigrations, diffMigrationsToSchema, migrationNames, MIGRATIONS_DIR } from './prisma/migrator.js';

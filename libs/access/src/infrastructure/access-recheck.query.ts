@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, type Database, type ReadStatement } from '@app/shared';
+import { DATABASE, type Database, type Statement } from '@app/shared';
 
 export interface LiveAccess {
   grantRevoked: boolean;
@@ -23,7 +23,7 @@ export interface LiveAccess {
 // plus the organization, account and client the request acts through, all by primary key. It runs on the
 // driver, prepared once per connection: through the ORM the same read cost about a third of a small
 // tool call's CPU (query building, result mapping, a dozen promise hops behind every other request).
-const RECHECK: ReadStatement = {
+const RECHECK: Statement = {
   name: 'access_recheck',
   text: `
     SELECT g."revokedAt" IS NOT NULL AS "grantRevoked",
@@ -48,7 +48,7 @@ export class AccessRecheckQuery {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
   async load(grantId: string, now: Date): Promise<LiveAccess | null> {
-    const rows = await this.database.read<LiveAccess>(RECHECK, [grantId, now]);
+    const rows = await this.database.query<LiveAccess>(RECHECK, [grantId, now]);
     return rows[0] ?? null;
   }
 }

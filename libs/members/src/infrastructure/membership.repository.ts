@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { containsText, DATABASE, escapeLike, PrismaService, type Database, type Db, type PageRequest, type ReadStatement, type TransactionClient } from '@app/shared';
+import { containsText, DATABASE, escapeLike, PrismaService, type Database, type Db, type PageRequest, type Statement, type TransactionClient } from '@app/shared';
 import type { MemberView } from '../application/views.js';
 
 export interface MemberRecord {
@@ -58,7 +58,7 @@ export class MembershipRepository {
     if (filter.teamId) add('team', (p) => `EXISTS (SELECT 1 FROM "TeamMembership" t WHERE t."membershipId" = m.id AND t."teamId" = ${p})`, filter.teamId);
     const query = filter.query?.trim();
     if (query) add('text', (p) => `(u.email ILIKE ${p} OR u.name ILIKE ${p})`, `%${escapeLike(query)}%`);
-    return this.database.read<MemberView>(memberPageStatement(name, where), values);
+    return this.database.query<MemberView>(memberPageStatement(name, where), values);
   }
 
   findById(orgId: string, id: string, db: Db = this.prisma): Promise<MemberRecord | null> {
@@ -113,9 +113,9 @@ export class MembershipRepository {
   }
 }
 
-const memberPageStatements = new Map<string, ReadStatement>();
+const memberPageStatements = new Map<string, Statement>();
 
-function memberPageStatement(name: string, where: string[]): ReadStatement {
+function memberPageStatement(name: string, where: string[]): Statement {
   let statement = memberPageStatements.get(name);
   if (!statement) {
     statement = {

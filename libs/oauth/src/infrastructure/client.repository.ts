@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/shared';
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, PrismaService, type Database, type Statement } from '@app/shared';
 import type { ClientMetadata } from '../domain/client-metadata.js';
 
 export interface ClientRecord extends ClientMetadata {
@@ -9,12 +9,24 @@ export interface ClientRecord extends ClientMetadata {
   createdAt: Date;
 }
 
+// Every token request looks its client up first: on the driver, prepared once per connection.
+const CLIENT_BY_ID: Statement = {
+  name: 'oauth_client_by_id',
+  text: `SELECT id, kind, "clientName", "redirectUris", "grantTypes", "responseTypes", scope, "clientUri", "logoUri",
+                "softwareId", "softwareVersion", "metadataExpiresAt", "createdAt"
+           FROM "OAuthClient" WHERE id = $1`,
+};
+
 @Injectable()
 export class ClientRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(DATABASE) private readonly database: Database,
+  ) {}
 
-  findById(id: string): Promise<ClientRecord | null> {
-    return this.prisma.oAuthClient.findUnique({ where: { id } });
+  async findById(id: string): Promise<ClientRecord | null> {
+    const [client] = await this.database.query<ClientRecord>(CLIENT_BY_ID, [id]);
+    return client ?? null;
   }
 
   createDynamic(id: string, metadata: ClientMetadata): Promise<ClientRecord> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { PrismaService, TransactionRunner, type TransactionClient } from '@app/shared';
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, PrismaService, TransactionRunner, type Database, type Statement, type TransactionClient } from '@app/shared';
 
 export interface GrantRecord {
   id: string;
@@ -80,6 +80,72 @@ interface RotationRow {
   sessionActive: boolean;
 }
 
+// The statements of the token endpoint's two common paths (a code redeemed, a refresh token rotated) run on
+// the driver, prepared once per connection: through the ORM they cost about as much CPU as the rest of the
+// exchange. Values in a SELECT list are cast: the driver sends parameters untyped.
+const CODE_BY_HASH: Statement = {
+  name: 'oauth_code_by_hash',
+  text: `SELECT id, "clientId", "userId", "sessionId", "orgId", "redirectUri", "codeChallenge", scope, resource, "expiresAt", "usedAt", "grantId"
+           FROM "AuthorizationCode" WHERE "codeHash" = $1`,
+};
+
+// Marks the code used, creates its grant and first refresh token, and reads the web session's liveness;
+// no row when another request marked the code first.
+const CODE_REDEMPTION: Statement = {
+  name: 'oauth_code_redemption',
+  text: `
+    WITH marked AS (
+      UPDATE "AuthorizationCode" SET "usedAt" = $1, "grantId" = $2
+       WHERE id = $3 AND "usedAt" IS NULL
+      RETURNING id
+    ), grant_row AS (
+      INSERT INTO "Grant" (id, "clientId", "userId", "sessionId", "orgId", scope, resource)
+      SELECT $2::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text FROM marked
+      RETURNING id, "createdAt"
+    ), first_refresh AS (
+      INSERT INTO "RefreshToken" (id, "grantId", "tokenHash", scope, "expiresAt")
+      SELECT $10::text, grant_row.id, $11::text, $8::text, $12::timestamptz FROM grant_row
+    )
+    SELECT grant_row."createdAt",
+           (SELECT s."revokedAt" IS NULL AND s."expiresAt" > $13 FROM "Session" s WHERE s.id = $6) AS "sessionActive"
+      FROM grant_row`,
+};
+
+const REFRESH_TOKEN_FOR_ROTATION: Statement = {
+  name: 'oauth_refresh_for_rotation',
+  text: `
+    SELECT r.id, r."grantId", r."parentId", r.scope, r."expiresAt", r."rotatedAt", r."revokedAt",
+           g."clientId" AS "grantClientId", g."userId" AS "grantUserId", g."sessionId" AS "grantSessionId",
+           g."orgId" AS "grantOrgId", g.scope AS "grantScope", g.resource AS "grantResource",
+           g."createdAt" AS "grantCreatedAt", g."revokedAt" AS "grantRevokedAt",
+           c.id AS "childId", c."tokenHash" AS "childTokenHash", c.scope AS "childScope",
+           c."rotatedAt" AS "childRotatedAt", c."revokedAt" AS "childRevokedAt",
+           (s."revokedAt" IS NULL AND s."expiresAt" > $2) AS "sessionActive"
+      FROM "RefreshToken" r
+      JOIN "Grant" g ON g.id = r."grantId"
+      JOIN "Session" s ON s.id = g."sessionId"
+      LEFT JOIN "RefreshToken" c ON c."parentId" = r.id
+     WHERE r."tokenHash" = $1`,
+};
+
+// The parent is only marked when the grant row was updated (and so locked) first — the same lock order as
+// revokeFamily, which keeps a rotation racing a revocation from deadlocking; a family revoked a moment
+// ago gets no new child.
+const REFRESH_TOKEN_ROTATION: Statement = {
+  name: 'oauth_refresh_rotation',
+  text: `
+    WITH live AS (
+      UPDATE "Grant" SET "lastUsedAt" = $1 WHERE id = $2 AND "revokedAt" IS NULL RETURNING id
+    ), marked AS (
+      UPDATE "RefreshToken" SET "rotatedAt" = $1
+       WHERE id = $3 AND "rotatedAt" IS NULL AND "revokedAt" IS NULL AND EXISTS (SELECT 1 FROM live)
+      RETURNING id
+    )
+    INSERT INTO "RefreshToken" (id, "grantId", "parentId", "tokenHash", scope, "expiresAt")
+    SELECT $4::text, $2::text, marked.id, $5::text, $6::text, $7::timestamptz FROM marked
+    RETURNING id`,
+};
+
 /** Time-ordered ids, like the schema's uuid(7) defaults, for rows inserted by raw SQL. */
 function uuidV7(): string {
   const bytes = randomBytes(16);
@@ -111,6 +177,7 @@ export class GrantRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly transactions: TransactionRunner,
+    @Inject(DATABASE) private readonly database: Database,
   ) {}
 
   create(data: GrantData, db: TransactionClient | PrismaService = this.prisma): Promise<GrantRecord> {
@@ -145,7 +212,7 @@ export class GrantRepository {
     refresh: Omit<NewRefreshToken, 'scope'>,
     sessionNow: Date = now,
   ): Promise<CodeRedemption> {
-    const code = await this.prisma.authorizationCode.findUnique({ where: { codeHash } });
+    const [code] = await this.database.query<AuthorizationCodeRecord>(CODE_BY_HASH, [codeHash]);
     if (!code) return { outcome: 'unknown' };
     if (code.usedAt) return this.replayed(codeHash, now);
     const refusal = accept(code);
@@ -155,22 +222,9 @@ export class GrantRepository {
       return marked.count === 1 ? { outcome: 'rejected', code, refusal } : this.replayed(codeHash, now);
     }
     const grantId = uuidV7();
-    const created = await this.prisma.$queryRaw<{ createdAt: Date; sessionActive: boolean | null }[]>`
-      WITH marked AS (
-        UPDATE "AuthorizationCode" SET "usedAt" = ${now}, "grantId" = ${grantId}
-         WHERE id = ${code.id} AND "usedAt" IS NULL
-        RETURNING id
-      ), grant_row AS (
-        INSERT INTO "Grant" (id, "clientId", "userId", "sessionId", "orgId", scope, resource)
-        SELECT ${grantId}, ${code.clientId}, ${code.userId}, ${code.sessionId}, ${code.orgId}, ${code.scope}, ${code.resource} FROM marked
-        RETURNING id, "createdAt"
-      ), first_refresh AS (
-        INSERT INTO "RefreshToken" (id, "grantId", "tokenHash", scope, "expiresAt")
-        SELECT ${uuidV7()}, grant_row.id, ${refresh.tokenHash}, ${code.scope}, ${refresh.expiresAt} FROM grant_row
-      )
-      SELECT grant_row."createdAt",
-             (SELECT s."revokedAt" IS NULL AND s."expiresAt" > ${sessionNow} FROM "Session" s WHERE s.id = ${code.sessionId}) AS "sessionActive"
-        FROM grant_row`;
+    const created = await this.database.query<{ createdAt: Date; sessionActive: boolean | null }>(CODE_REDEMPTION, [
+      now, grantId, code.id, code.clientId, code.userId, code.sessionId, code.orgId, code.scope, code.resource, uuidV7(), refresh.tokenHash, refresh.expiresAt, sessionNow,
+    ]);
     const row = created[0];
     if (!row) return this.replayed(codeHash, now); // another request marked it between the read and here
     const grant: GrantRecord = {
@@ -214,19 +268,7 @@ export class GrantRepository {
    * live (as of `sessionNow`), in one round trip: the refresh grant reads all of it on every call.
    */
   async findRefreshTokenForRotation(tokenHash: string, sessionNow: Date): Promise<RefreshTokenForRotation | null> {
-    const rows = await this.prisma.$queryRaw<RotationRow[]>`
-      SELECT r.id, r."grantId", r."parentId", r.scope, r."expiresAt", r."rotatedAt", r."revokedAt",
-             g."clientId" AS "grantClientId", g."userId" AS "grantUserId", g."sessionId" AS "grantSessionId",
-             g."orgId" AS "grantOrgId", g.scope AS "grantScope", g.resource AS "grantResource",
-             g."createdAt" AS "grantCreatedAt", g."revokedAt" AS "grantRevokedAt",
-             c.id AS "childId", c."tokenHash" AS "childTokenHash", c.scope AS "childScope",
-             c."rotatedAt" AS "childRotatedAt", c."revokedAt" AS "childRevokedAt",
-             (s."revokedAt" IS NULL AND s."expiresAt" > ${sessionNow}) AS "sessionActive"
-        FROM "RefreshToken" r
-        JOIN "Grant" g ON g.id = r."grantId"
-        JOIN "Session" s ON s.id = g."sessionId"
-        LEFT JOIN "RefreshToken" c ON c."parentId" = r.id
-       WHERE r."tokenHash" = ${tokenHash}`;
+    const rows = await this.database.query<RotationRow>(REFRESH_TOKEN_FOR_ROTATION, [tokenHash, sessionNow]);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -258,22 +300,10 @@ export class GrantRepository {
 
   /**
    * Replaces a refresh token by its successor; false when another request rotated it first or the family
-   * was revoked. One statement, so one round trip and atomic on its own. The parent is only marked when the
-   * grant row was updated (and so locked) first — the same lock order as revokeFamily, which keeps a
-   * rotation racing a revocation from deadlocking, and a family revoked a moment ago gets no new child.
+   * was revoked. One statement, so one round trip and atomic on its own.
    */
   async rotateRefreshToken(parentId: string, grantId: string, now: Date, successor: NewRefreshToken): Promise<boolean> {
-    const created = await this.prisma.$queryRaw<{ id: string }[]>`
-      WITH live AS (
-        UPDATE "Grant" SET "lastUsedAt" = ${now} WHERE id = ${grantId} AND "revokedAt" IS NULL RETURNING id
-      ), marked AS (
-        UPDATE "RefreshToken" SET "rotatedAt" = ${now}
-         WHERE id = ${parentId} AND "rotatedAt" IS NULL AND "revokedAt" IS NULL AND EXISTS (SELECT 1 FROM live)
-        RETURNING id
-      )
-      INSERT INTO "RefreshToken" (id, "grantId", "parentId", "tokenHash", scope, "expiresAt")
-      SELECT ${uuidV7()}, ${grantId}, marked.id, ${successor.tokenHash}, ${successor.scope}, ${successor.expiresAt} FROM marked
-      RETURNING id`;
+    const created = await this.database.query<{ id: string }>(REFRESH_TOKEN_ROTATION, [now, grantId, parentId, uuidV7(), successor.tokenHash, successor.scope, successor.expiresAt]);
     return created.length === 1;
   }
 

@@ -12,14 +12,16 @@ export interface Database extends Pick<Notifications, 'notify' | 'listen'> {
   readonly description: string;
   /** What migrations run through (on PostgreSQL a pool of their own, ended with them). */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
-  /** What the app's Prisma client runs on: on PostgreSQL the pool `read` uses too. */
+  /** What the app's Prisma client runs on: on PostgreSQL the pool `query` uses too. */
   readonly clientAdapterFactory: SqlDriverAdapterFactory;
   /**
-   * The rows of one read, straight on the driver Prisma uses (no query compilation, result mapping or
-   * promise chain of the ORM): for the access recheck every MCP request runs. On PostgreSQL a named
-   * prepared statement on Prisma's pool; on PGlite behind its transaction queue, as Prisma's own reads.
+   * The rows of one statement (a read, or a write that commits on its own), straight on the driver Prisma
+   * uses: no query compilation, result mapping or promise chain of the ORM. For the statements on the hot
+   * paths (the access recheck every MCP request runs, a page of members, a refresh token's rotation). On
+   * PostgreSQL a named prepared statement on Prisma's pool; on PGlite behind its transaction queue, as
+   * Prisma's own statements.
    */
-  read<T>(statement: ReadStatement, values: unknown[]): Promise<T[]>;
+  query<T>(statement: Statement, values: unknown[]): Promise<T[]>;
   /**
    * Runs `work` unless another holder of `lockId` (in any instance on this database) is running; then
    * answers `{ ran: false }` at once instead of waiting.
@@ -63,7 +65,7 @@ function inProcessExclusive(): Database['runExclusive'] {
 }
 
 /** SQL with $1… placeholders, and the name it is prepared under on each PostgreSQL connection. */
-export interface ReadStatement {
+export interface Statement {
   name: string;
   text: string;
 }
@@ -112,7 +114,7 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
       description: `PostgreSQL at ${url.host}${url.pathname}`,
       adapterFactory: new PrismaPg(poolConfig),
       clientAdapterFactory: new PrismaPg(pool, { statementNameGenerator: statementNames() }),
-      read: <T>(statement: ReadStatement, values: unknown[]) =>
+      query: <T>(statement: Statement, values: unknown[]) =>
         withSpan(`db.query ${statement.name}`, async () => (await pool.query<T & pg.QueryResultRow>({ ...statement, values })).rows, { 'db.system.name': 'postgresql' }),
       runExclusive: postgresExclusive(config.databaseUrl),
       notify: (channel, payload) => notifications.notify(channel, payload),
@@ -136,7 +138,7 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
       description: `embedded PGlite in ${config.dataDir}`,
       adapterFactory,
       clientAdapterFactory: adapterFactory,
-      read: <T>(statement: ReadStatement, values: unknown[]) =>
+      query: <T>(statement: Statement, values: unknown[]) =>
         withSpan(`db.query ${statement.name}`, async () => (await pglite.query<T>(statement.text, values)).rows, { 'db.system.name': 'postgresql' }),
       runExclusive: inProcessExclusive(),
       notify: (channel, payload) => notifications.notify(channel, payload),
