@@ -2,7 +2,8 @@
 // The server runs in its own process (bench-server), the load generator (autocannon) in another, and this
 // process only orchestrates: neither shares the measured event loop. The baseline is GET /readyz (HTTP
 // plus one database query) in the same run; every MCP figure is reported as a ratio to it, with the
-// server's own CPU time per request and, for the access recheck, a timer inside the server.
+// server's own CPU time per request and, for the query each request awaits (the access recheck; /readyz's
+// read), a timer inside the server.
 //   npm run bench:gateway                       (embedded database)
 //   DATABASE_URL=postgres://… npm run bench:gateway
 import { fork, type ChildProcess } from 'node:child_process';
@@ -127,8 +128,9 @@ class BenchServer {
 
 interface Measured extends LoadResult {
   cpuMicrosPerRequest: number;
-  recheckP50?: number;
-  recheckP99?: number;
+  queryP50?: number;
+  queryP99?: number;
+  loopDelayP50: number;
 }
 
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024, 0)} MB`;
@@ -162,11 +164,12 @@ try {
     const before = await server.stats();
     const result = await server.profile(profile, () => load(`${url}${target.path}`, { ...options, seconds: SECONDS }));
     const after = await server.stats();
-    const recheck = [...after.recheckMs].sort((a, b) => a - b);
+    const query = [...after.queryMs].sort((a, b) => a - b);
     return {
       ...result,
       cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / result.requests,
-      ...(recheck.length ? { recheckP50: percentile(recheck, 50), recheckP99: percentile(recheck, 99) } : {}),
+      loopDelayP50: after.loopDelayP50Ms,
+      ...(query.length ? { queryP50: percentile(query, 50), queryP99: percentile(query, 99) } : {}),
     };
   };
   const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
@@ -189,7 +192,7 @@ try {
       rounds.push(measured);
     }
     console.log(`\n${connections} concurrent clients`);
-    console.log(`${'request'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'ratio'.padStart(6)} ${'target'.padStart(7)}  recheck p50/p99 ms (server timer)`);
+    console.log(`${'request'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'ratio'.padStart(6)} ${'target'.padStart(7)}  its query p50/p99 ms (server timer); loop turn p50 ms (1 ms timer)`);
     TARGETS.forEach((target, index) => {
       const samples = rounds.map((measured) => measured[index]!);
       const ratio = median(rounds.map((measured) => measured[index]!.rps / measured[0]!.rps));
@@ -200,19 +203,20 @@ try {
         cpu: median(samples.map((x) => x.cpuMicrosPerRequest)),
         non2xx: samples.reduce((sum, x) => sum + x.non2xx, 0),
         errors: samples.reduce((sum, x) => sum + x.errors, 0),
-        recheckP50: samples[0]!.recheckP50 === undefined ? undefined : median(samples.map((x) => x.recheckP50!)),
-        recheckP99: samples[0]!.recheckP99 === undefined ? undefined : median(samples.map((x) => x.recheckP99!)),
+        queryP50: samples[0]!.queryP50 === undefined ? undefined : median(samples.map((x) => x.queryP50!)),
+        queryP99: samples[0]!.queryP99 === undefined ? undefined : median(samples.map((x) => x.queryP99!)),
+        loopDelayP50: median(samples.map((x) => x.loopDelayP50)),
       };
       if (target.body?.includes('get_current_identity') && !target.headers && connections === CLIENTS[0]) {
         headline = ratio;
         // The issue's target for the access recheck, timed inside the server at 20 clients.
-        if (connections === 20 && m.recheckP50 !== undefined && m.recheckP50 >= 1) failures.push(`access recheck p50 at 20 clients: ${fmt(m.recheckP50, 3)} ms ≥ 1 ms`);
+        if (connections === 20 && m.queryP50 !== undefined && m.queryP50 >= 1) failures.push(`access recheck p50 at 20 clients: ${fmt(m.queryP50, 3)} ms ≥ 1 ms`);
       }
       if (target.target !== undefined && ratio < target.target) failures.push(`${target.label} at ${connections} clients: ${fmt(ratio)} < ${target.target}`);
       if (m.non2xx || m.errors) failures.push(`${target.label} at ${connections} clients: ${m.non2xx} non-2xx, ${m.errors} errors`);
-      const recheck = m.recheckP50 === undefined ? '' : `${fmt(m.recheckP50, 3)} / ${fmt(m.recheckP99!, 3)}`;
+      const query = `${m.queryP50 === undefined ? '–' : `${fmt(m.queryP50, 3)} / ${fmt(m.queryP99!, 3)}`}; ${fmt(m.loopDelayP50, 3)}`;
       console.log(
-        `${target.label.padEnd(34)} ${fmt(m.rps, 0).padStart(7)} ${String(m.p50).padStart(7)} ${String(m.p99).padStart(7)} ${fmt(m.cpu, 0).padStart(10)} ${fmt(ratio).padStart(6)} ${(target.target === undefined ? '' : `≥${target.target}`).padStart(7)}  ${recheck}`,
+        `${target.label.padEnd(34)} ${fmt(m.rps, 0).padStart(7)} ${String(m.p50).padStart(7)} ${String(m.p99).padStart(7)} ${fmt(m.cpu, 0).padStart(10)} ${fmt(ratio).padStart(6)} ${(target.target === undefined ? '' : `≥${target.target}`).padStart(7)}  ${query}`,
       );
     });
   }

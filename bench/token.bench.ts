@@ -2,7 +2,10 @@
 // access token per MCP request. Runs the real server on the configured database (embedded by default,
 // DATABASE_URL for PostgreSQL): `npm run bench:token`. GET /readyz (HTTP plus one database query), driven
 // the same way in the same run, is the baseline: the endpoint figures are reported as ratios to it.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AccessTokenVerifier, PrincipalResolver } from '@app/access';
 import { SessionsService } from '@app/identity';
@@ -16,6 +19,25 @@ const CODES = Number(process.env.BENCH_CODES ?? 400);
 const REFRESHES = Number(process.env.BENCH_REFRESHES ?? 400);
 const VERIFICATIONS = Number(process.env.BENCH_VERIFICATIONS ?? 2000);
 const READYZ = Number(process.env.BENCH_READYZ ?? 2000);
+// BENCH_PROFILE_DIR=/tmp/prof writes a V8 CPU profile of the code exchanges and of the refreshes (the load
+// runs in this process too: its frames are undici's and this file's); summarise with cpu-profile.js.
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return run();
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+  await inspector.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    inspector.disconnect();
+  }
+}
 
 async function inParallel<T>(items: T[], worker: (item: T) => Promise<void>): Promise<number> {
   const queue = [...items];
@@ -60,24 +82,28 @@ async function main(t: TestApp): Promise<void> {
   await readyz(t, 200); // warm-up
   const readyzMs = await readyz(t, READYZ);
   const refreshTokens: string[] = [];
-  const exchangeMs = await inParallel(codes, async ({ code, verifier }) => {
-    const r = await tokenRequest(t, { grant_type: 'authorization_code', client_id: clientId, redirect_uri: redirectUri, code, code_verifier: verifier });
-    if (r.status !== 200) throw new Error(`exchange failed: ${JSON.stringify(r.body)}`);
-    refreshTokens.push(r.body.refresh_token as string);
-  });
+  const exchangeMs = await profiled('code-exchange', () =>
+    inParallel(codes, async ({ code, verifier }) => {
+      const r = await tokenRequest(t, { grant_type: 'authorization_code', client_id: clientId, redirect_uri: redirectUri, code, code_verifier: verifier });
+      if (r.status !== 200) throw new Error(`exchange failed: ${JSON.stringify(r.body)}`);
+      refreshTokens.push(r.body.refresh_token as string);
+    }),
+  );
 
   // Each chain refreshes its own family in sequence (a rotated token is single use).
   const chains = refreshTokens.slice(0, CONCURRENCY);
   const perChain = Math.ceil(REFRESHES / CONCURRENCY);
   const started = performance.now();
-  await Promise.all(
-    chains.map(async (token) => {
-      for (let i = 0; i < perChain; i++) {
-        const r = await refresh(t, clientId, token);
-        if (r.status !== 200) throw new Error(`refresh failed: ${JSON.stringify(r.body)}`);
-        token = r.body.refresh_token as string;
-      }
-    }),
+  await profiled('refresh', () =>
+    Promise.all(
+      chains.map(async (token) => {
+        for (let i = 0; i < perChain; i++) {
+          const r = await refresh(t, clientId, token);
+          if (r.status !== 200) throw new Error(`refresh failed: ${JSON.stringify(r.body)}`);
+          token = r.body.refresh_token as string;
+        }
+      }),
+    ),
   );
   const refreshMs = performance.now() - started;
 
