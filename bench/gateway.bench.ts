@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
 import { ROOT } from '../test/support/test-app.js';
 import type { BenchServerCommand, BenchServerReady, BenchServerStats } from './bench-server.js';
 import { fmt, load, percentile, type LoadResult } from './support.js';
@@ -70,6 +70,7 @@ class BenchServer {
   static async start(): Promise<BenchServer> {
     const child = fork(join(ROOT, 'dist/bench/bench-server.js'), [], {
       cwd: ROOT,
+      env: { ...process.env, ...SERVER_ENV },
       execArgv: [...SERVER_NODE_FLAGS, '--import', './scripts/app-paths.mjs', ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
 import { freePort, ROOT } from '../test/support/test-app.js';
 import { fmt } from './support.js';
 
@@ -15,7 +15,7 @@ type Launcher = 'direct' | 'npm start';
 
 async function startOnce(dataDir: string, launcher: Launcher): Promise<{ readyMs: number; stopMs: number }> {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'error' };
+  const env = { ...process.env, ...SERVER_ENV, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'error' };
   const started = performance.now();
   // Its own process group, so stopping reaches npm, the shell and the server alike.
   const child =

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { SERVER_NODE_FLAGS } from '../support/server-node-flags.js';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../support/server-node-flags.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 const PG_ADMIN = process.env.CLUSTER_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -57,6 +57,7 @@ export async function startInstance(port: number, env: Record<string, string>): 
     cwd: ROOT,
     env: {
       ...process.env,
+      ...SERVER_ENV,
       ...env,
       ...(databaseUrl && { DATABASE_URL: databaseUrl.href }),
       PORT: String(port),
