@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { withSpan } from '../tracing/spans.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { PostgresNotifications, pgliteNotifications, type Notifications } from './notifications.js';
+import { pgliteStatements } from './pglite-statements.js';
 
 // One physical database: the adapter Prisma and the migrator both speak through, and its LISTEN/NOTIFY.
 export interface Database extends Pick<Notifications, 'notify' | 'listen'> {
@@ -17,9 +18,9 @@ export interface Database extends Pick<Notifications, 'notify' | 'listen'> {
   /**
    * The rows of one statement (a read, or a write that commits on its own), straight on the driver Prisma
    * uses: no query compilation, result mapping or promise chain of the ORM. For the statements on the hot
-   * paths (the access recheck every MCP request runs, a page of members, a refresh token's rotation). On
-   * PostgreSQL a named prepared statement on Prisma's pool; on PGlite behind its transaction queue, as
-   * Prisma's own statements.
+   * paths (the access recheck every MCP request runs, a page of members, a refresh token's rotation). A
+   * named prepared statement: on PostgreSQL on each of Prisma's pooled connections; on PGlite on its one
+   * session, behind its transaction queue as Prisma's own statements.
    */
   query<T>(statement: Statement, values: unknown[]): Promise<T[]>;
   /**
@@ -127,19 +128,21 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
   }
   const release = acquireEmbeddedLock(config.dataDir);
   try {
-    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+    const [pgliteModule, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+    const { PGlite } = pgliteModule;
     const pglite = await PGlite.create(join(config.dataDir, 'pglite'), {
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
     });
     const notifications = pgliteNotifications(pglite);
     const adapterFactory = new PrismaPGlite(pglite);
+    const runStatement = pgliteStatements(pglite, pgliteModule);
     return {
       kind: 'embedded',
       description: `embedded PGlite in ${config.dataDir}`,
       adapterFactory,
       clientAdapterFactory: adapterFactory,
       query: <T>(statement: Statement, values: unknown[]) =>
-        withSpan(`db.query ${statement.name}`, async () => (await pglite.query<T>(statement.text, values)).rows, { 'db.system.name': 'postgresql' }),
+        withSpan(`db.query ${statement.name}`, () => runStatement<T>(statement, values), { 'db.system.name': 'postgresql' }),
       runExclusive: inProcessExclusive(),
       notify: (channel, payload) => notifications.notify(channel, payload),
       listen: (channel, onPayload) => notifications.listen(channel, onPayload),
