@@ -6,13 +6,12 @@
 // read), a timer inside the server.
 //   npm run bench:gateway                       (embedded database)
 //   DATABASE_URL=postgres://… npm run bench:gateway
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { SERVER_ENV, SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
-import { ROOT } from '../test/support/test-app.js';
+import { SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
 import type { BenchServerCommand, BenchServerReady, BenchServerStats } from './bench-server.js';
-import { fmt, load, percentile, type LoadResult } from './support.js';
+import { fmt, forkServer, load, percentile, type LoadResult } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -68,16 +67,7 @@ class BenchServer {
   ) {}
 
   static async start(): Promise<BenchServer> {
-    const child = fork(join(ROOT, 'dist/bench/bench-server.js'), [], {
-      cwd: ROOT,
-      env: { ...process.env, ...SERVER_ENV },
-      execArgv: [...SERVER_NODE_FLAGS, '--import', './scripts/app-paths.mjs', ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const ready = await new Promise<BenchServerReady>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as BenchServerReady));
-      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
+    const { child, ready } = await forkServer<BenchServerReady>('bench-server', process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean));
     return new BenchServer(child, ready);
   }
 

@@ -1,9 +1,28 @@
-import { execFile } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
 import { ROOT } from '../test/support/test-app.js';
 
 const run = promisify(execFile);
+
+/**
+ * Starts a benchmark's server (`dist/bench/<script>.js`) in its own process, with the Node flags and
+ * environment `npm start` gives the server; resolves once it sends its first message (it is ready).
+ */
+export async function forkServer<Ready>(script: string, extraNodeFlags: string[] = []): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(join(ROOT, `dist/bench/${script}.js`), [], {
+    cwd: ROOT,
+    env: { ...process.env, ...SERVER_ENV },
+    execArgv: [...SERVER_NODE_FLAGS, '--import', './scripts/app-paths.mjs', ...extraNodeFlags],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as Ready));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { child, ready };
+}
 
 export interface LoadResult {
   requests: number;

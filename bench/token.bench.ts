@@ -6,14 +6,13 @@
 // ratios to their own baseline, which is what holds on a shared, noisy machine.
 //   npm run bench:token                       (embedded database)
 //   DATABASE_URL=postgres://… npm run bench:token
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SERVER_NODE_FLAGS } from '../test/support/server-node-flags.js';
-import { ROOT } from '../test/support/test-app.js';
-import { fmt, percentile } from './support.js';
+import { fmt, forkServer, percentile } from './support.js';
 import type { TokenServerAnswers, TokenServerCommand, TokenServerReady } from './token-server.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
@@ -33,15 +32,7 @@ class TokenServer {
   ) {}
 
   static async start(): Promise<TokenServer> {
-    const child = fork(join(ROOT, 'dist/bench/token-server.js'), [], {
-      cwd: ROOT,
-      execArgv: [...SERVER_NODE_FLAGS, '--import', './scripts/app-paths.mjs'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const ready = await new Promise<TokenServerReady>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as TokenServerReady));
-      child.once('exit', (code) => reject(new Error(`token server exited with ${code}`)));
-    });
+    const { child, ready } = await forkServer<TokenServerReady>('token-server');
     return new TokenServer(child, ready);
   }
 
