@@ -49,6 +49,7 @@ if (registered.status !== 201) throw new Error(`client registration answered ${r
 const clientId = ((await registered.json()) as { client_id: string }).client_id;
 const authorization = t.get(AuthorizationService);
 
+// Not test/support/oauth-flow.js: it loads the SDK's test client, which a server process never holds.
 function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
