@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { statementNames } from './database.js';
+import pg from 'pg';
+import { openDatabase, statementNames } from './database.js';
 
 describe('statementNames (PostgreSQL prepared statements)', () => {
   it('names one SQL text the same way every time and different texts differently', () => {
@@ -19,5 +21,35 @@ describe('statementNames (PostgreSQL prepared statements)', () => {
     assert.equal(name({ sql: 'd' }), ''); // pg runs an empty name as the unnamed statement
     assert.equal(name({ sql: 'e' }), '');
     assert.deepEqual(['a', 'b', 'c'].map((sql) => name({ sql })), given);
+  });
+});
+
+describe('runExclusive on PostgreSQL', { skip: !process.env.DATABASE_URL && 'DATABASE_URL is not set' }, () => {
+  const url = process.env.DATABASE_URL!;
+
+  it('survives the database ending its lock connection while the work runs, and the lock ends with it', async () => {
+    const database = await openDatabase({ databaseUrl: url, dataDir: '.' });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    // A key below 2^31 is held as (classid 0, objid key) in pg_locks: only this test's holder matches.
+    const lockId = randomInt(1_000_000, 2 ** 31 - 1);
+    const holder = () => admin.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND granted`, [lockId]);
+    try {
+      const outcome = await database.runExclusive(lockId, async () => {
+        const { rows } = await holder();
+        assert.equal(rows.length, 1, 'the lock is held on a connection of its own');
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        // Long enough for the terminated connection's notice to reach this process.
+        while ((await holder()).rowCount) await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return 'finished';
+      });
+      assert.deepEqual(outcome, { ran: true, value: 'finished' });
+      // Released with the connection: the next holder gets it.
+      assert.deepEqual(await database.runExclusive(lockId, async () => 'again'), { ran: true, value: 'again' });
+    } finally {
+      await admin.end();
+      await database.close();
+    }
   });
 });

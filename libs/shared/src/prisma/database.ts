@@ -36,6 +36,10 @@ export interface Database extends Pick<Notifications, 'notify' | 'listen'> {
 function postgresExclusive(connectionString: string): Database['runExclusive'] {
   return async (lockId, work) => {
     const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+    // While `work` runs this connection is idle: if the database ends it (a restart, an operator), pg
+    // reports that as an 'error' event, which unheard would crash the process. The lock ends with the
+    // connection; the work goes on and meets the outage, if any, on its own connections.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [lockId]);
