@@ -1,16 +1,22 @@
 // Fault run (`npm run test:faults`, via scripts/test-faults.sh which restarts PostgreSQL whatever
-// happens): the cluster load while PostgreSQL is stopped for FAULT_OUTAGE_MS (5000) and started again.
-// During the outage the gateway must answer 503 with Retry-After (never 500, never a served call);
-// afterwards it must recover by itself within 5 s; no write may be half-applied.
+// happens), under the cluster load: first the instances' database connections are ended every
+// FAULT_TERMINATE_EVERY_MS for FAULT_TERMINATE_MS (an operator's pg_terminate_backend, a restarted pooler),
+// then PostgreSQL is stopped for FAULT_OUTAGE_MS (5000) and started again. No instance may die of either;
+// during the outage the gateway must answer 503 with Retry-After (never 500, never a served call); after
+// each fault it must recover by itself within 5 s; no write may be half-applied.
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { finish, sleep, type Check } from './harness.js';
+import { finish, sleep, terminateConnections, type Check } from './harness.js';
 import { runLoad, setUp, verifyWrites } from './scenario.js';
 
 const CLIENTS = Number(process.env.FAULT_CLIENTS ?? 50);
 const WARM_MS = Number(process.env.FAULT_WARM_MS ?? 5000);
 const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 5000);
 const AFTER_MS = Number(process.env.FAULT_AFTER_MS ?? 10_000);
+const TERMINATE_MS = Number(process.env.FAULT_TERMINATE_MS ?? 5000);
+const TERMINATE_EVERY_MS = Number(process.env.FAULT_TERMINATE_EVERY_MS ?? 200);
+const TERMINATION_GRACE_MS = 1000;
+const CALM_MS = 3000;
 const RECOVERY_LIMIT_MS = 5000;
 const PG_VERSION = process.env.FAULT_PG_VERSION ?? '15';
 const PG_CLUSTER = process.env.FAULT_PG_CLUSTER ?? 'main';
@@ -28,6 +34,14 @@ async function main(): Promise<void> {
     let stop = false;
     const load = runLoad(s, () => stop);
     await sleep(WARM_MS);
+    let terminated = 0;
+    const terminationsEnd = performance.now() + TERMINATE_MS;
+    while (performance.now() < terminationsEnd) {
+      terminated += await terminateConnections(s.instances.map((i) => i.name));
+      await sleep(TERMINATE_EVERY_MS);
+    }
+    const terminationsEnded = performance.now();
+    await sleep(CALM_MS);
     const stopIssued = performance.now();
     pgctl('stop');
     pgDown = true;
@@ -40,7 +54,16 @@ async function main(): Promise<void> {
     await sleep(AFTER_MS);
     stop = true;
     const result = await load;
-    result.stats.print(`load: ${CLIENTS} clients on ${s.instances.length} instances, PostgreSQL stopped ${((startIssued - stopped) / 1000).toFixed(1)} s`, result.seconds);
+    result.stats.print(
+      `load: ${CLIENTS} clients on ${s.instances.length} instances, ${terminated} connections ended over ${(TERMINATE_MS / 1000).toFixed(1)} s, PostgreSQL stopped ${((startIssued - stopped) / 1000).toFixed(1)} s`,
+      result.seconds,
+    );
+
+    // From a second after the last ended connection (its notice has reached the instance by then): a
+    // connection the database ended must never be handed out again, so every call succeeds.
+    const afterTerminations = result.outcomes.filter((o) => o.startedAt >= terminationsEnded + TERMINATION_GRACE_MS && o.endedAt <= stopIssued);
+    const failedAfterTerminations = afterTerminations.filter((o) => o.status !== 200 || o.toolError);
+    console.log(`  ended connections ${terminated}; from ${TERMINATION_GRACE_MS} ms after the last: ${afterTerminations.length - failedAfterTerminations.length}/${afterTerminations.length} calls succeeded`);
 
     // Calls made entirely while PostgreSQL was down.
     const during = result.outcomes.filter((o) => o.startedAt >= stopped && o.endedAt <= startIssued);
@@ -65,12 +88,20 @@ async function main(): Promise<void> {
 
     const fiveHundreds = result.outcomes.filter((o) => o.status >= 500 && o.status !== 503).length;
     const unlabelled503 = result.outcomes.filter((o) => o.status === 503 && !(Number(o.retryAfter) > 0)).length;
+    checks.push({ name: 'connections ended under load', ok: terminated > 0, detail: `${terminated}` });
+    checks.push({
+      name: `every call succeeds from ${TERMINATION_GRACE_MS} ms after the last ended connection`,
+      ok: afterTerminations.length > 0 && failedAfterTerminations.length === 0,
+      detail: `${afterTerminations.length - failedAfterTerminations.length}/${afterTerminations.length}`,
+    });
     checks.push({ name: 'calls during the outage', ok: during.length > 0, detail: `${during.length}` });
     checks.push({ name: 'during the outage: every call 503 with Retry-After', ok: duringOk.length === during.length, detail: `${duringOk.length}/${during.length}` });
     checks.push({ name: 'during the outage: no call served', ok: served.length === 0, detail: `${served.length}` });
     checks.push({ name: 'never a 5xx other than 503, every 503 with Retry-After', ok: fiveHundreds === 0 && unlabelled503 === 0, detail: `${fiveHundreds} other 5xx, ${unlabelled503} 503 without Retry-After` });
     checks.push({ name: 'no failed connections to the instances', ok: result.stats.count((k) => /^0 /.test(k)) === 0, detail: `${result.stats.count((k) => /^0 /.test(k))}` });
     checks.push({ name: `recovers by itself within ${RECOVERY_LIMIT_MS} ms`, ok: recoveryMs <= RECOVERY_LIMIT_MS && afterStart.length > failedAfter.length, detail: `${recoveryMs.toFixed(0)} ms` });
+    const exited = s.instances.filter((i) => i.process.exitCode !== null || i.process.signalCode !== null);
+    checks.push({ name: 'every instance still running', ok: exited.length === 0, detail: `${s.instances.length - exited.length}/${s.instances.length}` });
     const verified = await verifyWrites(s, result.created);
     checks.push({ name: 'no half-applied write (rows and audit events match)', ok: verified.ok, detail: verified.detail });
   } finally {

@@ -27,6 +27,24 @@ export async function createDatabase(prefix: string): Promise<{ url: string; dro
   };
 }
 
+/**
+ * Ends every database connection the named processes hold (their `application_name`), as an operator's
+ * pg_terminate_backend or a restarted pooler would; answers how many it ended.
+ */
+export async function terminateConnections(names: string[]): Promise<number> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ ended: string }>(
+      'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS ended FROM pg_stat_activity WHERE application_name = ANY($1)',
+      [names],
+    );
+    return Number(rows[0]!.ended);
+  } finally {
+    await admin.end();
+  }
+}
+
 // Server processes started by this run end with it, also when it is interrupted.
 const children = new Set<ChildProcess>();
 process.once('exit', () => {

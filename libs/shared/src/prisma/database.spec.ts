@@ -24,7 +24,7 @@ describe('statementNames (PostgreSQL prepared statements)', () => {
   });
 });
 
-describe('runExclusive on PostgreSQL', { skip: !process.env.DATABASE_URL && 'DATABASE_URL is not set' }, () => {
+describe('PostgreSQL connections the database ends', { skip: !process.env.DATABASE_URL && 'DATABASE_URL is not set' }, () => {
   const url = process.env.DATABASE_URL!;
 
   it('survives the database ending its lock connection while the work runs, and the lock ends with it', async () => {
@@ -49,6 +49,27 @@ describe('runExclusive on PostgreSQL', { skip: !process.env.DATABASE_URL && 'DAT
       assert.deepEqual(await database.runExclusive(lockId, async () => 'again'), { ran: true, value: 'again' });
     } finally {
       await admin.end();
+      await database.close();
+    }
+  });
+
+  it('survives the database ending a new connection just as a transaction takes it from the pool', async () => {
+    const database = await openDatabase({ databaseUrl: url, dataDir: '.' });
+    try {
+      const adapter = await database.clientAdapterFactory.connect();
+      const pool = (adapter as typeof adapter & { underlyingDriver(): pg.Pool }).underlyingDriver();
+      // The window: the pool hands a new connection over inside the read that completed its start-up, and
+      // the transaction listens a microtask later. The termination arrives in between, as PostgreSQL sends it.
+      const terminated = Object.assign(new Error('terminating connection due to administrator command'), { severity: 'FATAL', code: '57P01' });
+      pool.once('acquire', (client: pg.Client & { connection: { emit(event: string, error: Error): void } }) =>
+        queueMicrotask(() => client.connection.emit('errorMessage', terminated)),
+      );
+      await assert.rejects(adapter.startTransaction(), /not queryable|administrator command/);
+      // The broken connection left the pool; the next transaction and plain statements get healthy ones.
+      const transaction = await adapter.startTransaction();
+      await transaction.rollback();
+      assert.deepEqual(await database.query({ name: 'one', text: 'SELECT 1 AS one' }, []), [{ one: 1 }]);
+    } finally {
       await database.close();
     }
   });

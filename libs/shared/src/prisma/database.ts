@@ -114,6 +114,11 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
     const pool = new pg.Pool(poolConfig);
     // An idle connection the server drops leaves the pool on its own; without a listener it would crash us.
     pool.on('error', () => undefined);
+    // A transaction takes a new connection inside the socket read that finished its start-up and attaches
+    // its own listener a microtask later: a termination in that same read (the database stopping, an
+    // operator) would be an unheard 'error'. The connection is still marked broken and leaves the pool on
+    // release; the statement that meets it fails on its own.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return {
       kind: 'postgres',
       description: `PostgreSQL at ${url.host}${url.pathname}`,
