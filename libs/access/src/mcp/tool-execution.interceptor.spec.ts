@@ -105,6 +105,27 @@ describe('ToolExecutionInterceptor', () => {
     assert.ok(!JSON.stringify(result).includes('/srv'));
   });
 
+  it('answers service_unavailable when the database is lost mid-call, with a hint that fits a read or a write', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED' });
+    const write = await run({ name: 'x' }, principal(['catalog:write']), { handle: () => throwError(() => refused) });
+    assert.equal(errorOf(write.result).code, 'service_unavailable');
+    assert.match(errorOf(write.result).details.reference, /^[0-9a-f-]{36}$/);
+    assert.match(errorOf(write.result).hint, /may have been made/);
+    assert.ok(!JSON.stringify(write.result).includes('10.0.0.7'));
+
+    const readHandler = () => {};
+    Reflect.defineMetadata(TOOL_DEFINITION, { ...definition, name: 'list_things', scope: 'mcp:read' }, readHandler);
+    const interceptor = new ToolExecutionInterceptor(new Reflector(), {} as ModuleRef, { confirm: () => Promise.reject(new Error('not risky')) });
+    const { context } = contextFor({ name: 'x' }, principal(['catalog:write']));
+    const read = await lastValueFrom(
+      interceptor.intercept({ ...context, getHandler: () => readHandler } as ExecutionContext, {
+        handle: () => throwError(() => new Error('Client has encountered a connection error and is not queryable')),
+      }),
+    );
+    assert.equal(errorOf(read).code, 'service_unavailable');
+    assert.equal(errorOf(read).hint, 'Retry in a few seconds.');
+  });
+
   describe('a tool that declares its risk', () => {
     const riskyHandler = () => {};
     const seen: { calls: RiskyCall[] } = { calls: [] };

@@ -6,9 +6,9 @@ import { RpcException } from '@nestjs/microservices';
 import type { McpContext } from '@rekog/mcp-nest';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { z } from 'zod';
-import { annotateActiveSpan, DomainError, InvalidInputError, unstorableTextPath, withSpan, type ErrorBody, type Principal } from '@app/shared';
+import { annotateActiveSpan, DomainError, InvalidInputError, isDatabaseUnavailable, unstorableTextPath, withSpan, type ErrorBody, type Principal } from '@app/shared';
 import { assertPermission } from '../domain/access-denied.js';
-import { APPROVAL_ID_FIELD, TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
+import { APPROVAL_ID_FIELD, SCOPE_READ, TOOL_DEFINITION, toolCallState, type ToolDefinition } from './mcp-tool.decorator.js';
 import { CONFIRMATION_STEP, DECLARED_CLIENT, type ConfirmationStep, type ConfirmingClient, type DeclaredClient } from './risk.js';
 
 export interface ToolErrorResult {
@@ -142,6 +142,20 @@ export class ToolExecutionInterceptor implements NestInterceptor {
       // JSON-RPC error: wrapped, Nest's RPC exception handling hands it to mcp-nest, which rethrows it to the SDK.
       if (error instanceof ProtocolError) throw new RpcException(error);
       const reference = randomUUID();
+      if (isDatabaseUnavailable(error)) {
+        // Not a defect: the database restarted or dropped the connection. A warning, and an answer the agent
+        // can act on; a write may have committed just before the connection went, so it checks first.
+        this.logger.warn(`Tool ${toolName} met the database unavailable (reference ${reference}): ${(error as Error)?.message ?? String(error)}`);
+        return toolErrorResult({
+          code: 'service_unavailable',
+          message: `The database could not be reached while running ${toolName}. Reference: ${reference}.`,
+          details: { reference },
+          hint:
+            definition?.scope === SCOPE_READ
+              ? 'Retry in a few seconds.'
+              : 'Retry in a few seconds; the change may have been made just before the connection was lost, so read it back before repeating it.',
+        });
+      }
       this.logger.error(`Tool ${toolName} failed (reference ${reference}): ${(error as Error)?.stack ?? String(error)}`);
       return toolErrorResult({
         code: 'internal_error',
