@@ -2,8 +2,9 @@
 // happens), under the cluster load: first the instances' database connections are ended every
 // FAULT_TERMINATE_EVERY_MS for FAULT_TERMINATE_MS (an operator's pg_terminate_backend, a restarted pooler),
 // then PostgreSQL is stopped for FAULT_OUTAGE_MS (5000) and started again. No instance may die of either;
-// during the outage the gateway must answer 503 with Retry-After (never 500, never a served call); after
-// each fault it must recover by itself within 5 s; no write may be half-applied.
+// during the outage the gateway must answer 503 with Retry-After (never 500, never a served call), and a
+// call that meets a lost connection service_unavailable; after each fault it must recover by itself
+// within 5 s; no write may be half-applied.
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { finish, sleep, terminateConnections, type Check } from './harness.js';
@@ -100,6 +101,10 @@ async function main(): Promise<void> {
     checks.push({ name: 'never a 5xx other than 503, every 503 with Retry-After', ok: fiveHundreds === 0 && unlabelled503 === 0, detail: `${fiveHundreds} other 5xx, ${unlabelled503} 503 without Retry-After` });
     checks.push({ name: 'no failed connections to the instances', ok: result.stats.count((k) => /^0 /.test(k)) === 0, detail: `${result.stats.count((k) => /^0 /.test(k))}` });
     checks.push({ name: `recovers by itself within ${RECOVERY_LIMIT_MS} ms`, ok: recoveryMs <= RECOVERY_LIMIT_MS && afterStart.length > failedAfter.length, detail: `${recoveryMs.toFixed(0)} ms` });
+    // A call that met the lost database says so in a way the agent can act on; never an internal error.
+    const internal = result.stats.count((k) => k.includes('internal_error'));
+    const unavailable = result.stats.count((k) => k.includes('service_unavailable'));
+    checks.push({ name: 'a call that meets the lost database answers service_unavailable, never internal_error', ok: internal === 0, detail: `${unavailable} service_unavailable, ${internal} internal_error` });
     const exited = s.instances.filter((i) => i.process.exitCode !== null || i.process.signalCode !== null);
     checks.push({ name: 'every instance still running', ok: exited.length === 0, detail: `${s.instances.length - exited.length}/${s.instances.length}` });
     const verified = await verifyWrites(s, result.created);
