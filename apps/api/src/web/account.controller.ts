@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SessionsService } from '@app/identity';
 import { ConnectedClientsService } from '@app/oauth';
 import { html, page } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
 
@@ -11,6 +12,7 @@ const when = (date: Date | null) => (date ? date.toISOString().replace('T', ' ')
 /** The signed-in user's web sessions and connected MCP clients, each revocable at once. */
 @Controller('account')
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class AccountController {
   constructor(
     private readonly web: WebSession,

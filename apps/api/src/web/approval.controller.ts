@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApprovalsService, type ApprovalPageView } from '@app/approvals';
 import { html, page, type SafeHtml } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
 
@@ -22,6 +23,7 @@ const outcomes: Record<Exclude<ApprovalPageView['state'], 'pending'>, { title: s
  */
 @Controller('approvals')
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class ApprovalController {
   constructor(
     private readonly web: WebSession,

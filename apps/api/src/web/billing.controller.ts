@@ -1,13 +1,15 @@
-import { Controller, Get, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { BILLING_RULE, OrganizationsService } from '@app/members';
 import { html, page } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { WebSession } from './web-session.js';
 
 /** Where seat_limit_reached points: each of the user's organizations with its plan and seat use. */
 @Controller('billing')
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class BillingController {
   constructor(
     private readonly web: WebSession,

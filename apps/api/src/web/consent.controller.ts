@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ActiveSession } from '@app/identity';
 import {
@@ -11,6 +11,7 @@ import {
   type AuthorizationRequest,
 } from '@app/oauth';
 import { html, page } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
 
@@ -29,6 +30,7 @@ interface ConsentForm {
 /** The browser half of the authorization code flow: /oauth/authorize, then sign-in, then consent. */
 @Controller('oauth')
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class ConsentController {
   constructor(
     private readonly authorization: AuthorizationService,

@@ -1,13 +1,15 @@
-import { Controller, Get, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@app/shared';
 import { html, page } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { WebSession } from './web-session.js';
 
 /** GET / — what this server is and how to connect a client (the same lines as the README). */
 @Controller()
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class HomeController {
   constructor(
     private readonly config: AppConfig,

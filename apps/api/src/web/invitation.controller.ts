@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ActiveSession } from '@app/identity';
 import { InvitationAcceptanceService, InvitationUnusableError, type InvitationPreview } from '@app/members';
 import { DomainError, httpStatusFor } from '@app/shared';
 import { html, page, type SafeHtml } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor, restrictFormsToThisSite } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
 
@@ -30,6 +31,7 @@ interface FormView {
 /** GET/POST /invitations/:token — the invitee creates their account (or signs in at /sign-in) and joins. */
 @Controller('invitations')
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class InvitationController {
   constructor(
     private readonly web: WebSession,

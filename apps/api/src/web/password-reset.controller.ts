@@ -1,14 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PasswordResetService, RateLimitedError } from '@app/identity';
 import { DomainError } from '@app/shared';
 import { formField, html, page, pageStatusFor } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
 
 /** GET/POST /forgot-password and GET/POST /reset-password/:token. */
 @Controller()
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class PasswordResetController {
   constructor(
     private readonly resets: PasswordResetService,

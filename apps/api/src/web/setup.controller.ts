@@ -1,15 +1,17 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FirstRunService, SetupUnavailableError } from '@app/onboarding';
 import { DomainError } from '@app/shared';
 import { formField, html, notFoundPage, page, pageStatusFor } from './html.js';
 import { ownerFields, type OwnerFormValues } from './owner-form.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, WebSession } from './web-session.js';
 
 /** GET/POST /setup — first run only: the link from the server's log creates the first owner. */
 @Controller('setup')
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class SetupController {
   constructor(
     private readonly firstRun: FirstRunService,

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidCredentialsError, SessionsService, SignInService, TooManySignInAttemptsError } from '@app/identity';
 import { AppConfig, DomainError } from '@app/shared';
 import { html, page } from './html.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, safeReturnTo, WebSession } from './web-session.js';
 
@@ -14,6 +15,7 @@ interface SignInForm {
 
 @Controller()
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class SignInController {
   constructor(
     private readonly config: AppConfig,

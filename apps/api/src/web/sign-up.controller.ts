@@ -1,16 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EmailVerificationService, RateLimitedError } from '@app/identity';
 import { SignUpService } from '@app/onboarding';
 import { AppConfig, DomainError } from '@app/shared';
 import { formField, html, notFoundPage, page, pageStatusFor } from './html.js';
 import { ownerFields, type OwnerFormValues } from './owner-form.js';
+import { PageErrorFilter } from './page-error.filter.js';
 import { PageSecurityInterceptor } from './page-security.interceptor.js';
 import { CSRF_FIELD, safeReturnTo, WebSession } from './web-session.js';
 
 /** GET/POST /sign-up (SIGN_UP=open only), GET /verify-email/:token and the resend button. */
 @Controller()
 @UseInterceptors(PageSecurityInterceptor)
+@UseFilters(PageErrorFilter)
 export class SignUpController {
   constructor(
     private readonly signUps: SignUpService,
