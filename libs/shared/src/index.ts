@@ -6,7 +6,7 @@ export { EmbeddedDatabaseBusyError } from './prisma/embedded-lock.js';
 export { applyMigrations, diffMigrationsToSchema, migrationNames, MIGRATIONS_DIR } from './prisma/migrator.js';
 export { PrismaService, type Db, type TransactionClient } from './prisma/prisma.service.js';
 export { TransactionRunner } from './prisma/transaction.runner.js';
-export { alreadyExistsOnClash, isDatabaseUnavailable, isUniqueViolation, type NameClash } from './prisma/prisma-errors.js';
+export { alreadyExistsOnClash, isDatabaseUnavailable, isUniqueViolation, UNAVAILABLE_RETRY_AFTER_SECONDS, type NameClash } from './prisma/prisma-errors.js';
 export { Prisma } from './prisma/generated/client.js';
 export {
   AlreadyExistsError,

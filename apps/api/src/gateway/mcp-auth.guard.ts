@@ -2,14 +2,12 @@ import { ForbiddenException, Injectable, Logger, ServiceUnavailableException, Un
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { AccessDeniedError } from '@app/access';
-import { AppConfig, ServiceUnavailableError } from '@app/shared';
+import { AppConfig, ServiceUnavailableError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@app/shared';
 import { MCP_BEARER, type McpRequestUser } from './mcp-bearer.strategy.js';
 import { McpRequestPolicy } from './mcp-request-policy.js';
 import { McpSessions } from './mcp-session.js';
 import { MCP_RESOURCE_METADATA_URL } from '@rekog/mcp-nest';
 import { endpointMetadataUrl, mcpEndpointOf } from './mcp-endpoint.js';
-
-export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Authenticates every /mcp request once: Origin (DNS rebinding), then the bearer token and the live
@@ -50,7 +48,7 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
     const endpoint = mcpEndpointOf(context.switchToHttp().getRequest<Request>());
     const challenge = `Bearer resource_metadata="${endpointMetadataUrl(this.config, endpoint)}", scope="${endpoint.scopes.join(' ')}"`;
     if (error instanceof ServiceUnavailableError) {
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       throw new ServiceUnavailableException({ error: 'temporarily_unavailable', error_description: 'Access cannot be checked right now; retry shortly.' });
     }
     if (error instanceof AccessDeniedError) {
@@ -63,7 +61,7 @@ export class McpAuthGuard extends AuthGuard(MCP_BEARER) {
       throw new UnauthorizedException({ error: 'invalid_token', error_description: 'The access token is invalid, expired or no longer authorized.' });
     }
     this.logger.error(`Unexpected error in the MCP access check: ${(error as Error)?.stack ?? String(error)}`);
-    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     throw new ServiceUnavailableException({ error: 'temporarily_unavailable', error_description: 'Access cannot be checked right now; retry shortly.' });
   }
 }

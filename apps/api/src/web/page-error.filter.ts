@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { isDatabaseUnavailable } from '@app/shared';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@app/shared';
 import { html, page } from './html.js';
 import { setPageHeaders } from './page-security.interceptor.js';
-
-const RETRY_AFTER_SECONDS = 5;
 
 /**
  * What a person sees when a page fails for a reason no rule covers: a page, never a JSON body. The
@@ -29,7 +27,7 @@ export class PageErrorFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`Page met the database unavailable: ${(exception as Error)?.message ?? String(exception)}`);
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       res.status(503).type('html').send(page('Briefly unavailable', html`<h1>Briefly unavailable</h1><p>OpenWork Cloud cannot answer right now. Try again in a few seconds.</p>`));
       return;
     }

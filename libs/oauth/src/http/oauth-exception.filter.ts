@@ -1,9 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '@app/shared';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@app/shared';
 import { OAuthError, OAuthRateLimitedError } from '../domain/oauth.errors.js';
-
-const RETRY_AFTER_SECONDS = 5;
 
 /** The JSON endpoints answer every failure as an RFC 6749 error object, never an HTML or Nest body. */
 @Catch()
@@ -25,7 +23,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(exception)) {
       // The database restarting or unreachable: a client that retries shortly succeeds, so say when.
       this.logger.warn(`OAuth endpoint met the database unavailable: ${(exception as Error)?.message ?? String(exception)}`);
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       res.status(503).json({ error: 'temporarily_unavailable', error_description: 'The server cannot complete the request right now; retry shortly.' });
       return;
     }

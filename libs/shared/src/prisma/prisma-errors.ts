@@ -12,6 +12,9 @@ const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', '
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)/;
 
+/** What every edge (the gateway, the OAuth endpoints, the pages) tells a client to wait when the database is away. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * The database could not be reached or dropped the connection mid-call (a restart, an operator, a network
  * fault): worth retrying shortly, unlike a statement the database refused. Looks through Prisma's and the
