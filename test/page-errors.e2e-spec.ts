@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, MODULE_METADATA } from '@nestjs/common/constants.js';
 import { PageErrorFilter } from '../apps/api/src/web/page-error.filter.js';
 import { WebModule } from '../apps/api/src/web/web.module.js';
@@ -72,6 +73,23 @@ describe('a page that fails for a reason no rule covers', () => {
       assert.doesNotMatch(body, /passwordHash|\/srv|TypeError|statusCode/);
     }
     assert.equal(references.size, pages.length, 'each failure gets a reference of its own');
+  });
+
+  it('answers a refused request (4xx) with a page of its status, never a JSON body', async () => {
+    const refusals: [Error, number, RegExp][] = [
+      [new NotFoundException(), 404, /Not found/],
+      [new BadRequestException({ statusCode: 400, message: 'email must be a string' }), 400, /Request not understood/],
+      [new PayloadTooLargeException(), 413, /Request not understood/],
+    ];
+    for (const [refusal, status, heading] of refusals) {
+      failWith(refusal);
+      const res = await fetch(`${t.url}/sign-in`, { redirect: 'manual' });
+      const body = await res.text();
+      assert.equal(res.status, status);
+      assertPageHeaders(res);
+      assert.match(body, heading);
+      assert.doesNotMatch(body, /statusCode|must be a string/);
+    }
   });
 
   it('covers every page controller, so a new page answers the same way', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@app/shared';
-import { html, page } from './html.js';
+import { html, notFoundPage, page } from './html.js';
 import { setPageHeaders } from './page-security.interceptor.js';
 
 /**
@@ -22,7 +22,8 @@ export class PageErrorFilter implements ExceptionFilter {
     }
     setPageHeaders(res);
     if (exception instanceof HttpException && exception.getStatus() < 500) {
-      res.status(exception.getStatus()).type('html').send(page('Request not understood', html`<h1>Request not understood</h1><p>The server could not read this request. Go back and try again.</p>`));
+      const status = exception.getStatus();
+      res.status(status).type('html').send(status === 404 ? notFoundPage() : page('Request not understood', html`<h1>Request not understood</h1><p>The server could not read this request. Go back and try again.</p>`));
       return;
     }
     if (isDatabaseUnavailable(exception)) {
